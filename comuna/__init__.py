@@ -1,0 +1,1 @@
+"""Comuna: software for communal self-government."""

@@ -1,0 +1,1 @@
+"""Django-free counting engine: profiles, rules, tie-breaking, Pabulib I/O."""
