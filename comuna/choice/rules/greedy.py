@@ -1,0 +1,200 @@
+"""Greedy rules: fund projects in order of support, skipping those that no longer fit.
+
+The three welfare rules are pabutools 1.2.3's ``greedy_utilitarian_welfare`` (its additive
+branch) with a satisfaction measure:
+
+- ``greedy_card`` (``Cardinality_Sat``): order by supporters per unit of cost;
+- ``greedy_cost`` (``Cost_Sat``): order by supporters (satisfaction = cost, divided by cost);
+- ``greedy_points`` (``Additive_Cardinal_Sat``): order by points per unit of cost.
+
+A voter "supports" a project when their ballot lists it, whatever the vote type: pabutools tests
+``project in ballot``, so ranks (ordinal) and points (cumulative, even 0 points) are ignored by
+the first two. Like pabutools, a project's density is its total satisfaction divided by its
+cost, infinite for a free project with some satisfaction, and 0 when nobody is satisfied (such
+projects still come last and are funded if money is left). Ties in density go to the lower
+``tie_rank``. Then projects are taken in that order and each is funded if its cost fits what is
+left of the budget; otherwise it is skipped and the rule goes on to the next one.
+
+``greedy_threshold`` is the rule Warsaw and other Polish cities name ``greedy-threshold``:
+drop every project whose score is below META ``min_project_score_threshold``, then fund by
+score (votes for approval-like ballots, points for cumulative and scoring ballots).
+
+Orders are decided with exact rationals (``fractions.Fraction``) over at most a few hundred
+projects; the per-voter work is one vectorised count over the ballot arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from comuna.choice.instance import PBInstance
+from comuna.choice.outcome import Outcome, Step
+
+INF = float("inf")
+POINT_TYPES = ("cumulative", "scoring")
+
+
+def supporters(inst: PBInstance) -> np.ndarray:
+    """Number of ballots listing each project (int64)."""
+    return np.bincount(inst.indices, minlength=inst.n_projects).astype(np.int64)
+
+
+def points(inst: PBInstance) -> np.ndarray:
+    """Total points each project received (int64, exact)."""
+    total = np.zeros(inst.n_projects, dtype=np.int64)
+    np.add.at(total, inst.indices, inst.points.astype(np.int64, copy=False))
+    return total
+
+
+def score(inst: PBInstance) -> np.ndarray:
+    """A project's score as cities count it: points for point ballots, otherwise votes."""
+    return points(inst) if inst.vote_type in POINT_TYPES else supporters(inst)
+
+
+def money(x: Fraction) -> str:
+    """An amount for a sentence: whole numbers with thousands separators, else 2 decimals."""
+    if x.denominator == 1:
+        return f"{x.numerator:,}"
+    return f"{float(x):,.2f}"
+
+
+def _density(sat: int, cost: int) -> Fraction | float:
+    # pabutools: sat / cost, infinite when free and wanted, 0 when nobody is satisfied
+    if sat <= 0:
+        return Fraction(0)
+    if cost <= 0:
+        return INF
+    return Fraction(sat, cost)
+
+
+def _fund_in_order(
+    inst: PBInstance,
+    rule: str,
+    order: Sequence[int],
+    why: Sequence[str],
+    data: Sequence[dict],
+    steps: list[Step],
+) -> Outcome:
+    """Fund projects in ``order``, each if it fits; ``why[j]`` says why j came where it did."""
+    scale = inst.scale
+    costs = inst.int_costs
+    remaining = inst.int_budget
+    selected: list[str] = []
+    for pos, j in enumerate(order, start=1):
+        p = inst.projects[j]
+        c = int(costs[j])
+        left = Fraction(remaining, scale)
+        info = {**data[j], "position": pos, "cost": str(p.cost), "remaining_before": str(left)}
+        if c <= remaining:
+            remaining -= c
+            selected.append(p.id)
+            info["remaining_after"] = str(Fraction(remaining, scale))
+            reason = (
+                f"{why[j]}; it came {pos} in that order and its cost of {money(p.cost)} fit "
+                f"the remaining budget of {money(left)}."
+            )
+            steps.append(Step("selected", p.id, reason, info))
+        else:
+            reason = (
+                f"{why[j]}; it came {pos} in that order but its cost of {money(p.cost)} did not "
+                f"fit the remaining budget of {money(left)}."
+            )
+            steps.append(Step("skipped", p.id, reason, info))
+    cost = sum((inst.projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
+    return Outcome(rule=rule, selected=selected, cost=cost, steps=steps)
+
+
+def _greedy_by_density(
+    inst: PBInstance,
+    tie_rank: np.ndarray,
+    rule: str,
+    sat: Sequence[int],
+    shown: Sequence[int],
+    describe: str,
+) -> Outcome:
+    """Order by ``sat[j] / cost[j]`` (scaled costs: the scale does not change the order).
+
+    ``describe`` is a sentence with ``{n}`` (``shown[j]``) and ``{cost}`` in it.
+    """
+    m = inst.n_projects
+    costs = inst.int_costs
+    dens = [_density(int(sat[j]), int(costs[j])) for j in range(m)]
+    order = sorted(range(m), key=lambda j: (-dens[j], int(tie_rank[j])))
+    why = [describe.format(n=f"{shown[j]:,}", cost=money(inst.projects[j].cost)) for j in range(m)]
+    data = [{"support": int(shown[j]), "density": str(dens[j])} for j in range(m)]
+    return _fund_in_order(inst, rule, order, why, data, [])
+
+
+def greedy_card(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
+    """Greedy by supporters per unit of cost (pabutools ``Cardinality_Sat``)."""
+    counts = supporters(inst).tolist()
+    return _greedy_by_density(
+        inst,
+        tie_rank,
+        "greedy-card",
+        counts,
+        counts,
+        "It had {n} supporters for a cost of {cost}, ranked by supporters per unit of cost",
+    )
+
+
+def greedy_cost(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
+    """Greedy by supporters (pabutools ``Cost_Sat``: satisfaction = cost, per unit of cost)."""
+    counts = supporters(inst).tolist()
+    # total Cost_Sat is supporters * cost, so the density is the supporters (0 if free)
+    sat = [n * int(c) for n, c in zip(counts, inst.int_costs, strict=True)]
+    return _greedy_by_density(
+        inst, tie_rank, "greedy-cost", sat, counts, "It had {n} votes, ranked by votes"
+    )
+
+
+def greedy_points(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
+    """Greedy by points per unit of cost (pabutools ``Additive_Cardinal_Sat``)."""
+    if inst.vote_type not in POINT_TYPES:
+        raise ValueError(
+            f"greedy-points needs cumulative or scoring ballots, not {inst.vote_type} ballots"
+        )
+    total = points(inst).tolist()
+    return _greedy_by_density(
+        inst,
+        tie_rank,
+        "greedy-points",
+        total,
+        total,
+        "It received {n} points for a cost of {cost}, ranked by points per unit of cost",
+    )
+
+
+def greedy_threshold(
+    inst: PBInstance, *, tie_rank: np.ndarray, threshold: int | None = None
+) -> Outcome:
+    """Drop projects scoring under the threshold, then fund by score (ties by ``tie_rank``).
+
+    ``threshold`` defaults to META ``min_project_score_threshold`` (no threshold when absent).
+    """
+    if threshold is None:
+        threshold = inst.meta_int("min_project_score_threshold") or 0
+    sc = score(inst).tolist()
+    unit = "points" if inst.vote_type in POINT_TYPES else "votes"
+    steps: list[Step] = []
+    kept: list[int] = []
+    for j, p in enumerate(inst.projects):
+        if sc[j] < threshold:
+            steps.append(
+                Step(
+                    "dropped",
+                    p.id,
+                    f"It received {sc[j]:,} {unit}, fewer than the {threshold:,} {unit} a "
+                    "project needs to be eligible (min_project_score_threshold).",
+                    {"score": sc[j], "threshold": threshold},
+                )
+            )
+        else:
+            kept.append(j)
+    order = sorted(kept, key=lambda j: (-sc[j], int(tie_rank[j])))
+    why = [f"It received {s:,} {unit}, ranked by {unit}" for s in sc]
+    data = [{"score": s, "threshold": threshold} for s in sc]
+    return _fund_in_order(inst, "greedy-threshold", order, why, data, steps)
