@@ -23,13 +23,13 @@ from fractions import Fraction
 import numpy as np
 from pabutools.election import (
     AbstractCardinalBallot,
-    AdditiveSatisfaction,
     Additive_Cardinal_Sat,
+    AdditiveSatisfaction,
     ApprovalBallot,
     ApprovalProfile,
     CardinalBallot,
-    CardinalProfile,
     Cardinality_Sat,
+    CardinalProfile,
     Cost_Sat,
     CumulativeBallot,
     CumulativeProfile,
