@@ -1,0 +1,98 @@
+"""Instant-runoff voting (alternative vote, Hare): one seat, eliminate the weakest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .piles import Piles, break_tie
+from .profile import RankedProfile
+from .result import ElectionResult, Round
+from .ties import tie_rank
+
+
+def transfer_words(transfers: dict[str, int | object], fmt=str) -> str:
+    if not transfers:
+        return "no ballots to transfer"
+    return ", ".join(f"{fmt(v)} to {k}" for k, v in transfers.items())
+
+
+def irv(
+    profile: RankedProfile, *, seats: int = 1, tie_order: Sequence[str] | None = None
+) -> ElectionResult:
+    """Instant-runoff: count first choices; while no candidate holds a strict majority of the
+    ballots still in the count, eliminate the candidate with the fewest votes and move each of
+    their ballots to its next choice still in the count.
+
+    Exhausted ballots (no further choice) leave the count, so the majority is of the ballots
+    still counting; blank ballots never count. The last candidate standing wins.
+
+    Ties for elimination: the candidate with the fewest votes in the earliest round where the
+    tied candidates' tallies differ is eliminated; if they were equal in every round, the one
+    latest in ``tie_order`` (default: candidate order) is eliminated. Each tie broken is
+    reported in ``tie_breaks``.
+    """
+    if seats != 1:
+        raise ValueError("instant-runoff fills one seat; use stv for several")
+    names = list(profile.candidates)
+    m = len(names)
+    rank = tie_rank(names, tie_order)
+    result = ElectionResult("irv", names, 1, [])
+    if profile.n_valid == 0:
+        result.rounds.append(Round(1, {}, reason="No valid ballots: no one is elected."))
+        return result
+
+    piles = Piles(profile)
+    continuing = np.ones(m, dtype=bool)
+    history: list[list[int | None]] = []
+    exhausted = 0
+    while True:
+        number = len(history) + 1
+        t = piles.tally()
+        cont = np.flatnonzero(continuing).tolist()
+        history.append([int(t[j]) if continuing[j] else None for j in range(m)])
+        tallies = {names[j]: int(t[j]) for j in cont}
+        active = sum(tallies.values())
+        leader = max(cont, key=lambda j: (t[j], -rank[j]))
+        if 2 * t[leader] > active or len(cont) == 1:
+            why = (
+                f"{names[leader]} has {t[leader]} of the {active} votes still in the count, "
+                "a majority, and is elected."
+                if 2 * t[leader] > active
+                else f"{names[leader]} is the last candidate in the count and is elected."
+            )
+            result.rounds.append(
+                Round(number, tallies, elected=[names[leader]], exhausted=exhausted, reason=why)
+            )
+            result.winners.append(names[leader])
+            return result
+
+        low = min(t[j] for j in cont)
+        tied = [j for j in cont if t[j] == low]
+        loser = tied[0]
+        if len(tied) > 1:
+            loser, note = break_tie(tied, history, rank, names, lowest=True)
+            result.tie_breaks.append(f"Round {number}: {note}")
+        continuing[loser] = False
+        rows = piles.rows_of(loser)
+        piles.advance(rows, continuing)
+        moved = piles.moved(rows)
+        exhausted += moved.get(-1, 0)
+        transfers = {(names[j] if j >= 0 else "exhausted"): v for j, v in sorted(moved.items())}
+        why = (
+            f"No candidate has a majority of the {active} votes still in the count; "
+            f"{names[loser]} has the fewest ({low}) and is eliminated; "
+            f"their ballots go: {transfer_words(transfers)}."
+        )
+        result.rounds.append(
+            Round(
+                number,
+                tallies,
+                eliminated=[names[loser]],
+                transferred_from=names[loser],
+                transfers=transfers,
+                exhausted=exhausted,
+                reason=why,
+            )
+        )
