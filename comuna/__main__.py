@@ -1,0 +1,5 @@
+import sys
+
+from comuna.cli import main
+
+sys.exit(main())

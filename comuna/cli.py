@@ -1,0 +1,68 @@
+"""The ``comuna`` command.
+
+``comuna serve`` and ``comuna demo`` start the web app, ``comuna pb ...`` counts Pabulib files
+with the counting engine (no database needed), and every other word is a Django management
+command (``comuna migrate``, ``comuna createsuperuser``, ``comuna load_demo`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "pb":
+        from comuna.choice.cli import main as pb_main
+
+        return pb_main(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comuna.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__.strip())
+        print("\nusage: comuna serve [--port N] | comuna demo [--port N] | comuna pb ... | "
+              "comuna <django command>")
+        return 0
+    if argv[0] in {"serve", "demo"}:
+        return _serve(demo=argv[0] == "demo", args=argv[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["comuna", *argv])
+    return 0
+
+
+def _serve(*, demo: bool, args: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"comuna {'demo' if demo else 'serve'}")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--no-serve", action="store_true", help="prepare only, do not serve")
+    opts = parser.parse_args(args)
+
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        call_command("load_demo")
+    if opts.no_serve:
+        return 0
+    if settings.DEBUG:
+        call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
+        return 0
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from waitress import serve
+
+    from comuna.wsgi import application
+
+    print(f"Comuna serving at http://{opts.host}:{opts.port}/")
+    serve(application, host=opts.host, port=opts.port, threads=8)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Bodies (council, commune, communal city), statutes, organs, mandates and the census."""

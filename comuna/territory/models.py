@@ -1,0 +1,375 @@
+"""The base domain: the federation tree of bodies, their statutes, organs, mandates and census."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BodyKind(models.TextChoices):
+    COUNCIL = "council", _("Communal council")
+    COMMUNE = "commune", _("Commune")
+    CITY = "city", _("Communal city")
+    OTHER = "other", _("Other body")
+
+
+def validate_geojson(value: object) -> None:
+    """Accept a GeoJSON geometry, Feature or FeatureCollection (shape only, not coordinates)."""
+    if value in (None, ""):
+        return
+    if not isinstance(value, dict) or "type" not in value:
+        raise ValidationError(_("The boundary must be a GeoJSON object with a \"type\"."))
+    kinds = {
+        "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+        "GeometryCollection", "Feature", "FeatureCollection",
+    }
+    if value["type"] not in kinds:
+        raise ValidationError(
+            _("Unknown GeoJSON type %(type)s."), params={"type": value["type"]}
+        )
+    if value["type"] == "FeatureCollection" and not isinstance(value.get("features"), list):
+        raise ValidationError(_("A FeatureCollection needs a list of \"features\"."))
+    if value["type"] not in {"Feature", "FeatureCollection", "GeometryCollection"} and not (
+        isinstance(value.get("coordinates"), list)
+    ):
+        raise ValidationError(_("A GeoJSON geometry needs a list of \"coordinates\"."))
+
+
+class Body(models.Model):
+    """A node of the federation tree: a council, a commune, a communal city, or deeper."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("federated into"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    territory = models.CharField(_("territory"), max_length=300, blank=True)
+    boundary = models.JSONField(
+        _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A body cannot be federated into itself.")})
+            node = node.parent
+
+    def ancestors(self) -> list[Body]:
+        """Parent first, root last."""
+        out: list[Body] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def descendant_ids(self) -> set[int]:
+        """Ids of this body and every body federated into it, at any depth."""
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(Body.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+    def current_statute(self) -> StatuteVersion:
+        from comuna.territory.statutes import current
+
+        return current(self)
+
+
+class StatuteVersion(models.Model):
+    """One immutable version of a body's statute: every threshold a decision depends on.
+
+    Amending a statute writes a new version; decisions keep a reference to the version they
+    applied, so the rule in force at the time can always be shown and re-checked.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="statutes")
+    number = models.PositiveIntegerField(_("version"))
+    profile = models.CharField(_("based on profile"), max_length=40)
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    voting_age = models.PositiveSmallIntegerField(_("voting age (years)"))
+    voter_residence_months = models.PositiveSmallIntegerField(
+        _("residence needed to vote (months)")
+    )
+    candidate_residence_months = models.PositiveSmallIntegerField(
+        _("residence needed to stand as spokesperson (months)")
+    )
+    term_years = models.PositiveSmallIntegerField(_("spokesperson term (years)"))
+    reelection_allowed = models.BooleanField(_("spokespersons may be re-elected"))
+    quorum_first_call_pct = models.DecimalField(
+        _("assembly quorum, first call (% of register)"), max_digits=5, decimal_places=2
+    )
+    quorum_second_call_pct = models.DecimalField(
+        _("assembly quorum, second call (% of register)"), max_digits=5, decimal_places=2
+    )
+    decision_majority_pct = models.DecimalField(
+        _("majority needed, above this % of those present"), max_digits=5, decimal_places=2
+    )
+    recall_initiative_pct = models.DecimalField(
+        _("voters needed to start a recall (% of register)"), max_digits=5, decimal_places=2
+    )
+    recall_report_days = models.PositiveSmallIntegerField(_("days for the comptroller's report"))
+    recall_assembly_days = models.PositiveSmallIntegerField(
+        _("days from the report to the recall assembly")
+    )
+    commune_referendum_turnout_pct = models.DecimalField(
+        _("turnout needed in a founding referendum (%)"), max_digits=5, decimal_places=2
+    )
+    parliament_initiative_pct = models.DecimalField(
+        _("councils needed for the parliament to take up a matter (%)"),
+        max_digits=5, decimal_places=2,
+    )
+
+    class Meta:
+        ordering = ["body", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "number"], name="one_statute_version_number")
+        ]
+        verbose_name = _("statute version")
+
+    def __str__(self) -> str:
+        return f"{self.body} · v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A statute version cannot be edited; amend it instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A statute version cannot be deleted."))
+
+    def quorum(self, registered: int, second_call: bool = False) -> int:
+        """Fewest people present for an assembly to be quorate (rounded up, exact)."""
+        pct = self.quorum_second_call_pct if second_call else self.quorum_first_call_pct
+        return _ceil_share(registered, pct)
+
+    def recall_signatures(self, registered: int) -> int:
+        return _ceil_share(registered, self.recall_initiative_pct)
+
+    def majority_reached(self, yes: int, present: int) -> bool:
+        """True when ``yes`` is strictly more than the majority share of those present."""
+        return Fraction(yes) > Fraction(present) * Fraction(self.decision_majority_pct) / 100
+
+
+def _ceil_share(total: int, pct) -> int:
+    share = Fraction(total) * Fraction(pct) / 100
+    return -(-share.numerator // share.denominator)
+
+
+class OrganKind(models.TextChoices):
+    ASSEMBLY = "assembly", _("Citizens' assembly")
+    EXECUTIVE = "executive", _("Executive unit")
+    COMMITTEE = "committee", _("Work committee")
+    FINANCIAL = "financial", _("Administrative and financial unit")
+    COMPTROLLER = "comptroller", _("Social comptroller unit")
+    ELECTORAL = "electoral", _("Permanent electoral commission")
+    COORDINATION = "coordination", _("Coordination collective")
+    PARLIAMENT = "parliament", _("Parliament")
+
+
+class Organ(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="organs")
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="committees",
+        verbose_name=_("part of"),
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["body", "position", "name"]
+        verbose_name = _("organ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "X", _("Other / not stated")
+
+
+class Tenure(models.TextChoices):
+    OWNED = "owned", _("Owned")
+    RENTED = "rented", _("Rented")
+    BORROWED = "borrowed", _("Lent or shared")
+    OTHER = "other", _("Other")
+
+
+class Dwelling(models.TextChoices):
+    HOUSE = "house", _("House")
+    APARTMENT = "apartment", _("Apartment")
+    RANCH = "ranch", _("Rancho / improvised dwelling")
+    ROOM = "room", _("Room")
+    OTHER = "other", _("Other")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("None")
+    PRIMARY = "primary", _("Primary")
+    SECONDARY = "secondary", _("Secondary")
+    TECHNICAL = "technical", _("Technical")
+    UNIVERSITY = "university", _("University")
+
+
+class Household(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="households")
+    code = models.CharField(_("household code"), max_length=40)
+    address = models.CharField(_("address"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    tenure = models.CharField(
+        _("tenure"), max_length=20, choices=Tenure.choices, default=Tenure.OWNED
+    )
+    dwelling = models.CharField(
+        _("dwelling"), max_length=20, choices=Dwelling.choices, default=Dwelling.HOUSE
+    )
+    monthly_income = models.DecimalField(
+        _("household monthly income"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    has_running_water = models.BooleanField(_("running water"), default=True)
+    has_electricity = models.BooleanField(_("electricity"), default=True)
+    has_gas = models.BooleanField(_("domestic gas"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["body", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "code"], name="household_code_unique_in_body")
+        ]
+        verbose_name = _("household")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.address}"
+
+
+class Resident(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="residents")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="resident",
+    )
+    given_name = models.CharField(_("given names"), max_length=120)
+    family_name = models.CharField(_("family names"), max_length=120)
+    document_id = models.CharField(_("identity document"), max_length=40, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    resident_since = models.DateField(_("living in the community since"))
+    is_household_head = models.BooleanField(_("head of household"), default=False)
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True)
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    has_disability = models.BooleanField(_("lives with a disability"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    verified_at = models.DateTimeField(_("verified by the electoral commission"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "document_id"],
+                condition=~models.Q(document_id=""),
+                name="resident_document_unique_in_body",
+            )
+        ]
+        verbose_name = _("resident")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def clean(self) -> None:
+        if self.household_id and self.body_id and self.household.body_id != self.body_id:
+            raise ValidationError({"household": _("The household belongs to another body.")})
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+        if self.resident_since and self.birth_date and self.resident_since < self.birth_date:
+            raise ValidationError(
+                {"resident_since": _("Cannot live here since before being born.")}
+            )
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class MandateKind(models.TextChoices):
+    SPOKESPERSON = "spokesperson", _("Spokesperson")
+    SUBSTITUTE = "substitute", _("Substitute")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Mandate(models.Model):
+    """A resident's mandate in a body: spokesperson (or substitute) of an organ, or administrator.
+
+    Spokespersons of a commune or city are residents of its member councils.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="mandates")
+    organ = models.ForeignKey(
+        Organ, null=True, blank=True, on_delete=models.CASCADE, related_name="mandates"
+    )
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="mandates")
+    kind = models.CharField(_("kind"), max_length=20, choices=MandateKind.choices)
+    starts_on = models.DateField(_("starts"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    statute = models.ForeignKey(
+        StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Statute version in force when the mandate was conferred."),
+    )
+
+    class Meta:
+        ordering = ["body", "organ__position", "kind"]
+        verbose_name = _("mandate")
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_kind_display()} · {self.organ or self.body}"
+
+    def clean(self) -> None:
+        if self.kind != MandateKind.ADMINISTRATOR and self.organ_id is None:
+            raise ValidationError({"organ": _("A spokesperson speaks for an organ.")})
+        if self.organ_id and self.organ.body_id != self.body_id:
+            raise ValidationError({"organ": _("The organ belongs to another body.")})
+        if self.resident_id and self.resident.body_id not in self.body.descendant_ids():
+            raise ValidationError(
+                {"resident": _("A mandate goes to a resident of the body or of a member body.")}
+            )
+
+    def is_active(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)

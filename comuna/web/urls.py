@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from comuna.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.profile, name="profile"),
+    path("b/<slug:slug>/", views.body_detail, name="body"),
+    path("b/<slug:slug>/register/", views.register_list, name="register"),
+    path("b/<slug:slug>/census/", views.census, name="census"),
+    path("b/<slug:slug>/census/import/", views.census_import, name="census-import"),
+    path("b/<slug:slug>/census/households/new/", views.household_edit, name="household-new"),
+    path("b/<slug:slug>/census/households/<int:pk>/", views.household_edit, name="household"),
+    path(
+        "b/<slug:slug>/census/households/<int:household>/residents/new/",
+        views.resident_edit,
+        name="resident-new",
+    ),
+    path("b/<slug:slug>/census/residents/<int:pk>/", views.resident_edit, name="resident"),
+]

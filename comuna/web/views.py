@@ -1,0 +1,164 @@
+"""Pages: thin functions that check access, call the domain and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from comuna.territory import census as census_service
+from comuna.territory import statutes
+from comuna.territory.forms import CensusImportForm, HouseholdForm, ProfileForm, ResidentForm
+from comuna.territory.models import Household, Mandate, Resident
+from comuna.territory.permissions import Action, Role, bodies_of
+from comuna.web.access import body_view
+
+
+def home(request):
+    bodies = bodies_of(request.user)
+    return render(request, "web/home.html", {"bodies": bodies})
+
+
+@body_view(Action.VIEW_BODY)
+def body_detail(request, body):
+    statute = statutes.current(body)
+    organs = body.organs.filter(parent__isnull=True).prefetch_related(
+        "committees__mandates__resident", "mandates__resident"
+    )
+    context = {
+        "body": body,
+        "organs": organs,
+        "statute": statute,
+        "overrides": statutes.overrides(statute),
+        "profile_label": statutes.PROFILES.get(statute.profile, {}).get("label", statute.profile),
+        "members": Resident.objects.filter(body_id__in=body.descendant_ids()).count(),
+        "voters": census_service.register(body).count(),
+        "children": body.children.annotate(n_children=Count("children")),
+        "ancestors": list(reversed(body.ancestors())),
+        "roles": request.body_roles,
+        "can_census": bool(request.body_roles & {Role.ELECTORAL, Role.COMPTROLLER,
+                                                 Role.ADMINISTRATOR}),
+        "administrators": Mandate.objects.filter(body=body, kind="administrator").select_related(
+            "resident"
+        ),
+    }
+    return render(request, "web/body.html", context)
+
+
+@body_view(Action.VIEW_REGISTER)
+def register_list(request, body):
+    voters = census_service.register(body).select_related("body").order_by(
+        "family_name", "given_name"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        voters = voters.filter(Q(given_name__icontains=query) | Q(family_name__icontains=query))
+    page = Paginator(voters.only("given_name", "family_name", "body__name"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/register.html", {"body": body, "page": page, "query": query})
+
+
+@body_view(Action.VIEW_CENSUS)
+def census(request, body):
+    households = body.households.annotate(n_residents=Count("residents")).order_by("code")
+    query = request.GET.get("q", "").strip()
+    if query:
+        households = households.filter(
+            Q(code__icontains=query)
+            | Q(address__icontains=query)
+            | Q(residents__family_name__icontains=query)
+            | Q(residents__given_name__icontains=query)
+            | Q(residents__document_id=query)
+        ).distinct()
+    page = Paginator(households, 30).get_page(request.GET.get("page"))
+    context = {
+        "body": body,
+        "page": page,
+        "query": query,
+        "residents": Resident.objects.filter(body=body).count(),
+        "voters": census_service.register(body).filter(body=body).count(),
+        "can_manage": Role.ELECTORAL in request.body_roles
+        or Role.ADMINISTRATOR in request.body_roles,
+    }
+    return render(request, "web/census.html", context)
+
+
+@body_view(Action.MANAGE_CENSUS)
+def census_import(request, body):
+    errors: list = []
+    form = CensusImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = census_service.import_csv(body, form.cleaned_data["file"].read())
+        except census_service.CensusImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _(
+                "Imported %(residents)s residents in %(households)s new households."
+            ) % {"residents": result.residents, "households": result.households})
+            return redirect("census", slug=body.slug)
+    columns = list(census_service.HOUSEHOLD_COLUMNS) + list(census_service.RESIDENT_COLUMNS)
+    return render(request, "web/census_import.html", {
+        "body": body, "form": form, "errors": errors, "columns": columns,
+        "required": census_service.REQUIRED_COLUMNS,
+    }, status=400 if errors else 200)
+
+
+@body_view(Action.MANAGE_CENSUS)
+def household_edit(request, body, pk=None):
+    household = get_object_or_404(Household, pk=pk, body=body) if pk else Household(body=body)
+    form = HouseholdForm(request.POST or None, instance=household, body=body)
+    if request.method == "POST" and form.is_valid():
+        household = form.save()
+        messages.success(request, _("Household saved."))
+        return redirect("household", slug=body.slug, pk=household.pk)
+    residents = household.residents.all() if household.pk else []
+    return render(request, "web/household.html", {
+        "body": body, "form": form, "household": household, "residents": residents,
+    })
+
+
+@body_view(Action.MANAGE_CENSUS)
+def resident_edit(request, body, pk=None, household=None):
+    if pk:
+        resident = get_object_or_404(Resident, pk=pk, body=body)
+        home = resident.household
+    else:
+        home = get_object_or_404(Household, pk=household, body=body)
+        resident = Resident(household=home, body=body)
+    form = ResidentForm(request.POST or None, instance=resident, household=home)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Resident saved."))
+        return redirect("household", slug=body.slug, pk=home.pk)
+    return render(request, "web/resident.html", {
+        "body": body, "form": form, "resident": resident, "household": home,
+    })
+
+
+@login_required
+def profile(request):
+    resident = Resident.objects.filter(user=request.user).select_related(
+        "body", "household"
+    ).first()
+    form = ProfileForm(request.POST or None, instance=resident) if resident else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponseNotAllowed(["GET"])
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your details were saved."))
+            return redirect("profile")
+    context = {"resident": resident, "form": form, "bodies": bodies_of(request.user)}
+    if resident:
+        context["mandates"] = resident.mandates.select_related("body", "organ")
+        context["in_register"] = census_service.register(resident.body).filter(
+            pk=resident.pk
+        ).exists()
+        context["may_stand"] = census_service.may_stand(resident, resident.body)
+    return render(request, "web/profile.html", context)
