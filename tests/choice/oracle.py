@@ -3,6 +3,7 @@
 - ``to_pabutools(inst)`` turns a Comuna ``PBInstance`` into a pabutools (instance, profile);
 - ``from_pabutools(instance, profile)`` goes the other way (used before Comuna's own reader
   existed, and to feed both sides the very same election);
+- ``make_instance(costs, ballots, budget, vote_type)`` builds a small election by hand;
 - ``parse(path)`` parses a .pb file with pabutools' own parser;
 - ``reference(rule_id, instance, profile, tiebreak="id")`` runs the pabutools rule that defines
   ``rule_id`` and returns the selected project ids as a set.
@@ -129,6 +130,38 @@ def from_pabutools(instance: Instance, profile: object) -> PBInstance:
         projects=[CProject(p.name, _fraction(p.cost)) for p in projects],
         vote_type=meta["vote_type"],
         voter_ids=[str(i) for i in range(len(indptr) - 1)],
+        indptr=np.array(indptr, dtype=np.int64),
+        indices=np.array(indices, dtype=np.int32),
+        points=np.array(pts, dtype=np.int64),
+    )
+
+
+def make_instance(
+    costs: dict[str, int | Fraction],
+    ballots: list,
+    budget: int | Fraction,
+    vote_type: str = "approval",
+    meta: dict[str, str] | None = None,
+) -> PBInstance:
+    """A hand-made election: ``ballots`` are lists of ids (approval, choose-1, ordinal, best
+    first) or dicts id -> points (cumulative, scoring)."""
+    ids = list(costs)
+    index = {pid: j for j, pid in enumerate(ids)}
+    indptr = [0]
+    indices: list[int] = []
+    pts: list[int] = []
+    for ballot in ballots:
+        items = ballot.items() if isinstance(ballot, dict) else ((pid, 1) for pid in ballot)
+        for pid, x in items:
+            indices.append(index[pid])
+            pts.append(int(x))
+        indptr.append(len(indices))
+    full_meta = {"budget": str(Fraction(budget)), "vote_type": vote_type, **(meta or {})}
+    return PBInstance(
+        meta=full_meta,
+        projects=[CProject(pid, Fraction(c)) for pid, c in costs.items()],
+        vote_type=vote_type,
+        voter_ids=[str(v + 1) for v in range(len(ballots))],
         indptr=np.array(indptr, dtype=np.int64),
         indices=np.array(indices, dtype=np.int32),
         points=np.array(pts, dtype=np.int64),

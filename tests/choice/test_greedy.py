@@ -1,0 +1,110 @@
+"""Greedy rules on hand-made elections (every expected outcome worked out by hand in comments)."""
+
+from fractions import Fraction
+
+import pytest
+
+from comuna.choice.rules import RULES, run
+from comuna.choice.rules.greedy import greedy_points
+from comuna.choice.tiebreak import tie_rank
+from tests.choice.oracle import make_instance
+
+
+def test_greedy_cost_skips_what_does_not_fit_and_goes_on():
+    # by votes: a (3), b (2), c (1); a leaves 4, b (5) does not fit, c (4) does
+    inst = make_instance({"a": 6, "b": 5, "c": 4}, [["a", "b"], ["a", "b"], ["a", "c"]], budget=10)
+    out = run("greedy-cost", inst)
+    assert out.selected == ["a", "c"]
+    assert out.cost == 10
+    assert "did not fit the remaining budget of 4" in out.explain("b")
+    assert "was not selected" in out.explain("b")
+    assert "was selected" in out.explain("c")
+
+
+def test_greedy_card_orders_by_supporters_per_cost():
+    # supporters per cost: b 2/2 = 1, a 4/8 = 1/2, c 1/2 = 1/2 (a and c tied, "a" wins by id)
+    # b leaves 8, a takes it all, c does not fit
+    ballots = [["a", "b"], ["a", "b"], ["a", "c"], ["a"]]
+    inst = make_instance({"a": 8, "b": 2, "c": 2}, ballots, budget=10)
+    assert run("greedy-card", inst).selected == ["b", "a"]
+    # the cheaper c wins the same tie under cost-min, and then a no longer fits
+    assert run("greedy-card", inst, tiebreak="cost-min").selected == ["b", "c"]
+    # by votes instead: a (4) then b (2) fill the budget
+    assert run("greedy-cost", inst).selected == ["a", "b"]
+
+
+def test_a_constructed_tie_is_decided_by_the_tie_order():
+    # "9" and "10" have the same votes and cost and only one fits
+    inst = make_instance({"9": 5, "10": 5}, [["9", "10"], ["9", "10"]], budget=7)
+    for rule in ("greedy-card", "greedy-cost", "greedy-threshold"):
+        assert run(rule, inst).selected == ["10"], rule  # "10" < "9" as text
+        # equal costs: the cost orders fall back to the id
+        assert run(rule, inst, tiebreak="cost-max").selected == ["10"], rule
+        # with the order reversed, the other project wins
+        reverse = -tie_rank(inst, "id")
+        assert RULES[rule].func(inst, tie_rank=reverse).selected == ["9"], rule
+
+
+def test_greedy_points_orders_by_points_per_cost():
+    # points per cost: y 3/2, x 10/10, z 1/9; y leaves 9, x (10) does not fit, z (9) does
+    ballots = [{"x": 5}, {"x": 5, "z": 1}, {"y": 3}]
+    inst = make_instance({"x": 10, "y": 2, "z": 9}, ballots, budget=11, vote_type="cumulative")
+    assert run("greedy-points", inst).selected == ["y", "z"]
+
+
+def test_points_are_ignored_by_greedy_cost_even_zero_points():
+    # listed = supported: x has 2 votes, z 2 (one of them with 0 points), y 1; ties by id
+    ballots = [{"x": 5}, {"x": 5, "z": 0}, {"y": 3, "z": 1}]
+    inst = make_instance({"x": 4, "y": 4, "z": 4}, ballots, budget=8, vote_type="cumulative")
+    assert run("greedy-cost", inst).selected == ["x", "z"]
+
+
+def test_ranks_are_ignored_by_greedy_cost():
+    # ordinal ballots approve every listed project: b is listed 3 times, a twice
+    ballots = [["a", "b"], ["a", "b"], ["b"]]
+    inst = make_instance({"a": 3, "b": 3}, ballots, budget=3, vote_type="ordinal")
+    assert run("greedy-cost", inst).selected == ["b"]
+
+
+def test_greedy_points_refuses_approval_ballots():
+    inst = make_instance({"a": 1}, [["a"]], budget=1)
+    with pytest.raises(ValueError, match="does not accept approval ballots"):
+        run("greedy-points", inst)
+    with pytest.raises(ValueError, match="needs cumulative or scoring ballots"):
+        greedy_points(inst, tie_rank=tie_rank(inst))
+
+
+def test_unsupported_projects_are_funded_last_when_money_is_left():
+    # pabutools funds projects with no support too (density 0) if they still fit
+    inst = make_instance({"a": 1, "b": 2}, [["b"]], budget=5)
+    assert run("greedy-cost", inst).selected == ["b", "a"]
+    assert run("greedy-card", inst).selected == ["b", "a"]
+
+
+def test_greedy_threshold_drops_projects_under_the_meta_threshold():
+    # a has 1 vote < 2 and is dropped although it would fit; b (3) is funded, c (2) does not fit
+    ballots = [["a", "b", "c"], ["b", "c"], ["b"]]
+    costs = {"a": 1, "b": 5, "c": 5}
+    inst = make_instance(costs, ballots, budget=6, meta={"min_project_score_threshold": "2"})
+    out = run("greedy-threshold", inst)
+    assert out.selected == ["b"]
+    assert "fewer than the 2 votes" in out.explain("a")
+    # without the META key nothing is dropped and a fills the gap
+    assert run("greedy-threshold", make_instance(costs, ballots, budget=6)).selected == ["b", "a"]
+
+
+def test_greedy_threshold_counts_points_on_cumulative_ballots():
+    # scores: a 4 points (1 voter), b 3 points (3 voters); threshold 4 keeps only a
+    ballots = [{"a": 4}, {"b": 1}, {"b": 1}, {"b": 1}]
+    meta = {"min_project_score_threshold": "4"}
+    inst = make_instance({"a": 1, "b": 1}, ballots, budget=2, vote_type="cumulative", meta=meta)
+    assert run("greedy-threshold", inst).selected == ["a"]
+
+
+def test_the_budget_is_never_exceeded_with_fractional_costs():
+    # costs 1/3 each, budget 1: exactly three fit
+    third = Fraction(1, 3)
+    inst = make_instance({k: third for k in "abcd"}, [list("abcd")], budget=1)
+    out = run("greedy-cost", inst)
+    assert out.selected == ["a", "b", "c"]
+    assert out.cost == 1
