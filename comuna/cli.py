@@ -20,8 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comuna.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
-        print("\nusage: comuna serve [--port N] | comuna demo [--port N] | comuna pb ... | "
-              "comuna <django command>")
+        print(
+            "\nusage: comuna serve [--port N] | comuna demo [--port N] | comuna pb ... | "
+            "comuna <django command>"
+        )
         return 0
     if argv[0] in {"serve", "demo"}:
         return _serve(demo=argv[0] == "demo", args=argv[1:])

@@ -52,33 +52,56 @@ def may_stand(resident: Resident, body: Body, on: date | None = None) -> bool:
     """Whether a resident meets the statute's conditions to stand as spokesperson."""
     on = on or timezone.localdate()
     statute = current(body)
-    return (
-        resident.age_on(on) >= statute.voting_age
-        and resident.resident_since <= months_before(on, statute.candidate_residence_months)
+    return resident.age_on(on) >= statute.voting_age and resident.resident_since <= months_before(
+        on, statute.candidate_residence_months
     )
 
 
 # --- CSV import ------------------------------------------------------------------------------
 
 HOUSEHOLD_COLUMNS = {
-    "household_code": "code", "address": "address", "sector": "sector", "tenure": "tenure",
-    "dwelling": "dwelling", "monthly_income": "monthly_income",
-    "has_running_water": "has_running_water", "has_electricity": "has_electricity",
+    "household_code": "code",
+    "address": "address",
+    "sector": "sector",
+    "tenure": "tenure",
+    "dwelling": "dwelling",
+    "monthly_income": "monthly_income",
+    "has_running_water": "has_running_water",
+    "has_electricity": "has_electricity",
     "has_gas": "has_gas",
 }
 RESIDENT_COLUMNS = {
     name: name
     for name in (
-        "given_name", "family_name", "document_id", "birth_date", "sex", "resident_since",
-        "is_household_head", "occupation", "education", "has_disability", "phone", "email",
+        "given_name",
+        "family_name",
+        "document_id",
+        "birth_date",
+        "sex",
+        "resident_since",
+        "is_household_head",
+        "occupation",
+        "education",
+        "has_disability",
+        "phone",
+        "email",
     )
 }
 REQUIRED_COLUMNS = (
-    "household_code", "address", "given_name", "family_name", "birth_date", "sex",
+    "household_code",
+    "address",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
     "resident_since",
 )
 BOOLEAN_FIELDS = {
-    "has_running_water", "has_electricity", "has_gas", "is_household_head", "has_disability",
+    "has_running_water",
+    "has_electricity",
+    "has_gas",
+    "is_household_head",
+    "has_disability",
 }
 TRUE_WORDS = {"1", "true", "yes", "si", "sí", "s", "y", "x", "sim"}
 FALSE_WORDS = {"0", "false", "no", "n", "não", "nao", ""}
@@ -92,7 +115,9 @@ class RowError:
 
     def __str__(self) -> str:
         return _("line %(line)s, column “%(column)s”: %(message)s") % {
-            "line": self.line, "column": self.column, "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
         }
 
 
@@ -126,29 +151,37 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
     for line, row in rows:
         for column in BOOLEAN_FIELDS & row.keys():
             if row[column].strip().lower() not in TRUE_WORDS | FALSE_WORDS:
-                errors.append(RowError(line, column, _("write yes or no, not “%(value)s”") % {
-                    "value": row[column].strip()}))
+                errors.append(
+                    RowError(
+                        line,
+                        column,
+                        _("write yes or no, not “%(value)s”") % {"value": row[column].strip()},
+                    )
+                )
         code = row.get("household_code", "").strip()
         household = existing.get(code)
         if household is None and code in new_households:
             first_line, first_form = new_households[code]
-            if first_form.is_valid() and row.get("address", "").strip() != first_form.cleaned_data[
-                "address"
-            ]:
-                errors.append(RowError(line, "address", _(
-                    "household %(code)s already has another address on line %(first)s"
-                ) % {"code": code, "first": first_line}))
+            if (
+                first_form.is_valid()
+                and row.get("address", "").strip() != first_form.cleaned_data["address"]
+            ):
+                errors.append(
+                    RowError(
+                        line,
+                        "address",
+                        _("household %(code)s already has another address on line %(first)s")
+                        % {"code": code, "first": first_line},
+                    )
+                )
         elif household is None:
-            form = HouseholdForm(
-                data={f: _field_value(f, row.get(c, "")) for c, f in HOUSEHOLD_COLUMNS.items()},
-                body=body,
-            )
+            form = HouseholdForm(data=_form_data(Household, HOUSEHOLD_COLUMNS, row), body=body)
             if not form.is_valid():
                 errors.extend(_form_errors(line, form, HOUSEHOLD_COLUMNS))
             new_households[code] = (line, form)
         placeholder = household or Household(body=body, code=code)
         resident_form = ResidentForm(
-            data={f: _field_value(f, row.get(c, "")) for c, f in RESIDENT_COLUMNS.items()},
+            data=_form_data(Resident, RESIDENT_COLUMNS, row),
             household=placeholder,
         )
         if not resident_form.is_valid():
@@ -161,9 +194,14 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
         doc = row.get("document_id", "").strip()
         if doc:
             if doc in documents:
-                errors.append(RowError(line, "document_id", _(
-                    "the same identity document is already on line %(first)s"
-                ) % {"first": documents[doc]}))
+                errors.append(
+                    RowError(
+                        line,
+                        "document_id",
+                        _("the same identity document is already on line %(first)s")
+                        % {"first": documents[doc]},
+                    )
+                )
             else:
                 documents[doc] = line
         pending.append((line, code, resident_form))
@@ -181,8 +219,11 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
                 form.save()
     except IntegrityError as exc:  # a concurrent edit took a code or document meanwhile
         raise CensusImportError(
-            [RowError(0, "", _("the census changed while importing; try again (%(e)s)") % {
-                "e": exc})]
+            [
+                RowError(
+                    0, "", _("the census changed while importing; try again (%(e)s)") % {"e": exc}
+                )
+            ]
         ) from exc
     return ImportResult(households=len(new_households), residents=len(pending))
 
@@ -219,14 +260,20 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                errors.append(RowError(line, "", _(
-                    "%(found)s fields where the header has %(expected)s"
-                ) % {"found": len(values), "expected": len(header)}))
+                errors.append(
+                    RowError(
+                        line,
+                        "",
+                        _("%(found)s fields where the header has %(expected)s")
+                        % {"found": len(values), "expected": len(header)},
+                    )
+                )
                 continue
             rows.append((line, dict(zip(header, values, strict=True))))
             if len(rows) > limit:
-                return [], [RowError(line, "", _("more than %(n)s rows; split the file") % {
-                    "n": limit})]
+                return [], [
+                    RowError(line, "", _("more than %(n)s rows; split the file") % {"n": limit})
+                ]
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "", str(exc)))
     if not rows and not errors:
@@ -234,11 +281,19 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
     return rows, errors
 
 
-def _field_value(field: str, raw: str) -> str | bool:
-    value = raw.strip()
-    if field in BOOLEAN_FIELDS:
-        return value.lower() in TRUE_WORDS  # unknown words are reported by import_csv
-    return value
+def _form_data(model, columns: dict[str, str], row: dict[str, str]) -> dict[str, object]:
+    """Form data from a CSV row; a column left out or blank takes the model's default."""
+    data: dict[str, object] = {}
+    for column, field in columns.items():
+        value = row.get(column, "").strip()
+        model_field = model._meta.get_field(field)
+        if not value and model_field.has_default():
+            data[field] = model_field.get_default()
+        elif field in BOOLEAN_FIELDS:
+            data[field] = value.lower() in TRUE_WORDS  # unknown words are reported by import_csv
+        else:
+            data[field] = value
+    return data
 
 
 def _form_errors(line: int, form, columns: dict[str, str]) -> list[RowError]:

@@ -15,16 +15,29 @@ from django.utils.translation import gettext_lazy as _
 
 from comuna.territory import statutes
 from comuna.territory.models import (
-    Body, BodyKind, Dwelling, Education, Household, Mandate, MandateKind, Organ, OrganKind,
-    Resident, Sex, Tenure,
+    Body,
+    BodyKind,
+    Dwelling,
+    Education,
+    Household,
+    Mandate,
+    MandateKind,
+    Organ,
+    OrganKind,
+    Resident,
+    Sex,
+    Tenure,
 )
 
 PASSWORD = "comuna-demo"
 SEED = 2009
 TODAY = date(2026, 11, 1)  # ages and residence are drawn relative to a fixed day
 
-CITY = ("ciudad-valle-del-turbio", "Ciudad Comunal Valle del Turbio",
-        "Parroquia Juan de Villegas, Barquisimeto, estado Lara")
+CITY = (
+    "ciudad-valle-del-turbio",
+    "Ciudad Comunal Valle del Turbio",
+    "Parroquia Juan de Villegas, Barquisimeto, estado Lara",
+)
 COMMUNES = [
     ("comuna-el-cardonal", "Comuna El Cardonal", "Sector El Cardonal y alrededores"),
     ("comuna-rio-claro", "Comuna Río Claro", "Márgenes del río Claro"),
@@ -37,23 +50,103 @@ COUNCILS = [
     (1, "cc-la-piedad-norte", "Consejo Comunal La Piedad Norte", ["Norte", "Las Flores"]),
 ]
 COMMITTEES = [
-    "Comité de Salud", "Comité de Educación, Cultura y Formación Ciudadana",
-    "Comité de Tierra Urbana", "Comité de Vivienda y Hábitat", "Comité de Deporte y Recreación",
-    "Comité de Seguridad y Defensa Integral", "Comité de Alimentación",
+    "Comité de Salud",
+    "Comité de Educación, Cultura y Formación Ciudadana",
+    "Comité de Tierra Urbana",
+    "Comité de Vivienda y Hábitat",
+    "Comité de Deporte y Recreación",
+    "Comité de Seguridad y Defensa Integral",
+    "Comité de Alimentación",
 ]
-FEMALE = ["María", "Carmen", "Yolanda", "Luisa", "Rosa", "Ana", "Yusmary", "Daniela", "Gabriela",
-          "Marisol", "Isabel", "Milagros", "Andreína", "Josefina", "Teresa", "Elena", "Francys",
-          "Yelitza", "Adriana", "Nohemí"]
-MALE = ["José", "Luis", "Carlos", "Juan", "Pedro", "Jesús", "Miguel", "Rafael", "Antonio",
-        "Francisco", "Ramón", "Alexander", "Jorge", "Eduardo", "Wilmer", "Ángel", "Manuel",
-        "Orlando", "Yorman", "Freddy"]
-SURNAMES = ["González", "Rodríguez", "Pérez", "Hernández", "García", "Martínez", "López",
-            "Sánchez", "Ramírez", "Torres", "Mendoza", "Colmenárez", "Escalona", "Peraza",
-            "Suárez", "Rojas", "Mujica", "Giménez", "Alvarado", "Castillo", "Linárez", "Yépez",
-            "Pérez", "Briceño", "Querales", "Piña", "Crespo", "Álvarez"]
+FEMALE = [
+    "María",
+    "Carmen",
+    "Yolanda",
+    "Luisa",
+    "Rosa",
+    "Ana",
+    "Yusmary",
+    "Daniela",
+    "Gabriela",
+    "Marisol",
+    "Isabel",
+    "Milagros",
+    "Andreína",
+    "Josefina",
+    "Teresa",
+    "Elena",
+    "Francys",
+    "Yelitza",
+    "Adriana",
+    "Nohemí",
+]
+MALE = [
+    "José",
+    "Luis",
+    "Carlos",
+    "Juan",
+    "Pedro",
+    "Jesús",
+    "Miguel",
+    "Rafael",
+    "Antonio",
+    "Francisco",
+    "Ramón",
+    "Alexander",
+    "Jorge",
+    "Eduardo",
+    "Wilmer",
+    "Ángel",
+    "Manuel",
+    "Orlando",
+    "Yorman",
+    "Freddy",
+]
+SURNAMES = [
+    "González",
+    "Rodríguez",
+    "Pérez",
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Mendoza",
+    "Colmenárez",
+    "Escalona",
+    "Peraza",
+    "Suárez",
+    "Rojas",
+    "Mujica",
+    "Giménez",
+    "Alvarado",
+    "Castillo",
+    "Linárez",
+    "Yépez",
+    "Pérez",
+    "Briceño",
+    "Querales",
+    "Piña",
+    "Crespo",
+    "Álvarez",
+]
 STREETS = ["Calle", "Carrera", "Vereda", "Avenida"]
-OCCUPATIONS = ["docente", "agricultora", "comerciante", "estudiante", "mecánico", "enfermera",
-               "albañil", "costurera", "chofer", "jubilada", "ama de casa", "electricista"]
+OCCUPATIONS = [
+    "docente",
+    "agricultora",
+    "comerciante",
+    "estudiante",
+    "mecánico",
+    "enfermera",
+    "albañil",
+    "costurera",
+    "chofer",
+    "jubilada",
+    "ama de casa",
+    "electricista",
+]
 
 
 @dataclass(frozen=True)
@@ -70,8 +163,7 @@ LOGINS = [
     Login("contralora", _("social comptroller unit"), "cc-las-veritas"),
     Login("admin", _("administrator"), "cc-las-veritas"),
     Login("parlamentaria", _("spokesperson in the commune parliament"), "comuna-el-cardonal"),
-    Login("foraneo", _("resident of another council (outsider to Las Veritas)"),
-          "cc-los-cerritos"),
+    Login("foraneo", _("resident of another council (outsider to Las Veritas)"), "cc-los-cerritos"),
 ]
 
 
@@ -82,8 +174,13 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load() -> None:
     rng = random.Random(SEED)
-    city = Body.objects.create(slug=CITY[0], name=CITY[1], territory=CITY[2], kind=BodyKind.CITY,
-                               description="Ciudad comunal de ejemplo para conocer Comuna.")
+    city = Body.objects.create(
+        slug=CITY[0],
+        name=CITY[1],
+        territory=CITY[2],
+        kind=BodyKind.CITY,
+        description="Ciudad comunal de ejemplo para conocer Comuna.",
+    )
     communes = [
         Body.objects.create(slug=s, name=n, territory=t, kind=BodyKind.COMMUNE, parent=city)
         for s, n, t in COMMUNES
@@ -91,11 +188,22 @@ def load() -> None:
     councils = []
     for commune_index, slug, name, sectors in COUNCILS:
         council = Body.objects.create(
-            slug=slug, name=name, kind=BodyKind.COUNCIL, parent=communes[commune_index],
+            slug=slug,
+            name=name,
+            kind=BodyKind.COUNCIL,
+            parent=communes[commune_index],
             territory=f"Sectores {', '.join(sectors)}",
-            boundary={"type": "Polygon", "coordinates": [[
-                [-69.33 + 0.01 * len(councils), 10.05], [-69.32 + 0.01 * len(councils), 10.05],
-                [-69.32 + 0.01 * len(councils), 10.06], [-69.33 + 0.01 * len(councils), 10.05]]]},
+            boundary={
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [-69.33 + 0.01 * len(councils), 10.05],
+                        [-69.32 + 0.01 * len(councils), 10.05],
+                        [-69.32 + 0.01 * len(councils), 10.06],
+                        [-69.33 + 0.01 * len(councils), 10.05],
+                    ]
+                ],
+            },
         )
         _census(rng, council, sectors)
         _council_organs(rng, council)
@@ -110,12 +218,15 @@ def _census(rng: random.Random, council: Body, sectors: list[str]) -> None:
     statutes.current(council)
     for number in range(1, rng.randint(20, 26) + 1):
         household = Household.objects.create(
-            body=council, code=f"{council.slug.split('-', 1)[1][:3].upper()}-{number:03d}",
+            body=council,
+            code=f"{council.slug.split('-', 1)[1][:3].upper()}-{number:03d}",
             address=f"{rng.choice(STREETS)} {rng.randint(1, 12)}, casa {rng.randint(1, 80)}",
-            sector=rng.choice(sectors), tenure=rng.choice(Tenure.values),
+            sector=rng.choice(sectors),
+            tenure=rng.choice(Tenure.values),
             dwelling=rng.choices(Dwelling.values, weights=[6, 2, 1, 1, 1])[0],
             monthly_income=rng.randrange(40, 600) * 10,
-            has_running_water=rng.random() < 0.7, has_gas=rng.random() < 0.8,
+            has_running_water=rng.random() < 0.7,
+            has_gas=rng.random() < 0.8,
         )
         family = rng.choice(SURNAMES)
         arrived = TODAY - timedelta(days=rng.randint(200, 40 * 365))
@@ -124,14 +235,18 @@ def _census(rng: random.Random, council: Body, sectors: list[str]) -> None:
             age_days = rng.randint(30 * 365, 75 * 365) if k < 2 else rng.randint(200, 30 * 365)
             born = TODAY - timedelta(days=age_days)
             Resident.objects.create(
-                household=household, body=council,
+                household=household,
+                body=council,
                 given_name=rng.choice(FEMALE if sex == Sex.FEMALE else MALE),
                 family_name=f"{family} {rng.choice(SURNAMES)}",
                 document_id=f"V-{rng.randint(5_000_000, 32_000_000)}",
-                birth_date=born, sex=sex, resident_since=max(arrived, born),
+                birth_date=born,
+                sex=sex,
+                resident_since=max(arrived, born),
                 is_household_head=k == 0,
                 occupation=rng.choice(OCCUPATIONS) if age_days > 18 * 365 else "estudiante",
-                education=rng.choice(Education.values), has_disability=rng.random() < 0.05,
+                education=rng.choice(Education.values),
+                has_disability=rng.random() < 0.05,
             )
 
 
@@ -144,61 +259,107 @@ def _council_organs(rng: random.Random, council: Body) -> None:
     statute = statutes.current(council)
     pool = _adults(council)
     rng.shuffle(pool)
-    Organ.objects.create(body=council, kind=OrganKind.ASSEMBLY, name="Asamblea de Ciudadanos y "
-                         "Ciudadanas", position=0, seats=0)
-    executive = Organ.objects.create(body=council, kind=OrganKind.EXECUTIVE, position=1,
-                                     name="Unidad Ejecutiva", seats=0)
+    Organ.objects.create(
+        body=council,
+        kind=OrganKind.ASSEMBLY,
+        name="Asamblea de Ciudadanos y Ciudadanas",
+        position=0,
+        seats=0,
+    )
+    executive = Organ.objects.create(
+        body=council, kind=OrganKind.EXECUTIVE, position=1, name="Unidad Ejecutiva", seats=0
+    )
     organs = [
-        Organ.objects.create(body=council, kind=OrganKind.COMMITTEE, name=name, parent=executive,
-                             position=i)
+        Organ.objects.create(
+            body=council, kind=OrganKind.COMMITTEE, name=name, parent=executive, position=i
+        )
         for i, name in enumerate(COMMITTEES)
     ]
-    for position, (kind, name, seats) in enumerate([
-        (OrganKind.FINANCIAL, "Unidad Administrativa y Financiera Comunitaria", 5),
-        (OrganKind.COMPTROLLER, "Unidad de Contraloría Social", 5),
-        (OrganKind.ELECTORAL, "Comisión Electoral Permanente", 5),
-        (OrganKind.COORDINATION, "Colectivo de Coordinación Comunitaria", 3),
-    ], start=2):
-        organs.append(Organ.objects.create(body=council, kind=kind, name=name, seats=seats,
-                                           position=position))
+    for position, (kind, name, seats) in enumerate(
+        [
+            (OrganKind.FINANCIAL, "Unidad Administrativa y Financiera Comunitaria", 5),
+            (OrganKind.COMPTROLLER, "Unidad de Contraloría Social", 5),
+            (OrganKind.ELECTORAL, "Comisión Electoral Permanente", 5),
+            (OrganKind.COORDINATION, "Colectivo de Coordinación Comunitaria", 3),
+        ],
+        start=2,
+    ):
+        organs.append(
+            Organ.objects.create(body=council, kind=kind, name=name, seats=seats, position=position)
+        )
     for organ in organs:
         for _seat in range(organ.seats):
-            Mandate.objects.create(body=council, organ=organ, resident=pool.pop(),
-                                   kind=MandateKind.SPOKESPERSON, starts_on=date(2025, 3, 1),
-                                   ends_on=date(2027, 3, 1), statute=statute)
-        Mandate.objects.create(body=council, organ=organ, resident=pool.pop(),
-                               kind=MandateKind.SUBSTITUTE, starts_on=date(2025, 3, 1),
-                               ends_on=date(2027, 3, 1), statute=statute)
+            Mandate.objects.create(
+                body=council,
+                organ=organ,
+                resident=pool.pop(),
+                kind=MandateKind.SPOKESPERSON,
+                starts_on=date(2025, 3, 1),
+                ends_on=date(2027, 3, 1),
+                statute=statute,
+            )
+        Mandate.objects.create(
+            body=council,
+            organ=organ,
+            resident=pool.pop(),
+            kind=MandateKind.SUBSTITUTE,
+            starts_on=date(2025, 3, 1),
+            ends_on=date(2027, 3, 1),
+            statute=statute,
+        )
 
 
 def _federal_organs(rng: random.Random, body: Body) -> None:
     statute = statutes.current(body)
     kind_name = "Parlamento Comunal" if body.kind == BodyKind.COMMUNE else "Consejo de la Ciudad"
-    parliament = Organ.objects.create(body=body, kind=OrganKind.PARLIAMENT, name=kind_name,
-                                      seats=len(body.children.all()), position=0)
+    parliament = Organ.objects.create(
+        body=body,
+        kind=OrganKind.PARLIAMENT,
+        name=kind_name,
+        seats=len(body.children.all()),
+        position=0,
+    )
     organs = [parliament] + [
         Organ.objects.create(body=body, kind=kind, name=name, seats=3, position=i)
-        for i, (kind, name) in enumerate([
-            (OrganKind.EXECUTIVE, "Consejo Ejecutivo"),
-            (OrganKind.FINANCIAL, "Banco de la Comuna" if body.kind == BodyKind.COMMUNE
-             else "Consejo de Economía"),
-            (OrganKind.COMPTROLLER, "Consejo de Contraloría"),
-            (OrganKind.ELECTORAL, "Comisión Electoral"),
-        ], start=1)
+        for i, (kind, name) in enumerate(
+            [
+                (OrganKind.EXECUTIVE, "Consejo Ejecutivo"),
+                (
+                    OrganKind.FINANCIAL,
+                    "Banco de la Comuna"
+                    if body.kind == BodyKind.COMMUNE
+                    else "Consejo de Economía",
+                ),
+                (OrganKind.COMPTROLLER, "Consejo de Contraloría"),
+                (OrganKind.ELECTORAL, "Comisión Electoral"),
+            ],
+            start=1,
+        )
     ]
     # nobody holds two mandates in the demo, so each demo login has exactly one role
     taken = set(Mandate.objects.values_list("resident_id", flat=True))
     for organ in organs:
         for child in body.children.order_by("pk")[: organ.seats]:
             # one spokesperson per member body, chosen among that body's residents
-            member_residents = Resident.objects.filter(
-                body_id__in=child.descendant_ids(), birth_date__lte=TODAY - timedelta(days=18 * 365)
-            ).exclude(pk__in=taken).order_by("pk")
+            member_residents = (
+                Resident.objects.filter(
+                    body_id__in=child.descendant_ids(),
+                    birth_date__lte=TODAY - timedelta(days=18 * 365),
+                )
+                .exclude(pk__in=taken)
+                .order_by("pk")
+            )
             chosen = rng.choice(list(member_residents[:40]))
             taken.add(chosen.pk)
-            Mandate.objects.create(body=body, organ=organ, resident=chosen,
-                                   kind=MandateKind.SPOKESPERSON, starts_on=date(2025, 6, 1),
-                                   ends_on=date(2027, 6, 1), statute=statute)
+            Mandate.objects.create(
+                body=body,
+                organ=organ,
+                resident=chosen,
+                kind=MandateKind.SPOKESPERSON,
+                starts_on=date(2025, 6, 1),
+                ends_on=date(2027, 6, 1),
+                statute=statute,
+            )
 
 
 def _demo_users(councils: list[Body], communes: list[Body]) -> None:
@@ -207,9 +368,12 @@ def _demo_users(councils: list[Body], communes: list[Body]) -> None:
 
     def account(username: str, resident: Resident) -> None:
         assert resident.user_id is None, f"{resident} already has a login"
-        user = user_model.objects.create_user(username=username, password=PASSWORD,
-                                              first_name=resident.given_name,
-                                              last_name=resident.family_name)
+        user = user_model.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            first_name=resident.given_name,
+            last_name=resident.family_name,
+        )
         resident.user = user
         resident.save(update_fields=["user"])
 
@@ -218,13 +382,16 @@ def _demo_users(councils: list[Body], communes: list[Body]) -> None:
     account("vecina", plain[0])
     health = Organ.objects.get(body=veritas, name="Comité de Salud")
     account("vocero", health.mandates.filter(kind=MandateKind.SPOKESPERSON).first().resident)
-    for username, kind in [("electoral", OrganKind.ELECTORAL),
-                           ("contralora", OrganKind.COMPTROLLER)]:
+    for username, kind in [
+        ("electoral", OrganKind.ELECTORAL),
+        ("contralora", OrganKind.COMPTROLLER),
+    ]:
         organ = Organ.objects.get(body=veritas, kind=kind)
         account(username, organ.mandates.filter(kind=MandateKind.SPOKESPERSON).first().resident)
     admin = plain[1]
-    Mandate.objects.create(body=veritas, resident=admin, kind=MandateKind.ADMINISTRATOR,
-                           starts_on=date(2025, 3, 1))
+    Mandate.objects.create(
+        body=veritas, resident=admin, kind=MandateKind.ADMINISTRATOR, starts_on=date(2025, 3, 1)
+    )
     account("admin", admin)
     parliament = Organ.objects.get(body=communes[0], kind=OrganKind.PARLIAMENT)
     account("parlamentaria", parliament.mandates.order_by("pk").first().resident)

@@ -14,8 +14,15 @@ class HouseholdForm(forms.ModelForm):
     class Meta:
         model = Household
         fields = [
-            "code", "address", "sector", "tenure", "dwelling", "monthly_income",
-            "has_running_water", "has_electricity", "has_gas",
+            "code",
+            "address",
+            "sector",
+            "tenure",
+            "dwelling",
+            "monthly_income",
+            "has_running_water",
+            "has_electricity",
+            "has_gas",
         ]
 
     def __init__(self, *args, body=None, **kwargs):
@@ -35,18 +42,32 @@ class HouseholdForm(forms.ModelForm):
 
 
 class ResidentForm(forms.ModelForm):
-    birth_date = forms.DateField(label=_("date of birth"), input_formats=DATE_FORMATS,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    resident_since = forms.DateField(label=_("living in the community since"),
-                                     input_formats=DATE_FORMATS,
-                                     widget=forms.DateInput(attrs={"type": "date"},
-                                                            format="%Y-%m-%d"))
+    birth_date = forms.DateField(
+        label=_("date of birth"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    resident_since = forms.DateField(
+        label=_("living in the community since"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     class Meta:
         model = Resident
         fields = [
-            "given_name", "family_name", "document_id", "birth_date", "sex", "resident_since",
-            "is_household_head", "occupation", "education", "has_disability", "phone", "email",
+            "given_name",
+            "family_name",
+            "document_id",
+            "birth_date",
+            "sex",
+            "resident_since",
+            "is_household_head",
+            "occupation",
+            "education",
+            "has_disability",
+            "phone",
+            "email",
         ]
 
     def __init__(self, *args, household=None, **kwargs):

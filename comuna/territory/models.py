@@ -24,21 +24,26 @@ def validate_geojson(value: object) -> None:
     if value in (None, ""):
         return
     if not isinstance(value, dict) or "type" not in value:
-        raise ValidationError(_("The boundary must be a GeoJSON object with a \"type\"."))
+        raise ValidationError(_('The boundary must be a GeoJSON object with a "type".'))
     kinds = {
-        "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-        "GeometryCollection", "Feature", "FeatureCollection",
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+        "Feature",
+        "FeatureCollection",
     }
     if value["type"] not in kinds:
-        raise ValidationError(
-            _("Unknown GeoJSON type %(type)s."), params={"type": value["type"]}
-        )
+        raise ValidationError(_("Unknown GeoJSON type %(type)s."), params={"type": value["type"]})
     if value["type"] == "FeatureCollection" and not isinstance(value.get("features"), list):
-        raise ValidationError(_("A FeatureCollection needs a list of \"features\"."))
+        raise ValidationError(_('A FeatureCollection needs a list of "features".'))
     if value["type"] not in {"Feature", "FeatureCollection", "GeometryCollection"} and not (
         isinstance(value.get("coordinates"), list)
     ):
-        raise ValidationError(_("A GeoJSON geometry needs a list of \"coordinates\"."))
+        raise ValidationError(_('A GeoJSON geometry needs a list of "coordinates".'))
 
 
 class Body(models.Model):
@@ -48,8 +53,12 @@ class Body(models.Model):
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("federated into"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("federated into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
     territory = models.CharField(_("territory"), max_length=300, blank=True)
@@ -87,7 +96,9 @@ class Body(models.Model):
         ids = {self.pk}
         frontier = [self.pk]
         while frontier:
-            frontier = list(Body.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                Body.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             ids.update(frontier)
         return ids
 
@@ -143,7 +154,8 @@ class StatuteVersion(models.Model):
     )
     parliament_initiative_pct = models.DecimalField(
         _("councils needed for the parliament to take up a matter (%)"),
-        max_digits=5, decimal_places=2,
+        max_digits=5,
+        decimal_places=2,
     )
 
     class Meta:
@@ -198,7 +210,11 @@ class Organ(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices)
     name = models.CharField(_("name"), max_length=200)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="committees",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="committees",
         verbose_name=_("part of"),
     )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
@@ -276,7 +292,10 @@ class Resident(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="residents")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="resident",
     )
     given_name = models.CharField(_("given names"), max_length=120)
@@ -293,7 +312,9 @@ class Resident(models.Model):
     has_disability = models.BooleanField(_("lives with a disability"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    verified_at = models.DateTimeField(_("verified by the electoral commission"), null=True, blank=True)
+    verified_at = models.DateTimeField(
+        _("verified by the electoral commission"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -349,7 +370,11 @@ class Mandate(models.Model):
     starts_on = models.DateField(_("starts"), default=timezone.localdate)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     statute = models.ForeignKey(
-        StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        StatuteVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Statute version in force when the mandate was conferred."),
     )
 

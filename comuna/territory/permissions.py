@@ -61,9 +61,11 @@ def _compute_roles(user, body: Body) -> set[Role]:
     if resident.body_id in body.descendant_ids():
         found.add(Role.RESIDENT)
     today = timezone.localdate()
-    mandates = Mandate.objects.filter(body=body, resident=resident, starts_on__lte=today).exclude(
-        ends_on__lte=today
-    ).select_related("organ")
+    mandates = (
+        Mandate.objects.filter(body=body, resident=resident, starts_on__lte=today)
+        .exclude(ends_on__lte=today)
+        .select_related("organ")
+    )
     for mandate in mandates:
         if mandate.kind == MandateKind.ADMINISTRATOR:
             found.add(Role.ADMINISTRATOR)

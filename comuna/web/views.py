@@ -40,8 +40,9 @@ def body_detail(request, body):
         "children": body.children.annotate(n_children=Count("children")),
         "ancestors": list(reversed(body.ancestors())),
         "roles": request.body_roles,
-        "can_census": bool(request.body_roles & {Role.ELECTORAL, Role.COMPTROLLER,
-                                                 Role.ADMINISTRATOR}),
+        "can_census": bool(
+            request.body_roles & {Role.ELECTORAL, Role.COMPTROLLER, Role.ADMINISTRATOR}
+        ),
         "administrators": Mandate.objects.filter(body=body, kind="administrator").select_related(
             "resident"
         ),
@@ -51,8 +52,8 @@ def body_detail(request, body):
 
 @body_view(Action.VIEW_REGISTER)
 def register_list(request, body):
-    voters = census_service.register(body).select_related("body").order_by(
-        "family_name", "given_name"
+    voters = (
+        census_service.register(body).select_related("body").order_by("family_name", "given_name")
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -98,15 +99,25 @@ def census_import(request, body):
         except census_service.CensusImportError as exc:
             errors = exc.errors
         else:
-            messages.success(request, _(
-                "Imported %(residents)s residents in %(households)s new households."
-            ) % {"residents": result.residents, "households": result.households})
+            messages.success(
+                request,
+                _("Imported %(residents)s residents in %(households)s new households.")
+                % {"residents": result.residents, "households": result.households},
+            )
             return redirect("census", slug=body.slug)
     columns = list(census_service.HOUSEHOLD_COLUMNS) + list(census_service.RESIDENT_COLUMNS)
-    return render(request, "web/census_import.html", {
-        "body": body, "form": form, "errors": errors, "columns": columns,
-        "required": census_service.REQUIRED_COLUMNS,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "web/census_import.html",
+        {
+            "body": body,
+            "form": form,
+            "errors": errors,
+            "columns": columns,
+            "required": census_service.REQUIRED_COLUMNS,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @body_view(Action.MANAGE_CENSUS)
@@ -118,9 +129,16 @@ def household_edit(request, body, pk=None):
         messages.success(request, _("Household saved."))
         return redirect("household", slug=body.slug, pk=household.pk)
     residents = household.residents.all() if household.pk else []
-    return render(request, "web/household.html", {
-        "body": body, "form": form, "household": household, "residents": residents,
-    })
+    return render(
+        request,
+        "web/household.html",
+        {
+            "body": body,
+            "form": form,
+            "household": household,
+            "residents": residents,
+        },
+    )
 
 
 @body_view(Action.MANAGE_CENSUS)
@@ -136,16 +154,23 @@ def resident_edit(request, body, pk=None, household=None):
         form.save()
         messages.success(request, _("Resident saved."))
         return redirect("household", slug=body.slug, pk=home.pk)
-    return render(request, "web/resident.html", {
-        "body": body, "form": form, "resident": resident, "household": home,
-    })
+    return render(
+        request,
+        "web/resident.html",
+        {
+            "body": body,
+            "form": form,
+            "resident": resident,
+            "household": home,
+        },
+    )
 
 
 @login_required
 def profile(request):
-    resident = Resident.objects.filter(user=request.user).select_related(
-        "body", "household"
-    ).first()
+    resident = (
+        Resident.objects.filter(user=request.user).select_related("body", "household").first()
+    )
     form = ProfileForm(request.POST or None, instance=resident) if resident else None
     if request.method == "POST":
         if form is None:
@@ -157,8 +182,8 @@ def profile(request):
     context = {"resident": resident, "form": form, "bodies": bodies_of(request.user)}
     if resident:
         context["mandates"] = resident.mandates.select_related("body", "organ")
-        context["in_register"] = census_service.register(resident.body).filter(
-            pk=resident.pk
-        ).exists()
+        context["in_register"] = (
+            census_service.register(resident.body).filter(pk=resident.pk).exists()
+        )
         context["may_stand"] = census_service.may_stand(resident, resident.body)
     return render(request, "web/profile.html", context)

@@ -1,0 +1,111 @@
+"""One cast of personas shared by the Django tests.
+
+A small federation: a city, a commune, and two councils (A and B). In council A: a resident,
+a committee spokesperson, a member of the electoral commission, a member of the comptroller
+unit and an administrator. In council B: an outsider (a resident of another body).
+"""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from comuna.territory.models import (
+    Body,
+    BodyKind,
+    Household,
+    Mandate,
+    MandateKind,
+    Organ,
+    OrganKind,
+    Resident,
+)
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_resident(
+    body, name, *, born=date(1980, 5, 17), since=date(2010, 1, 1), household=None, username=None
+):
+    household = household or Household.objects.create(
+        body=body, code=f"H-{Household.objects.count() + 1}", address=f"Calle {name}"
+    )
+    resident = Resident.objects.create(
+        household=household,
+        body=body,
+        given_name=name,
+        family_name="Prueba",
+        birth_date=born,
+        sex="F",
+        resident_since=since,
+    )
+    if username:
+        resident.user = get_user_model().objects.create_user(username, password=PASSWORD)
+        resident.save()
+    return resident
+
+
+class Cast:
+    def __init__(self):
+        self.city = Body.objects.create(name="Ciudad", slug="ciudad", kind=BodyKind.CITY)
+        self.commune = Body.objects.create(
+            name="Comuna", slug="comuna", kind=BodyKind.COMMUNE, parent=self.city
+        )
+        self.council = Body.objects.create(
+            name="Consejo A", slug="consejo-a", kind=BodyKind.COUNCIL, parent=self.commune
+        )
+        self.other = Body.objects.create(
+            name="Consejo B", slug="consejo-b", kind=BodyKind.COUNCIL, parent=self.commune
+        )
+        self.health = Organ.objects.create(
+            body=self.council, kind=OrganKind.COMMITTEE, name="Comité de Salud"
+        )
+        self.electoral_organ = Organ.objects.create(
+            body=self.council, kind=OrganKind.ELECTORAL, name="Comisión Electoral"
+        )
+        self.comptroller_organ = Organ.objects.create(
+            body=self.council, kind=OrganKind.COMPTROLLER, name="Contraloría Social"
+        )
+        self.resident = make_resident(self.council, "Residente", username="resident")
+        self.spokesperson = make_resident(self.council, "Vocera", username="spokesperson")
+        self.electoral = make_resident(self.council, "Electoral", username="electoral")
+        self.comptroller = make_resident(self.council, "Contralor", username="comptroller")
+        self.admin = make_resident(self.council, "Admin", username="admin")
+        self.outsider = make_resident(self.other, "Foránea", username="outsider")
+        for resident, organ, kind in [
+            (self.spokesperson, self.health, MandateKind.SPOKESPERSON),
+            (self.electoral, self.electoral_organ, MandateKind.SPOKESPERSON),
+            (self.comptroller, self.comptroller_organ, MandateKind.SPOKESPERSON),
+            (self.admin, None, MandateKind.ADMINISTRATOR),
+        ]:
+            Mandate.objects.create(
+                body=self.council,
+                organ=organ,
+                resident=resident,
+                kind=kind,
+                starts_on=date(2020, 1, 1),
+            )
+        self.household = self.resident.household
+
+    def user(self, persona):
+        return None if persona == "anonymous" else getattr(self, persona).user
+
+
+@pytest.fixture
+def cast(db):
+    return Cast()
+
+
+@pytest.fixture
+def login(client):
+    def as_(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return as_
