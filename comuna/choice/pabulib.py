@@ -388,6 +388,15 @@ class _Parser:
                 )
             if points_used:
                 points = self._points(ptokens, counts, row_lines)
+            if vote_type == "cumulative" and len(points) and points.min() < 0:
+                # cumulative ballots share out a stock of points; scoring ballots may go below 0
+                t = int(np.argmax(points < 0))
+                voter = int(np.searchsorted(indptr[1:], t, side="right"))
+                raise self.error(
+                    f"cumulative points cannot be negative ({points[t]})",
+                    int(row_lines[voter]),
+                    "points",
+                )
 
         special = {"voter_id", "vote", *(("points",) if vote_type in POINT_TYPES else ())}
         extra = [(i, c) for i, c in enumerate(cols) if c not in special]

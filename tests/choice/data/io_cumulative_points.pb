@@ -1,0 +1,20 @@
+META
+key;value
+description;cumulative points, one written 1.0, one empty ballot
+num_projects;3
+num_votes;4
+budget;100
+vote_type;cumulative
+max_sum_points;5
+max_points;3
+PROJECTS
+project_id;cost;name
+A;60;Alfa
+B;50;Beta
+C;30;Gamma
+VOTES
+voter_id;vote;points;voting_method
+1;A,B;3,2;internet
+2;C;1.0;paper
+3;B,C,A;1,1,3;internet
+4;;;paper

@@ -1,0 +1,20 @@
+META
+key;value
+description;ordinal ballots (best first) with the ranks' points column Krakow 2021 files carry
+num_projects;4
+num_votes;3
+budget;300
+vote_type;ordinal
+min_length;1
+max_length;3
+PROJECTS
+project_id;cost;name
+4;100;four
+15;150;fifteen
+33;120;thirty-three
+8;90;eight
+VOTES
+voter_id;vote;points;voting_method
+25;15,4,33;3,2,1;internet
+65;33,15;3,2;paper
+102;8;3;internet
