@@ -34,8 +34,8 @@ listing a project twice, and Mechanical Turk ``Utilities_3`` has ballots under
 file each) are kept in META but not checked.
 
 Writing (``dumps``/``write``) produces a file that reads back to an identical instance: same
-META (with ``num_projects``/``num_votes`` set to the true counts), projects, ballots and extra
-columns. Costs are written as exact decimals (or ``n/d`` when no finite decimal exists, which
+META (``num_projects``/``num_votes``, when present, set to the true counts), projects, ballots
+and extra columns. Costs are written as exact decimals (or ``n/d`` when no finite decimal exists, which
 this reader also accepts).
 """
 
@@ -797,8 +797,11 @@ def dumps(inst: PBInstance) -> str:
     w = csv.writer(out, delimiter=";", lineterminator="\n")
     meta = dict(inst.meta)
     meta["vote_type"] = inst.vote_type
-    meta["num_projects"] = str(inst.n_projects)
-    meta["num_votes"] = str(inst.n_voters)
+    # counts that are there must be true (the reader checks them); absent ones stay absent so
+    # that what was read is written back unchanged
+    for key, count in (("num_projects", inst.n_projects), ("num_votes", inst.n_voters)):
+        if key in meta:
+            meta[key] = str(count)
     out.write("META\n")
     w.writerow(["key", "value"])
     w.writerows(meta.items())
