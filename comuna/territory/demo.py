@@ -312,15 +312,12 @@ def _council_organs(rng: random.Random, council: Body) -> None:
 def _federal_organs(rng: random.Random, body: Body) -> None:
     statute = statutes.current(body)
     kind_name = "Parlamento Comunal" if body.kind == BodyKind.COMMUNE else "Consejo de la Ciudad"
+    children = list(body.children.all())
     parliament = Organ.objects.create(
-        body=body,
-        kind=OrganKind.PARLIAMENT,
-        name=kind_name,
-        seats=len(body.children.all()),
-        position=0,
+        body=body, kind=OrganKind.PARLIAMENT, name=kind_name, seats=len(children), position=0
     )
     organs = [parliament] + [
-        Organ.objects.create(body=body, kind=kind, name=name, seats=3, position=i)
+        Organ.objects.create(body=body, kind=kind, name=name, seats=len(children), position=i)
         for i, (kind, name) in enumerate(
             [
                 (OrganKind.EXECUTIVE, "Consejo Ejecutivo"),

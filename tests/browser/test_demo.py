@@ -1,0 +1,62 @@
+import pytest
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_resident_logs_in_and_sees_their_council(demo_server, page):
+    log_in(page, demo_server, "vecina")
+    assert page.get_by_role("link", name="Consejo Comunal Las Veritas").is_visible()
+    page.get_by_role("link", name="Consejo Comunal Las Veritas").click()
+    assert page.locator("h1").inner_text() == "Consejo Comunal Las Veritas"
+    assert page.get_by_text("Comité de Salud").is_visible()
+    # a resident has no census link
+    assert page.get_by_role("link", name="Censo").count() == 0
+
+
+def test_an_outsider_is_refused_the_census(demo_server, page):
+    log_in(page, demo_server, "foraneo")
+    response = page.goto(f"{demo_server}/b/cc-las-veritas/census/")
+    assert response.status == 403
+    assert "Las Veritas" not in page.content()
+
+
+def test_the_electoral_commission_adds_a_household_without_javascript(demo_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="es-VE")
+    page = context.new_page()
+    log_in(page, demo_server, "electoral")
+    page.goto(f"{demo_server}/b/cc-las-veritas/census/")
+    page.get_by_role("link", name="Añadir un hogar").click()
+    page.fill("#id_code", "LAS-999")
+    page.fill("#id_address", "Calle 9, casa 99")
+    page.click("main button[type=submit]")
+    assert "LAS-999" in page.locator("h1").inner_text()
+    context.close()
+
+
+def test_the_language_switcher_works_without_javascript(demo_server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="es-VE")
+    page = context.new_page()
+    log_in(page, demo_server, "vecina")
+    page.select_option("#language", "en")
+    page.get_by_role("button", name="Cambiar").click()
+    assert page.get_by_role("heading", name="Your bodies").is_visible()
+    page.select_option("#language", "pt")
+    page.get_by_role("button", name="Change").click()
+    assert page.get_by_role("heading", name="Suas instâncias").is_visible()
+    context.close()
+
+
+def test_pages_are_small(demo_server, page):
+    log_in(page, demo_server, "electoral")
+    total = 0
+
+    def count(response):
+        nonlocal total
+        body = response.body()
+        total += len(body)
+
+    page.on("response", count)
+    page.goto(f"{demo_server}/b/cc-las-veritas/")
+    assert total < 100_000

@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def comuna(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "comuna", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_help_names_the_sub_commands():
+    out = comuna("--help")
+    assert out.returncode == 0
+    for word in ("serve", "demo", "pb"):
+        assert word in out.stdout
+
+
+def test_django_management_commands_pass_through():
+    out = comuna("check")
+    assert out.returncode == 0, out.stderr
+    assert "no issues" in out.stdout
+
+
+def test_demo_prepares_a_fresh_database_and_prints_every_login(tmp_path):
+    env = {"COMUNA_DATA_DIR": str(tmp_path)}
+    env_clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    out = subprocess.run(
+        [sys.executable, "-m", "comuna", "demo", "--no-serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**env_clean, **env},
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "comuna.sqlite3").exists()
+    for username in ("vecina", "vocero", "electoral", "contralora", "admin", "foraneo"):
+        assert username in out.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "comuna", "demo", "--no-serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**env_clean, **env},
+        timeout=300,
+    )
+    assert again.returncode == 0 and "vecina" in again.stdout
