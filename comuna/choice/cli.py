@@ -1,0 +1,255 @@
+"""``comuna pb``: count, check and explain Pabulib .pb files from the command line.
+
+    comuna pb run FILE.pb --rule RULE [--json] [--tiebreak id] [--lenient]
+    comuna pb rules
+    comuna pb check FILE.pb
+    comuna pb explain FILE.pb --rule RULE --project ID [--tiebreak id] [--lenient]
+
+``run`` prints the selected project ids (as written in the file), one per line, in the order
+the rule selected them. With ``--json`` it prints one object
+``{"rule", "selected", "cost", "seconds"}``: ``cost`` is the exact total cost as a string
+(``"850.25"``, or ``"1/3"`` if no finite decimal exists) so that no reader rounds it through a
+float; ``seconds`` is the time the rule itself took, reading the file not included.
+
+A file whose ballots break its own META constraints (``max_length``, ``max_sum_cost``, ...) is
+an error unless ``--lenient`` counts them as cast (see ``comuna.choice.pabulib``); ``check``
+reads leniently and lists those problems.
+
+Exit status: 0 done; 1 ``check`` found ballots breaking the file's constraints; 2 bad input
+(unreadable or malformed file, unknown rule or project, a rule that does not take the file's
+vote type), reported on stderr as ``error: file:line: field: message``, never a traceback.
+
+Also runnable as ``python -m comuna.choice.cli ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from comuna.choice import pabulib
+from comuna.choice.instance import PBError, PBInstance
+
+BAD_INPUT = 2
+CONSTRAINTS = (
+    "min_length",
+    "max_length",
+    "min_sum_cost",
+    "max_sum_cost",
+    "min_points",
+    "max_points",
+    "min_sum_points",
+    "max_sum_points",
+    "min_project_score_threshold",
+    "min_project_cost",
+    "max_project_cost",
+)
+
+
+class UsageError(Exception):
+    """Bad arguments that argparse cannot see (an unknown rule or project id)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        return args.command(args)
+    except (PBError, UsageError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:  # `comuna pb run ... | head`
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="comuna pb", description="Count, check and explain Pabulib .pb elections."
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def file_and_rule(p: argparse.ArgumentParser) -> None:
+        p.add_argument("file", metavar="FILE.pb")
+        p.add_argument("--rule", required=True, help="a rule id (see `comuna pb rules`)")
+        p.add_argument(
+            "--tiebreak",
+            default="id",
+            help='tie-breaking order (default "id": project ids compared as text)',
+        )
+        p.add_argument(
+            "--lenient",
+            action="store_true",
+            help="count ballots that break the file's own constraints as cast",
+        )
+
+    p = sub.add_parser("run", help="print the projects a rule selects")
+    file_and_rule(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(command=cmd_run)
+
+    p = sub.add_parser("rules", help="list the rules with the vote types they take")
+    p.set_defaults(command=cmd_rules)
+
+    p = sub.add_parser("check", help="validate a .pb file and summarise it")
+    p.add_argument("file", metavar="FILE.pb")
+    p.set_defaults(command=cmd_check)
+
+    p = sub.add_parser("explain", help="say why a project was or was not funded")
+    file_and_rule(p)
+    p.add_argument("--project", required=True, help="a project id as written in the file")
+    p.set_defaults(command=cmd_explain)
+    return parser
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    inst = _load(args.file, lenient=args.lenient)
+    run = _rule_runner(args.rule, inst, args.file)
+    started = time.perf_counter()
+    outcome = run(args.rule, inst, tiebreak=_tiebreak(args.tiebreak, args.file))
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "rule": args.rule,
+                    "selected": outcome.selected,
+                    "cost": pabulib.format_number(Fraction(outcome.cost)),
+                    "seconds": round(seconds, 6),
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for pid in outcome.selected:
+            print(pid)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    inst = _load(args.file, lenient=args.lenient)
+    if args.project not in inst.project_index:
+        raise UsageError(f"{args.file}: --project: no project {args.project!r} in this file")
+    run = _rule_runner(args.rule, inst, args.file)
+    outcome = run(args.rule, inst, tiebreak=_tiebreak(args.tiebreak, args.file))
+    print(outcome.explain(args.project))
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from comuna.choice.rules import RULES
+
+    print("Participatory-budgeting rules (comuna pb run FILE.pb --rule ID):")
+    width = max(len(r) for r in RULES)
+    for rid, spec in RULES.items():
+        missing = "" if getattr(spec, "available", True) else " [not available yet]"
+        print(f"  {rid:<{width}}  {spec.description}{missing}")
+        print(f"  {'':<{width}}  vote types: {', '.join(spec.vote_types)}")
+    try:
+        from comuna.choice.elections import ELECTION_RULES
+    except ImportError:
+        return 0
+    print()
+    print("Election rules (comuna.choice.elections; they count candidate ballots, not .pb files):")
+    width = max(len(r) for r in ELECTION_RULES)
+    for rid, rule in ELECTION_RULES.items():
+        seats = "one or more seats" if rule.multi_seat else "one seat"
+        print(f"  {rid:<{width}}  {rule.description}")
+        print(f"  {'':<{width}}  ballots: {rule.ballot}; {seats}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    inst, problems = pabulib.read_checked(args.file)
+    for line in summary(inst):
+        print(line)
+    if not problems:
+        print("ok: the file is well formed and every ballot keeps its constraints")
+        return 0
+    print(f"{len(problems)} problem(s) (`--lenient` counts such ballots as cast):")
+    for p in problems:
+        print(f"  {p}")
+    return 1
+
+
+def summary(inst: PBInstance) -> list[str]:
+    """A few lines describing the election, for ``check``."""
+    counts = np.diff(inst.indptr)
+    total = sum((p.cost for p in inst.projects), Fraction(0))
+    lines = [
+        f"vote type:   {inst.vote_type}",
+        f"projects:    {inst.n_projects} costing {_amount(total)} in all",
+        f"budget:      {_amount(inst.budget)}"
+        + (f" {inst.meta['currency']}" if inst.meta.get("currency") else ""),
+        f"voters:      {inst.n_voters}",
+    ]
+    if inst.n_voters:
+        lines.append(
+            f"ballots:     {int(counts.min())} to {int(counts.max())} projects each, "
+            f"{len(inst.indices)} choices in all, {int((counts == 0).sum())} empty"
+        )
+    limits = [f"{k} {inst.meta[k]}" for k in CONSTRAINTS if inst.meta.get(k)]
+    lines.append(f"constraints: {', '.join(limits) if limits else 'none'}")
+    if "rule" in inst.meta:
+        lines.append(f"rule (META): {inst.meta['rule']}")
+    chosen = [p for p in inst.projects if p.fields.get("selected", "").strip() in {"1", "1.0"}]
+    if chosen:
+        cost = sum((p.cost for p in chosen), Fraction(0))
+        lines.append(f"selected:    {len(chosen)} projects costing {_amount(cost)} (by the file)")
+    return lines
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _load(path: str, *, lenient: bool) -> PBInstance:
+    inst, problems = pabulib.read_checked(path)
+    if problems and not lenient:
+        first = problems[0]
+        raise PBError(
+            f"{first.message} (--lenient counts such ballots as cast)",
+            path=first.path,
+            line=first.line,
+            field=first.field,
+        )
+    return inst
+
+
+def _amount(x: Fraction) -> str:
+    return pabulib.format_number(x)
+
+
+def _rule_runner(rule_id: str, inst: PBInstance, path: str):  # noqa: ANN202
+    """``comuna.choice.rules.run`` after checking the rule exists and takes this vote type."""
+    from comuna.choice.rules import RULES, run
+
+    spec = RULES.get(rule_id)
+    if spec is None:
+        raise UsageError(f"--rule: unknown rule {rule_id!r} (known: {', '.join(RULES)})")
+    if inst.vote_type not in spec.vote_types:
+        raise UsageError(
+            f"{path}: vote_type: rule {rule_id} does not count {inst.vote_type} ballots "
+            f"(it takes: {', '.join(spec.vote_types)})"
+        )
+    return run
+
+
+def _tiebreak(name: str, path: str) -> str:
+    try:
+        from comuna.choice.tiebreak import TIE_ORDERS
+    except ImportError:
+        return name
+    if name not in TIE_ORDERS:
+        raise UsageError(f"--tiebreak: unknown order {name!r} (known: {', '.join(TIE_ORDERS)})")
+    return name
+
+
+if __name__ == "__main__":
+    sys.exit(main())
