@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from comuna.territory.census import CensusImportError, import_csv
 from comuna.territory.models import Household, Resident
@@ -43,7 +44,10 @@ def test_a_bad_row_is_reported_by_line_and_column_and_nothing_is_imported(cast):
     bad = GOOD.decode().replace("1990-11-30", "1990-13-45").encode()
     where, errors = errors_of(cast.council, bad)
     assert where == [(4, "birth_date")]
-    assert "line 4" in str(errors[0]) and "birth_date" in str(errors[0])
+    with translation.override("en"):
+        assert str(errors[0]).startswith("line 4, column “birth_date”: ")
+    with translation.override("es"):
+        assert str(errors[0]).startswith("línea 4, columna “birth_date”: ")
 
 
 def test_every_bad_row_is_reported_at_once(cast):
