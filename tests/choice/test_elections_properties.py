@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pref_voting.iterative_methods import instant_runoff, instant_runoff_put
 from pref_voting.margin_based_methods import beat_path
@@ -158,3 +158,27 @@ def test_irv_never_lets_a_majority_candidate_lose(data):
     top = max(range(m), key=lambda j: first[j])
     if 2 * first[top] > profile.n_valid:
         assert count("irv", profile, tie_order=tie_order).winners == [f"c{top}"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(truncated_profiles(), st.integers(2, 4))
+def test_stv_agrees_with_pref_voting_weighted_inclusive_gregory(data, seats):
+    # pref_voting's stv_wig with quota_rule="droop" is the same method in floats; it breaks
+    # ties by candidate number, so only counts where we broke no tie are compared.
+    from pref_voting.proportional_methods import stv_wig
+
+    m, rows, counts, _ = data
+    seats = min(seats, m)
+    profile = ranked(m, rows, counts)
+    result = count("stv", profile, seats=seats)
+    event("compared" if profile.n_valid and not result.tie_breaks else "skipped: ties")
+    if profile.n_valid == 0 or result.tie_breaks:
+        return
+    nonblank = [(r, c) for r, c in zip(rows, counts, strict=True) if r]
+    theirs = ProfileWithTies(
+        [{cand: place for place, cand in enumerate(r)} for r, _ in nonblank],
+        [c for _, c in nonblank],
+        candidates=list(range(m)),
+    )
+    expected = sorted(int(c) for c in stv_wig(theirs, num_seats=seats, quota_rule="droop"))
+    assert sorted(index(w) for w in result.winners) == expected
