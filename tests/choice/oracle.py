@@ -46,22 +46,26 @@ from pabutools.rules import (
     method_of_equal_shares,
     sequential_phragmen,
 )
-from pabutools.tiebreaking import (
-    app_score_tie_breaking,
-    lexico_tie_breaking,
-    max_cost_tie_breaking,
-    min_cost_tie_breaking,
-)
+from pabutools.tiebreaking import TieBreakingRule, lexico_tie_breaking
 
 from comuna.choice.instance import PBInstance
 from comuna.choice.instance import Project as CProject
 
+# pabutools' tie rules with the project name as a last key: pabutools' own min/max-cost and
+# approval-score rules leave equal keys in the order they arrive, which for Phragmén is a set's
+# (hash) order; Comuna's orders always end with the id, and so do these.
 TIE_RULES = {
     "id": lexico_tie_breaking,
-    "cost-min": min_cost_tie_breaking,
-    "cost-max": max_cost_tie_breaking,
-    "votes": app_score_tie_breaking,
+    "cost-min": TieBreakingRule(lambda inst, prof, p: (p.cost, p.name)),
+    "cost-max": TieBreakingRule(lambda inst, prof, p: (-p.cost, p.name)),
+    "votes": TieBreakingRule(lambda inst, prof, p: (-_listed(prof, p), p.name)),
 }
+
+
+def _listed(profile: object, project: Project) -> int:
+    """Ballots listing ``project`` (pabutools' approval score, for every ballot type)."""
+    return sum(profile.multiplicity(b) for b in profile if project in b)
+
 
 POINT_TYPES = ("cumulative", "scoring")
 
