@@ -27,16 +27,18 @@ more than one project, a ballot listing a project twice, or a project outside
 ballot is an error. With ``strict=False`` the ballots are counted as cast, except that a
 project listed twice on an approval, choose-1 or ordinal ballot counts once (its first place),
 which is what pabutools does; ``read_checked`` returns the problems found. In the shared
-corpus of 1,085 real files, 29 break their own constraints this way: 15 Warszawa 2017/2018
-files have ballots over ``max_sum_cost``, 13 Warszawa 2022/2026 files have approval ballots
-listing a project twice, and Mechanical Turk ``Utilities_3`` has ballots under
-``min_sum_points``. Per-category constraints (``max_length_per_category`` and the like, one
-file each) are kept in META but not checked.
+corpus of 1,085 real files, 31 break their own constraints this way (so ``strict=True`` refuses
+them): 15 Warszawa 2017/2018 files have ballots over ``max_sum_cost`` (which equals the budget
+there); 14 files have approval ballots naming a project twice (13 Warszawa 2022/2026 files and
+a Stanford Seattle 2019 one); Mechanical Turk ``Utilities_3`` has ballots under
+``min_sum_points``; Amsterdam 212 has a project under ``min_project_cost``. Per-category
+constraints (``max_length_per_category`` and the like, one file each) are kept in META but not
+checked.
 
 Writing (``dumps``/``write``) produces a file that reads back to an identical instance: same
 META (``num_projects``/``num_votes``, when present, set to the true counts), projects, ballots
-and extra columns. Costs are written as exact decimals (or ``n/d`` when no finite decimal exists, which
-this reader also accepts).
+and extra columns. Costs are written as exact decimals (or ``n/d`` when no finite decimal
+exists, which this reader also accepts).
 """
 
 from __future__ import annotations

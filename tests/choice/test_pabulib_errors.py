@@ -310,3 +310,11 @@ def test_bytes_that_are_not_utf8_are_located(tmp_path):
 def test_an_empty_file_has_no_meta():
     err = error_of("")
     assert err.field == "META" and "missing META" in err.message
+
+
+def test_ballot_problems_checks_an_instance_made_or_read_leniently():
+    inst = pabulib.parse(edit(APPROVAL, "4;a,c;19", "4;a,b,c;19"), strict=False)
+    problems = pabulib.ballot_problems(inst)
+    # max_length 2 broken by voter 4 (3 projects); a+b+c = 1200 also breaks max_sum_cost 900
+    assert [p.field for p in problems] == ["max_length", "max_sum_cost"]
+    assert all(p.line is None and "voter 4" in p.message for p in problems)
