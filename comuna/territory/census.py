@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comuna.territory.forms import HouseholdForm, ResidentForm
-from comuna.territory.models import Body, Household, Resident
+from comuna.territory.models import Body, CensusQuestion, Household, QuestionKind, Resident
 from comuna.territory.statutes import current
 
 
@@ -139,7 +139,8 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
     Every row is checked first; if any row is bad, nothing is imported and every problem is
     reported with its line and column.
     """
-    rows, header_errors = _read_rows(data)
+    questions = list(CensusQuestion.objects.filter(body=body))
+    rows, header_errors = _read_rows(data, {q.key for q in questions})
     if header_errors:
         raise CensusImportError(header_errors)
     errors: list[RowError] = []
@@ -175,13 +176,15 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
                     )
                 )
         elif household is None:
-            form = HouseholdForm(data=_form_data(Household, HOUSEHOLD_COLUMNS, row), body=body)
+            form = HouseholdForm(
+                data=_form_data(Household, HOUSEHOLD_COLUMNS, row, questions), body=body
+            )
             if not form.is_valid():
                 errors.extend(_form_errors(line, form, HOUSEHOLD_COLUMNS))
             new_households[code] = (line, form)
         placeholder = household or Household(body=body, code=code)
         resident_form = ResidentForm(
-            data=_form_data(Resident, RESIDENT_COLUMNS, row),
+            data=_form_data(Resident, RESIDENT_COLUMNS, row, questions),
             household=placeholder,
         )
         if not resident_form.is_valid():
@@ -228,7 +231,9 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
     return ImportResult(households=len(new_households), residents=len(pending))
 
 
-def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+def _read_rows(
+    data: bytes, question_keys: set[str]
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -246,7 +251,7 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
         for col in REQUIRED_COLUMNS
         if col not in header
     ]
-    known = set(HOUSEHOLD_COLUMNS) | set(RESIDENT_COLUMNS)
+    known = set(HOUSEHOLD_COLUMNS) | set(RESIDENT_COLUMNS) | question_keys
     errors += [RowError(1, col, _("unknown column")) for col in header if col not in known]
     dupes = {c for c in header if header.count(c) > 1}
     errors += [RowError(1, col, _("column appears twice")) for col in sorted(dupes)]
@@ -281,9 +286,18 @@ def _read_rows(data: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowE
     return rows, errors
 
 
-def _form_data(model, columns: dict[str, str], row: dict[str, str]) -> dict[str, object]:
-    """Form data from a CSV row; a column left out or blank takes the model's default."""
+def _form_data(
+    model, columns: dict[str, str], row: dict[str, str], questions: list[CensusQuestion]
+) -> dict[str, object]:
+    """Form data from a CSV row; a column left out or blank takes the model's default.
+    The body's own questions are answered by the columns named after their keys."""
     data: dict[str, object] = {}
+    for q in questions:
+        value = row.get(q.key, "").strip()
+        if q.kind == QuestionKind.YES_NO and value:
+            low = value.lower()
+            value = "yes" if low in TRUE_WORDS else "no" if low in FALSE_WORDS else value
+        data[f"q_{q.key}"] = value
     for column, field in columns.items():
         value = row.get(column, "").strip()
         model_field = model._meta.get_field(field)
@@ -299,7 +313,7 @@ def _form_data(model, columns: dict[str, str], row: dict[str, str]) -> dict[str,
 def _form_errors(line: int, form, columns: dict[str, str]) -> list[RowError]:
     by_field = {f: c for c, f in columns.items()}
     return [
-        RowError(line, by_field.get(field, field), " ".join(str(m) for m in messages))
+        RowError(line, by_field.get(field, field.removeprefix("q_")), " ".join(map(str, messages)))
         for field, messages in form.errors.items()
     ]
 

@@ -257,6 +257,46 @@ class Education(models.TextChoices):
     UNIVERSITY = "university", _("University")
 
 
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One of a list")
+
+
+class CensusQuestion(models.Model):
+    """A census question a body adds to the standard ones (e.g. "receives a food bag?").
+
+    Answers live in the ``extra`` field of the household or resident, keyed by ``key``.
+    """
+
+    class Target(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        RESIDENT = "resident", _("Resident")
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="census_questions")
+    target = models.CharField(_("asked of"), max_length=10, choices=Target.choices)
+    key = models.SlugField(_("column name"), max_length=40)
+    label = models.CharField(_("question"), max_length=200)
+    kind = models.CharField(_("answer"), max_length=10, choices=QuestionKind.choices)
+    choices = models.TextField(_("possible answers, one per line"), blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["body", "target", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "key"], name="census_question_key_unique")
+        ]
+        verbose_name = _("census question")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
 class Household(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="households")
     code = models.CharField(_("household code"), max_length=40)
@@ -274,6 +314,7 @@ class Household(models.Model):
     has_running_water = models.BooleanField(_("running water"), default=True)
     has_electricity = models.BooleanField(_("electricity"), default=True)
     has_gas = models.BooleanField(_("domestic gas"), default=True)
+    extra = models.JSONField(_("answers to the body's own questions"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -312,9 +353,7 @@ class Resident(models.Model):
     has_disability = models.BooleanField(_("lives with a disability"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    verified_at = models.DateTimeField(
-        _("verified by the electoral commission"), null=True, blank=True
-    )
+    extra = models.JSONField(_("answers to the body's own questions"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

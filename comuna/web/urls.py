@@ -12,6 +12,10 @@ urlpatterns = [
     path("b/<slug:slug>/register/", views.register_list, name="register"),
     path("b/<slug:slug>/census/", views.census, name="census"),
     path("b/<slug:slug>/census/import/", views.census_import, name="census-import"),
+    path("b/<slug:slug>/census/questions/", views.census_questions, name="census-questions"),
+    path(
+        "b/<slug:slug>/census/questions/<int:pk>/", views.census_questions, name="census-question"
+    ),
     path("b/<slug:slug>/census/households/new/", views.household_edit, name="household-new"),
     path("b/<slug:slug>/census/households/<int:pk>/", views.household_edit, name="household"),
     path(

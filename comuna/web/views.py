@@ -12,8 +12,14 @@ from django.utils.translation import gettext as _
 
 from comuna.territory import census as census_service
 from comuna.territory import statutes
-from comuna.territory.forms import CensusImportForm, HouseholdForm, ProfileForm, ResidentForm
-from comuna.territory.models import Household, Mandate, Resident
+from comuna.territory.forms import (
+    CensusImportForm,
+    CensusQuestionForm,
+    HouseholdForm,
+    ProfileForm,
+    ResidentForm,
+)
+from comuna.territory.models import CensusQuestion, Household, Mandate, Resident
 from comuna.territory.permissions import Action, Role, bodies_of
 from comuna.web.access import body_view
 
@@ -162,6 +168,26 @@ def resident_edit(request, body, pk=None, household=None):
             "form": form,
             "resident": resident,
             "household": home,
+        },
+    )
+
+
+@body_view(Action.MANAGE_CENSUS)
+def census_questions(request, body, pk=None):
+    question = get_object_or_404(CensusQuestion, pk=pk, body=body) if pk else None
+    form = CensusQuestionForm(request.POST or None, instance=question, body=body)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Question saved."))
+        return redirect("census-questions", slug=body.slug)
+    return render(
+        request,
+        "web/census_questions.html",
+        {
+            "body": body,
+            "form": form,
+            "question": question,
+            "questions": CensusQuestion.objects.filter(body=body),
         },
     )
 

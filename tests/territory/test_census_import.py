@@ -144,3 +144,44 @@ def test_the_import_page_imports_a_good_file(cast, login):
     )
     assert response.status_code == 302
     assert Resident.objects.filter(body=cast.council, given_name="Carmen").exists()
+
+
+def test_the_bodys_own_questions_are_columns_of_the_import(cast):
+    from comuna.territory.models import CensusQuestion
+
+    CensusQuestion.objects.create(
+        body=cast.council,
+        target="household",
+        key="food_bag",
+        label="¿Recibe la bolsa de alimentos?",
+        kind="yes_no",
+    )
+    CensusQuestion.objects.create(
+        body=cast.council,
+        target="resident",
+        key="blood_type",
+        label="Grupo sanguíneo",
+        kind="choice",
+        choices="O+\nO-\nA+\nA-\nB+\nAB+",
+    )
+    lines = GOOD.decode().splitlines()
+    lines[0] += ",food_bag,blood_type"
+    lines[1] += ",sí,O+"
+    lines[2] += ",sí,A-"
+    lines[3] += ",no,"
+    import_csv(cast.council, "\n".join(lines).encode())
+    carmen = Resident.objects.get(document_id="V-11111111")
+    assert carmen.extra == {"blood_type": "O+"}
+    assert carmen.household.extra == {"food_bag": True}
+    assert Household.objects.get(code="LV-901").extra == {"food_bag": False}
+
+    lines[3] = lines[3].rstrip(",") + ",Z+"
+    lines = [ln.replace("V-", "W-") for ln in lines]
+    lines = [ln.replace("LV-9", "LV-8") for ln in lines]
+    assert errors_of(cast.council, "\n".join(lines).encode())[0] == [(4, "blood_type")]
+
+
+def test_a_column_that_is_no_question_of_this_body_is_unknown(cast):
+    lines = GOOD.decode().splitlines()
+    lines = [lines[0] + ",food_bag"] + [ln + ",sí" for ln in lines[1:]]
+    assert errors_of(cast.council, "\n".join(lines).encode())[0] == [(1, "food_bag")]

@@ -8,7 +8,7 @@ in; everybody else not allowed gets 403 and nothing changes.
 import pytest
 from django.urls import reverse
 
-from comuna.territory.models import Household, Resident
+from comuna.territory.models import CensusQuestion, Household, Resident
 
 PERSONAS = [
     "anonymous",
@@ -34,6 +34,7 @@ PAGES = [
     ("census", lambda c: body_url("census", c), CENSUS_READERS),
     ("census-import", lambda c: body_url("census-import", c), CENSUS_WRITERS),
     ("household-new", lambda c: body_url("household-new", c), CENSUS_WRITERS),
+    ("census-questions", lambda c: body_url("census-questions", c), CENSUS_WRITERS),
     ("household", lambda c: body_url("household", c, pk=c.household.pk), CENSUS_WRITERS),
     (
         "resident-new",
@@ -87,10 +88,21 @@ def _resident_edit_post(cast):
     }
 
 
+def _question_post(cast):
+    return body_url("census-questions", cast), {
+        "target": "household",
+        "key": "food_bag",
+        "label": "¿Bolsa de alimentos?",
+        "kind": "yes_no",
+        "position": 0,
+    }
+
+
 POSTS = [
     ("add household", _household_post),
     ("add resident", _resident_post),
     ("edit resident", _resident_edit_post),
+    ("add census question", _question_post),
 ]
 
 
@@ -98,6 +110,7 @@ def _census_state():
     return (
         list(Household.objects.values_list("code", "address").order_by("pk")),
         list(Resident.objects.values_list("given_name", "family_name").order_by("pk")),
+        list(CensusQuestion.objects.values_list("key", flat=True)),
     )
 
 
