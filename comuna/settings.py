@@ -67,7 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "comuna.ledger",
     "comuna.territory",
+    "comuna.voting",
     "comuna.web",
 ]
 

@@ -1,0 +1,1 @@
+"""Polls, secret ballots, receipts, paper ballots and published tallies."""
