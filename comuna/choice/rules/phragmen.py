@@ -47,30 +47,35 @@ def merge_ballots(inst: PBInstance) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     np.bitwise_or.at(
         bits, (voter, idx >> 6), np.left_shift(np.uint64(1), (idx & 63).astype(np.uint64))
     )
-    if words == 1:
-        _, first, weight = np.unique(bits[:, 0], return_index=True, return_counts=True)
-    else:
-        rows = np.ascontiguousarray(bits).view(np.dtype((np.void, 8 * words))).ravel()
-        _, first, weight = np.unique(rows, return_index=True, return_counts=True)
-    # rebuild the distinct ballots from the bitsets (sorted project indices, no duplicates)
-    ub = bits[first]
-    flags = np.unpackbits(ub.view(np.uint8), axis=1, bitorder="little")[:, :m]
-    row, col = np.nonzero(flags)
+    # sort the bitsets (lexsort: much faster than np.unique on a void view) and cut at changes
+    order = np.lexsort(bits.T[::-1]) if words > 1 else np.argsort(bits[:, 0], kind="stable")
+    sorted_bits = bits[order]
+    change = np.ones(n, dtype=bool)
+    if n:
+        change[1:] = (sorted_bits[1:] != sorted_bits[:-1]).any(axis=1)
+    starts = np.flatnonzero(change)
+    first = order[starts]
+    weight = np.diff(np.append(starts, n))
+    # the distinct ballots: each one's first voter's entries, minus repeated projects if any
+    pos, col = _rows(inst.indptr, idx, first)
+    if int(np.bitwise_count(bits).sum()) != len(idx):
+        key = np.unique(pos * max(m, 1) + col)
+        pos, col = key // max(m, 1), key % max(m, 1)
     indptr = np.zeros(len(first) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=len(first)), out=indptr[1:])
-    return indptr, col.astype(np.int64), weight.astype(np.int64)
+    np.cumsum(np.bincount(pos, minlength=len(first)), out=indptr[1:])
+    return indptr, col, weight.astype(np.int64)
 
 
 def _rows(
     indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Entries of the given CSR rows: (row of each entry, column of each entry)."""
+    """Entries of the given CSR rows: (position in ``rows`` of each entry, its column)."""
     starts = indptr[rows]
     lengths = indptr[rows + 1] - starts
     total = int(lengths.sum())
     offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    pos = offsets + np.arange(total, dtype=np.int64)
-    return np.repeat(rows, lengths), indices[pos]
+    at = offsets + np.arange(total, dtype=np.int64)
+    return np.repeat(np.arange(len(rows), dtype=np.int64), lengths), indices[at]
 
 
 def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
@@ -118,10 +123,15 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     left = budget
     selected: list[str] = []
 
+    cache: dict[int, Fraction] = {}  # exact values, valid until a supporter's load moves
+
     def exact_value(p: int) -> Fraction:
+        if p in cache:
+            return cache[p]
         used = np.flatnonzero(counts[p, : len(loads)])
         total = sum((int(counts[p, g]) * loads[g] for g in used), Fraction(0))
-        return (total + costs[p]) / napp[p]
+        cache[p] = (total + costs[p]) / napp[p]
+        return cache[p]
 
     while remaining.any():
         finite = remaining & (approvals > 0)
@@ -171,11 +181,14 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
             loads_f[g] = float(best)
             # the supporters' ballots move, with all their projects, to the new level
             moved = sup_ballots[sptr[s] : sptr[s + 1]]
-            rows, cols = _rows(bptr, bidx, moved)
+            at, cols = _rows(bptr, bidx, moved)
+            rows = moved[at]
             w = weight[rows]
             np.subtract.at(counts, (cols, level[rows]), w)
             np.add.at(counts[:, g], cols, w)
             level[moved] = g
+            for q in np.unique(cols).tolist():
+                cache.pop(q, None)
         steps.append(Step("selected", p.id, reason, data))
 
     cost = sum((projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
