@@ -7,6 +7,8 @@ every error can be checked by eye.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from comuna.choice import pabulib
 from comuna.choice.instance import PBError
@@ -318,3 +320,37 @@ def test_ballot_problems_checks_an_instance_made_or_read_leniently():
     # max_length 2 broken by voter 4 (3 projects); a+b+c = 1200 also breaks max_sum_cost 900
     assert [p.field for p in problems] == ["max_length", "max_sum_cost"]
     assert all(p.line is None and "voter 4" in p.message for p in problems)
+
+
+# any edit of a valid file either reads or fails with a located PBError, never another exception
+_TEXTS = [APPROVAL, CUMULATIVE, APPROVAL.replace("4;a,c;19", '4;"a,c";19')]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=st.sampled_from(_TEXTS),
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, 400),
+            st.integers(0, 6),
+            st.text(alphabet=';,\n\r"-.0123abcVOTESmeta \ufeff', max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    strict=st.booleans(),
+)
+def test_no_edit_of_a_file_escapes_as_anything_but_a_pb_error(base, edits, strict):
+    text = base
+    for at, cut, insert in edits:
+        at = min(at, len(text))
+        text = text[:at] + insert + text[at + cut :]
+    try:
+        inst = pabulib.parse(text, "fuzz.pb", strict=strict)
+    except PBError as e:
+        assert e.path == "fuzz.pb" and e.message
+        return
+    # what was read can be written and read back
+    again = pabulib.parse(pabulib.dumps(inst), strict=False)
+    assert again.voter_ids == inst.voter_ids
+    assert again.indices.tolist() == inst.indices.tolist()
