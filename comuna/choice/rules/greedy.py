@@ -61,6 +61,12 @@ def money(x: Fraction) -> str:
     return f"{float(x):,.2f}"
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _density(sat: int, cost: int) -> Fraction | float:
     # pabutools: sat / cost, infinite when free and wanted, 0 when nobody is satisfied
     if sat <= 0:
@@ -93,14 +99,14 @@ def _fund_in_order(
             selected.append(p.id)
             info["remaining_after"] = str(Fraction(remaining, scale))
             reason = (
-                f"{why[j]}; it came {pos} in that order and its cost of {money(p.cost)} fit "
+                f"{why[j]}, {ordinal(pos)} in that ranking; its cost of {money(p.cost)} fit "
                 f"the remaining budget of {money(left)}."
             )
             steps.append(Step("selected", p.id, reason, info))
         else:
             reason = (
-                f"{why[j]}; it came {pos} in that order but its cost of {money(p.cost)} did not "
-                f"fit the remaining budget of {money(left)}."
+                f"{why[j]}, {ordinal(pos)} in that ranking, but its cost of {money(p.cost)} did "
+                f"not fit the remaining budget of {money(left)}."
             )
             steps.append(Step("skipped", p.id, reason, info))
     cost = sum((inst.projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
@@ -137,7 +143,8 @@ def greedy_card(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         "greedy-card",
         counts,
         counts,
-        "It had {n} supporters for a cost of {cost}, ranked by supporters per unit of cost",
+        "Projects were ranked by supporters per unit of cost: it had {n} supporters for "
+        "a cost of {cost}",
     )
 
 
@@ -147,7 +154,7 @@ def greedy_cost(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     # total Cost_Sat is supporters * cost, so the density is the supporters (0 if free)
     sat = [n * int(c) for n, c in zip(counts, inst.int_costs, strict=True)]
     return _greedy_by_density(
-        inst, tie_rank, "greedy-cost", sat, counts, "It had {n} votes, ranked by votes"
+        inst, tie_rank, "greedy-cost", sat, counts, "Projects were ranked by votes: it had {n}"
     )
 
 
@@ -164,7 +171,8 @@ def greedy_points(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         "greedy-points",
         total,
         total,
-        "It received {n} points for a cost of {cost}, ranked by points per unit of cost",
+        "Projects were ranked by points per unit of cost: it received {n} points for a "
+        "cost of {cost}",
     )
 
 
@@ -195,6 +203,6 @@ def greedy_threshold(
         else:
             kept.append(j)
     order = sorted(kept, key=lambda j: (-sc[j], int(tie_rank[j])))
-    why = [f"It received {s:,} {unit}, ranked by {unit}" for s in sc]
+    why = [f"Projects were ranked by {unit}: it received {s:,}" for s in sc]
     data = [{"score": s, "threshold": threshold} for s in sc]
     return _fund_in_order(inst, "greedy-threshold", order, why, data, steps)

@@ -172,9 +172,10 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         else:
             data["load"] = str(best / scale)
             reason = (
-                f"Round {len(selected)}: its {napp[s]:,} supporters could pay its cost of "
-                f"{money(p.cost)} with the smallest maximum load, {money(best / scale)} each "
-                f"in total; it fit the remaining budget of {money(before)}."
+                f"Round {len(selected)}: its {napp[s]:,} supporters shared its cost of "
+                f"{money(p.cost)}, leaving each of them with a total load of "
+                f"{money(best / scale)}, the smallest any remaining project allowed; it fit the "
+                f"remaining budget of {money(before)}."
             )
             g = len(loads)
             loads.append(best)
