@@ -12,10 +12,10 @@ from .result import ElectionResult, Round
 from .ties import tie_rank
 
 
-def transfer_words(transfers: dict[str, int | object], fmt=str) -> str:
+def _transfer_words(transfers: dict[str, int]) -> str:
     if not transfers:
         return "no ballots to transfer"
-    return ", ".join(f"{fmt(v)} to {k}" for k, v in transfers.items())
+    return ", ".join(f"{v} to {k}" for k, v in transfers.items())
 
 
 def irv(
@@ -83,7 +83,7 @@ def irv(
         why = (
             f"No candidate has a majority of the {active} votes still in the count; "
             f"{names[loser]} has the fewest ({low}) and is eliminated; "
-            f"their ballots go: {transfer_words(transfers)}."
+            f"their ballots go: {_transfer_words(transfers)}."
         )
         result.rounds.append(
             Round(

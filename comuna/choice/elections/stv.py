@@ -76,6 +76,9 @@ def stv(
     3. else the continuing candidate with the fewest votes is eliminated and each of their
        ballots moves on at its current value.
 
+    After every transfer the count starts again from the top, so a candidate who reaches
+    the quota is elected at once and later surpluses skip them (pref_voting's ``stv_wig``
+    instead transfers all surpluses of a stage first; the two can differ then).
     Ballots never go to elected or eliminated candidates. A ballot with no further
     continuing choice is exhausted: its value leaves the count (reported as ``exhausted``)
     and the quota is not recomputed. Elected candidates keep exactly the quota.
