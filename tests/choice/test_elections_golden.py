@@ -165,3 +165,16 @@ def test_no_valid_ballots_elects_no_one():
         result = count(rule, blank)
         assert result.winners == [], rule
         assert "No valid ballots" in result.rounds[0].reason
+
+
+def test_results_explain_each_candidate_in_words():
+    profile = read_preflib(DATA / "elections_stv_food.soi")
+    result = count("stv", profile, seats=3)
+    said = result.explain("Chocolate")
+    assert "was elected by stv (place 1)" in said and "surplus of 6" in said
+    assert "Pears has the fewest votes (2) and is eliminated" in result.explain("Pears")
+    assert "Quota: 6 votes." in result.summary()
+    schulze = count("schulze", read_preflib(DATA / "elections_schulze_wikipedia.soc"))
+    assert "A 25 vs 24" in schulze.explain("E")  # E->A strongest path 25, A->E 24
+    with pytest.raises(KeyError):
+        result.explain("Nobody")

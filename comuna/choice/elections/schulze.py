@@ -10,8 +10,11 @@ from .profile import RankedProfile
 from .result import ElectionResult, Round
 from .ties import tie_rank
 
-# Candidates per bitmask block in pairwise_matrix: the histogram has m * 2**BLOCK bins.
-_BLOCK = 16
+
+# Candidates per bitmask block in pairwise_matrix; the histogram has m * 2**block bins, so
+# beyond 16 candidates smaller blocks keep it small (m=200: 0.8 M bins, not 13 M).
+def _block(m: int) -> int:
+    return m if m <= 16 else 12
 
 
 def pairwise_matrix(profile: RankedProfile) -> np.ndarray:
@@ -22,15 +25,16 @@ def pairwise_matrix(profile: RankedProfile) -> np.ndarray:
     by position carrying the set of candidates already seen as a bitmask; a histogram of
     (candidate at this position, set ranked before it) gives Q[a, b] = voters ranking b above
     a. Then d[a, b] = voters ranking a at all - Q[a, b]. Work: u * L histogram updates per
-    block of 16 candidates, plus one small matrix product.
+    block of up to 16 candidates, plus one small matrix product.
     """
     m = len(profile.candidates)
     r = profile.rankings
     c = profile.counts.astype(np.float64)  # float64 sums of counts are exact below 2**53
     ranked = np.zeros(m, dtype=np.float64)
     q = np.zeros((m, m), dtype=np.float64)
-    for lo in range(0, m, _BLOCK):
-        width = min(_BLOCK, m - lo)
+    block = _block(m)
+    for lo in range(0, m, block):
+        width = min(block, m - lo)
         seen = np.zeros(len(c), dtype=np.int64)
         hist = np.zeros(m << width, dtype=np.float64)
         for k in range(r.shape[1]):
