@@ -1,0 +1,49 @@
+"""Re-checks of recorded outcomes, registered by the capabilities that record them.
+
+The ledger knows hashes, not ballots. A capability that records an outcome it can recompute
+(voting re-counts a tally from the ballots it keeps) registers a check for that entry kind,
+usually in its ``AppConfig.ready()``::
+
+    register_check("voting.tally", recount_tally)
+
+A check takes the :class:`~comuna.ledger.models.Entry` and returns None when the outcome
+recomputes identically, or one sentence saying what differs. ``verify`` runs the check of
+every entry's kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from comuna.ledger.hashing import check_name
+
+if TYPE_CHECKING:
+    from comuna.ledger.models import Entry
+
+__all__ = ["Check", "check_for", "register_check"]
+
+Check = Callable[["Entry"], "str | None"]
+
+_CHECKS: dict[str, Check] = {}
+
+
+def register_check(kind: str, func: Check) -> Check:
+    """Make ``func`` the check of entries of ``kind``; returns ``func``.
+
+    Registering the same function again is harmless; a different function for a kind that
+    already has one is refused, so two capabilities cannot silently claim one kind.
+    """
+    check_name("kind", kind)
+    if not callable(func):
+        raise TypeError(f"the check for {kind!r} must be callable, not {func!r}")
+    existing = _CHECKS.get(kind)
+    if existing is not None and existing is not func:
+        raise ValueError(f"ledger kind {kind!r} already has a check: {existing!r}")
+    _CHECKS[kind] = func
+    return func
+
+
+def check_for(kind: str) -> Check | None:
+    """The check registered for ``kind``, if any."""
+    return _CHECKS.get(kind)

@@ -1,0 +1,240 @@
+"""Verify the ledger: recompute every chain, compare it with its published head, re-check outcomes.
+
+For each chain, entry by entry in sequence order: the sequence runs 1, 2, 3 ... without a gap;
+each ``prev_hash`` is the previous entry's hash (64 zeros for the first); the stored hash equals
+the hash recomputed from the entry's fields (formula in ``comuna.ledger.hashing``); the payload
+is still canonical JSON; and the check registered for the entry's kind (if any) finds that the
+recorded outcome recomputes identically. Then the chain's published head must name its last
+entry by sequence and hash, which catches a removed last entry.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from comuna.ledger.canonical import canonical_json
+from comuna.ledger.checks import check_for
+from comuna.ledger.hashing import GENESIS_HASH
+from comuna.ledger.models import Entry, Head
+
+__all__ = ["ChainReport", "Problem", "Report", "verify"]
+
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one entry (``kind`` is empty when the entry itself is missing)."""
+
+    chain: str
+    seq: int
+    kind: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq} {self.kind or '-'}: {self.what}"
+
+
+@dataclass
+class ChainReport:
+    chain: str
+    entries: int = 0
+    checks_run: int = 0
+    head_seq: int = 0
+    head_hash: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`verify`; ``problems`` lists each chain's first bad entry first."""
+
+    chains: dict[str, ChainReport] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(chain.ok for chain in self.chains.values())
+
+    @property
+    def entries(self) -> int:
+        return sum(chain.entries for chain in self.chains.values())
+
+    @property
+    def checks_run(self) -> int:
+        return sum(chain.checks_run for chain in self.chains.values())
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for chain in self.chains.values() for problem in chain.problems]
+
+
+def verify(chains: list[str] | None = None) -> Report:
+    """Verify the given chains, or every chain in the ledger."""
+    if chains is None:
+        names = set(Entry.objects.values_list("chain", flat=True).distinct())
+        names |= set(Head.objects.values_list("chain", flat=True))
+        chains = sorted(names)
+    return Report(chains={chain: _verify_chain(chain) for chain in chains})
+
+
+def _verify_chain(chain: str) -> ChainReport:
+    report = ChainReport(chain)
+    # The head is read before the entries: entries committed meanwhile may run past it.
+    published = Head.objects.filter(chain=chain).first()
+    head_seq = published.seq if published else 0
+    if published:
+        report.head_seq, report.head_hash = published.seq, published.hash
+    expected_seq, prev_hash = 1, GENESIS_HASH
+    last = at_head = past_head = None
+    while True:
+        page = list(
+            Entry.objects.filter(chain=chain, seq__gte=expected_seq).order_by("seq")[:_PAGE]
+        )
+        for entry in page:
+            report.entries += 1
+            findings = []
+            if entry.seq != expected_seq:
+                report.problems.append(_missing(chain, expected_seq, entry.seq))
+            elif entry.prev_hash != prev_hash:
+                findings.append(
+                    _("its prev_hash %(stored)s does not link to the previous hash %(prev)s")
+                    % {"stored": _short(entry.prev_hash), "prev": _short(prev_hash)}
+                )
+            computed = entry.computed_hash()
+            if computed != entry.hash:
+                findings.append(
+                    _("its stored hash %(stored)s differs from the recomputed %(computed)s")
+                    % {"stored": _short(entry.hash), "computed": _short(computed)}
+                )
+            findings.extend(_payload_findings(entry))
+            difference = _run_check(entry, report)
+            if difference:
+                findings.append(difference)
+            if findings:
+                report.problems.append(Problem(chain, entry.seq, entry.kind, "; ".join(findings)))
+            if entry.seq == head_seq:
+                at_head = entry
+            if entry.seq > head_seq and past_head is None:
+                past_head = entry
+            expected_seq, prev_hash, last = entry.seq + 1, entry.hash, entry
+        if len(page) < _PAGE:
+            break
+    report.problems.extend(_head_problems(chain, published, last, at_head, past_head))
+    report.problems.sort(key=lambda problem: problem.seq)  # stable: entry before its head
+    return report
+
+
+def _missing(chain: str, expected: int, found: int) -> Problem:
+    if found == expected + 1:
+        what = _("entry %(seq)s is missing (the chain jumps from %(before)s to %(after)s)")
+    else:
+        what = _(
+            "entries %(seq)s to %(last)s are missing (the chain jumps from %(before)s to %(after)s)"
+        )
+    values = {"seq": expected, "last": found - 1, "before": expected - 1, "after": found}
+    return Problem(chain, expected, "", what % values)
+
+
+def _payload_findings(entry: Entry) -> list[str]:
+    try:
+        value = json.loads(entry.payload)
+    except ValueError as exc:
+        return [_("its payload is not valid JSON (%(error)s)") % {"error": exc}]
+    try:
+        canonical = canonical_json(value, root="payload")
+    except TypeError as exc:
+        return [_("its payload is not canonical JSON: %(error)s") % {"error": exc}]
+    if canonical != entry.payload:
+        return [_("its payload is not in canonical form")]
+    return []
+
+
+def _run_check(entry: Entry, report: ChainReport) -> str | None:
+    check = check_for(entry.kind)
+    if check is None:
+        return None
+    report.checks_run += 1
+    try:
+        with transaction.atomic():  # a failing query in a check must not break the walk
+            difference = check(entry)
+    except Exception as exc:
+        return _("its check failed with %(type)s: %(error)s") % {
+            "type": type(exc).__name__,
+            "error": exc,
+        }
+    if difference is not None and not isinstance(difference, str):
+        return _("its check returned %(value)r instead of None or a sentence") % {
+            "value": difference
+        }
+    return difference or None
+
+
+def _head_problems(
+    chain: str,
+    published: Head | None,
+    last: Entry | None,
+    at_head: Entry | None,
+    past_head: Entry | None,
+) -> list[Problem]:
+    if published is None or published.seq == 0:
+        if last is None:
+            return []
+        return [
+            Problem(
+                chain,
+                last.seq,
+                last.kind,
+                _("the chain has %(count)s entries but no published head") % {"count": last.seq},
+            )
+        ]
+    problems = []
+    if at_head is None:
+        ends = last.seq if last else 0
+        problems.append(
+            Problem(
+                chain,
+                published.seq,
+                "",
+                _(
+                    "the published head names entry %(seq)s (hash %(hash)s), which is missing: "
+                    "the chain ends at entry %(ends)s"
+                )
+                % {"seq": published.seq, "hash": _short(published.hash), "ends": ends},
+            )
+        )
+    elif at_head.hash != published.hash:
+        problems.append(
+            Problem(
+                chain,
+                at_head.seq,
+                at_head.kind,
+                _("the published head hash %(head)s differs from this entry's hash %(hash)s")
+                % {"head": _short(published.hash), "hash": _short(at_head.hash)},
+            )
+        )
+    if past_head is not None:
+        # Entries committed after the head was read are fine; the head moves with them.
+        now = Head.objects.filter(chain=chain).values_list("seq", flat=True).first() or 0
+        if last is not None and now < last.seq:
+            problems.append(
+                Problem(
+                    chain,
+                    past_head.seq,
+                    past_head.kind,
+                    _("this entry is past the published head (entry %(seq)s)")
+                    % {"seq": published.seq},
+                )
+            )
+    return problems
+
+
+def _short(digest: str) -> str:
+    return digest[:12] + "…" if len(digest) > 12 else digest
