@@ -3,7 +3,7 @@
 The public API, importable from here once Django is set up::
 
     record(chain, kind, payload, *, actor="") -> Entry   # the only writer
-    entries(chain) -> QuerySet[Entry]; head(chain) -> Head | None
+    entries(chain) -> QuerySet[Entry]; head(chain) -> Head | None; chains() -> list[str]
     register_check(kind, func); verify(chains=None) -> Report
     canonical_json(obj) -> str
 
@@ -19,6 +19,7 @@ _EXPORTS = {
     "record": "comuna.ledger.services",
     "entries": "comuna.ledger.services",
     "head": "comuna.ledger.services",
+    "chains": "comuna.ledger.services",
     "register_check": "comuna.ledger.checks",
     "verify": "comuna.ledger.verification",
     "Report": "comuna.ledger.verification",

@@ -10,7 +10,7 @@ from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import GENESIS_HASH, check_name, entry_hash
 from comuna.ledger.models import Entry, Head
 
-__all__ = ["entries", "head", "record"]
+__all__ = ["chains", "entries", "head", "record"]
 
 
 def record(chain: str, kind: str, payload: object, *, actor: str = "") -> Entry:
@@ -77,3 +77,10 @@ def entries(chain: str) -> QuerySet[Entry]:
 def head(chain: str) -> Head | None:
     """The published head of ``chain``, or None if nothing was ever recorded in it."""
     return Head.objects.filter(chain=chain, seq__gt=0).first()
+
+
+def chains() -> list[str]:
+    """Every chain with an entry or a head, sorted by name."""
+    names = set(Entry.objects.values_list("chain", flat=True).distinct())
+    names |= set(Head.objects.values_list("chain", flat=True))
+    return sorted(names)

@@ -20,6 +20,7 @@ from comuna.ledger.canonical import canonical_json
 from comuna.ledger.checks import check_for
 from comuna.ledger.hashing import GENESIS_HASH
 from comuna.ledger.models import Entry, Head
+from comuna.ledger.services import chains as all_chains
 
 __all__ = ["ChainReport", "Problem", "Report", "verify"]
 
@@ -79,9 +80,7 @@ class Report:
 def verify(chains: list[str] | None = None) -> Report:
     """Verify the given chains, or every chain in the ledger."""
     if chains is None:
-        names = set(Entry.objects.values_list("chain", flat=True).distinct())
-        names |= set(Head.objects.values_list("chain", flat=True))
-        chains = sorted(names)
+        chains = all_chains()
     return Report(chains={chain: _verify_chain(chain) for chain in chains})
 
 
@@ -90,7 +89,7 @@ def _verify_chain(chain: str) -> ChainReport:
     # The head is read before the entries: entries committed meanwhile may run past it.
     published = Head.objects.filter(chain=chain).first()
     head_seq = published.seq if published else 0
-    if published:
+    if published and published.seq:
         report.head_seq, report.head_hash = published.seq, published.hash
     expected_seq, prev_hash = 1, GENESIS_HASH
     last = at_head = past_head = None
