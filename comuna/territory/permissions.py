@@ -28,6 +28,8 @@ class Action(enum.StrEnum):
     VIEW_CENSUS = "view_census"
     MANAGE_CENSUS = "manage_census"
     VIEW_REGISTER = "view_register"
+    VIEW_POLLS = "view_polls"
+    MANAGE_POLLS = "manage_polls"
 
 
 MEMBERS = frozenset(Role)
@@ -36,6 +38,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_REGISTER: MEMBERS,
     Action.VIEW_CENSUS: frozenset({Role.ELECTORAL, Role.COMPTROLLER, Role.ADMINISTRATOR}),
     Action.MANAGE_CENSUS: frozenset({Role.ELECTORAL, Role.ADMINISTRATOR}),
+    Action.VIEW_POLLS: MEMBERS,
+    # convening, opening and closing polls and entering paper ballots: the electoral commission
+    Action.MANAGE_POLLS: frozenset({Role.ELECTORAL}),
 }
 
 ORGAN_ROLES = {OrganKind.ELECTORAL: Role.ELECTORAL, OrganKind.COMPTROLLER: Role.COMPTROLLER}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comuna.web import views
+from comuna.web import polls, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,4 +24,17 @@ urlpatterns = [
         name="resident-new",
     ),
     path("b/<slug:slug>/census/residents/<int:pk>/", views.resident_edit, name="resident"),
+    path("b/<slug:slug>/polls/", polls.poll_list, name="polls"),
+    path("b/<slug:slug>/polls/new/", polls.poll_new, name="poll-new"),
+    path("b/<slug:slug>/polls/<int:pk>/", polls.poll_detail, name="poll"),
+    path("b/<slug:slug>/polls/<int:pk>/vote/", polls.poll_vote, name="poll-vote"),
+    path(
+        "b/<slug:slug>/polls/<int:pk>/<str:action>/",
+        polls.poll_transition,
+        name="poll-transition",
+    ),
+    path("b/<slug:slug>/polls/<int:pk>/paper/", polls.poll_paper, name="poll-paper"),
+    path("b/<slug:slug>/polls/<int:pk>/results/", polls.poll_results, name="poll-results"),
+    path("b/<slug:slug>/polls/<int:pk>/ballots.<str:fmt>", polls.poll_ballots, name="poll-ballots"),
+    path("b/<slug:slug>/polls/<int:pk>/check/", polls.poll_check, name="poll-check"),
 ]

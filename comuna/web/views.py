@@ -10,6 +10,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
 from comuna.territory import statutes
 from comuna.territory.forms import (
@@ -37,6 +38,7 @@ def body_detail(request, body):
     )
     context = {
         "body": body,
+        "ledger_head": ledger_head(f"body:{body.pk}"),
         "organs": organs,
         "statute": statute,
         "overrides": statutes.overrides(statute),

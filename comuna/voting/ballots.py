@@ -1,0 +1,130 @@
+"""What a valid ballot is for each method, and its one canonical form.
+
+Canonical choices: single, approval and budget ballots are the list of chosen option keys in
+the poll's option order; ranked ballots the keys best first; cumulative ballots a mapping of
+option key to the (positive) points given.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from comuna.voting.models import Method, Option, Poll
+
+
+class BallotError(ValueError):
+    """A ballot the poll does not accept; nothing was recorded."""
+
+    def __init__(self, message: str, field: str = "choices"):
+        self.field = field
+        super().__init__(message)
+
+
+def from_form(poll: Poll, options: list[Option], data) -> Any:
+    """Raw choices from a submitted voting form (a Django QueryDict or a plain dict)."""
+    getlist = data.getlist if hasattr(data, "getlist") else lambda k: data.get(k, [])
+    if poll.method == Method.SINGLE:
+        return data.get("choice", "")
+    if poll.method in (Method.APPROVAL, Method.BUDGET):
+        return list(getlist("choice"))
+    if poll.method == Method.RANKED:
+        ranks: dict[str, int] = {}
+        for option in options:
+            raw = str(data.get(f"rank_{option.key}", "")).strip()
+            if raw:
+                try:
+                    ranks[option.key] = int(raw)
+                except ValueError:
+                    raise BallotError(
+                        _("“%(value)s” is not a rank for %(option)s.")
+                        % {"value": raw, "option": option.label},
+                        f"rank_{option.key}",
+                    ) from None
+        given = sorted(ranks.values())
+        if given != list(range(1, len(given) + 1)):
+            raise BallotError(
+                _("Number your preferences 1, 2, 3… without repeating or skipping a number.")
+            )
+        return sorted(ranks, key=ranks.__getitem__)
+    points: dict[str, Any] = {}
+    for option in options:
+        raw = str(data.get(f"points_{option.key}", "")).strip()
+        if raw:
+            points[option.key] = raw
+    return points
+
+
+def normalise(poll: Poll, options: list[Option], raw: Any) -> Any:
+    """The canonical form of ``raw`` choices, or BallotError saying what is wrong."""
+    order = {o.key: i for i, o in enumerate(options)}
+    by_key = {o.key: o for o in options}
+    if poll.method == Method.CUMULATIVE:
+        return _points(poll, by_key, raw)
+    if poll.method == Method.SINGLE:
+        raw = [raw] if isinstance(raw, str) and raw else raw if isinstance(raw, list) else []
+    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+        raise BallotError(_("The ballot must list option keys."))
+    unknown = [k for k in raw if k not in by_key]
+    if unknown:
+        raise BallotError(_("No option %(key)s in this poll.") % {"key": unknown[0]})
+    if len(set(raw)) != len(raw):
+        raise BallotError(_("An option appears twice on the ballot."))
+    _check_count(poll, len(raw), len(options))
+    if poll.method == Method.RANKED:
+        return list(raw)
+    chosen = sorted(raw, key=order.__getitem__)
+    if poll.method == Method.BUDGET and poll.max_cost is not None:
+        spent = sum((by_key[k].cost or Decimal(0)) for k in chosen)
+        if spent > poll.max_cost:
+            raise BallotError(
+                _("The chosen projects cost %(spent)s, more than the %(limit)s a ballot may spend.")
+                % {"spent": spent, "limit": poll.max_cost}
+            )
+    return chosen
+
+
+def _check_count(poll: Poll, n: int, n_options: int) -> None:
+    if poll.method == Method.SINGLE:
+        low, high = 1, 1
+    else:
+        low, high = poll.min_choices, poll.max_choices or n_options
+    if n < low:
+        raise BallotError(
+            _("Choose at least %(n)s option(s).") % {"n": low}
+            if low > 1 or poll.method != Method.SINGLE
+            else _("Choose an option.")
+        )
+    if n > high:
+        raise BallotError(_("Choose at most %(n)s option(s).") % {"n": high})
+
+
+def _points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str, int]:
+    if not isinstance(raw, dict):
+        raise BallotError(_("The ballot must give points to options."))
+    points: dict[str, int] = {}
+    for key, value in raw.items():
+        if key not in by_key:
+            raise BallotError(_("No option %(key)s in this poll.") % {"key": key})
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise BallotError(
+                _("“%(value)s” is not a whole number of points.") % {"value": value},
+                f"points_{key}",
+            ) from None
+        if number < 0:
+            raise BallotError(_("Points cannot be negative."), f"points_{key}")
+        if number:
+            points[key] = number
+    _check_count(poll, len(points), len(by_key))
+    total = sum(points.values())
+    if poll.max_points is not None and total > poll.max_points:
+        raise BallotError(
+            _("You gave %(total)s points; each voter has %(max)s.")
+            % {"total": total, "max": poll.max_points}
+        )
+    order = list(by_key)
+    return {k: points[k] for k in sorted(points, key=order.index)}

@@ -1,0 +1,189 @@
+"""Polls and secret ballots.
+
+Secrecy: a :class:`Voter` row says *that* someone voted, a :class:`Ballot` row says *what* was
+voted, and nothing links the two: the ballot has a random id, no user, no timestamp, and is
+found again only through the hash of the receipt code that only the voter holds.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from comuna.territory.models import Body, Resident, StatuteVersion
+
+
+class Method(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    APPROVAL = "approval", _("Approval (choose several)")
+    RANKED = "ranked", _("Ranked (order by preference)")
+    CUMULATIVE = "cumulative", _("Cumulative (share out points)")
+    BUDGET = "budget", _("Participatory budget")
+
+
+# Which counting rules each method may use; the first is the default.
+RULES = {
+    Method.SINGLE: ["plurality"],
+    Method.APPROVAL: ["approval"],
+    Method.RANKED: ["irv", "schulze", "stv"],
+    Method.CUMULATIVE: ["greedy-points"],
+    Method.BUDGET: [
+        "mes-cost-complete",
+        "greedy-cost",
+        "mes-cost",
+        "phragmen",
+        "greedy-card",
+        "mes-card",
+    ],
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Poll(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="polls")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    rule = models.CharField(_("counting rule"), max_length=30)
+    seats = models.PositiveSmallIntegerField(_("winners"), default=1)
+    min_choices = models.PositiveSmallIntegerField(_("fewest choices on a ballot"), default=1)
+    max_choices = models.PositiveSmallIntegerField(
+        _("most choices on a ballot"), null=True, blank=True
+    )
+    max_points = models.PositiveIntegerField(
+        _("points each voter shares out"), null=True, blank=True
+    )
+    budget = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_cost = models.DecimalField(
+        _("most a ballot may spend"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    allow_revote = models.BooleanField(
+        _("voters may change their ballot until closing"), default=True
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    statute = models.ForeignKey(
+        StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("poll")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Option(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    key = models.CharField(max_length=10)  # "1", "2", ...: the id in exported files
+    label = models.CharField(_("option"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["poll", "id"]
+        constraints = [models.UniqueConstraint(fields=["poll", "key"], name="option_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Voter(models.Model):
+    """A resident on the poll's register, snapshotted when the poll opened."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="voters")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    has_voted = models.BooleanField(default=False)
+    # sha256("voter:<voter id>:<receipt code>"): lets this voter, and only with their code,
+    # change their ballot; without the code it cannot be matched to any ballot.
+    change_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "resident"], name="one_voter_per_resident")
+        ]
+        indexes = [models.Index(fields=["poll", "user"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.poll}"
+
+
+class Source(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper")
+
+
+class BatchState(models.TextChoices):
+    ACTIVE = "active", _("Counted")
+    CORRECTED = "corrected", _("Replaced by a correction")
+
+
+class PaperBatch(models.Model):
+    """What the electoral commission entered for one polling place: totals or paper ballots."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="paper_batches")
+    polling_place = models.CharField(_("polling place"), max_length=120)
+    totals = models.JSONField(null=True, blank=True)  # option key -> votes, when entered as totals
+    n_ballots = models.PositiveIntegerField(_("paper ballots cast at this place"), default=0)
+    state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.ACTIVE)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["poll", "polling_place", "entered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll", "polling_place"],
+                condition=models.Q(state="active"),
+                name="one_active_paper_entry_per_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {self.polling_place} · {self.get_state_display()}"
+
+
+class Ballot(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="ballots")
+    # NULL for paper ballots: the unique constraint below must allow many of them
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    choices = models.JSONField()
+    source = models.CharField(max_length=6, choices=Source.choices, default=Source.ONLINE)
+    batch = models.ForeignKey(
+        PaperBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "receipt_hash"], name="one_ballot_per_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {self.get_source_display()} ballot"

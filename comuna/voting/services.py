@@ -1,0 +1,355 @@
+"""Every change to a poll: one function each, one transaction each, recorded in the ledger
+in the same transaction as the change it records."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comuna.ledger import canonical_json, record
+from comuna.territory import census, statutes
+from comuna.voting import tally
+from comuna.voting.ballots import BallotError, normalise
+from comuna.voting.models import (
+    RULES,
+    Ballot,
+    BatchState,
+    Method,
+    Option,
+    PaperBatch,
+    Poll,
+    Source,
+    Status,
+    Voter,
+)
+
+
+class VotingError(Exception):
+    """A voting action refused; nothing changed."""
+
+
+def chain(poll: Poll) -> str:
+    return f"body:{poll.body_id}"
+
+
+def _actor(user) -> str:
+    return f"user:{user.pk}" if user is not None and user.pk else ""
+
+
+# --- receipts -----------------------------------------------------------------------------
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
+
+
+def new_receipt_code() -> str:
+    """80 random bits, written XXXX-XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(code: str) -> str:
+    text = code.upper().replace("-", "").replace(" ", "")
+    text = text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def receipt_hash(poll_id: int, code: str) -> str:
+    return hashlib.sha256(f"comuna-receipt:{poll_id}:{normalise_code(code)}".encode()).hexdigest()
+
+
+def _change_key(voter_id: int, code: str) -> str:
+    return hashlib.sha256(f"voter:{voter_id}:{normalise_code(code)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    code: str
+    replaced: bool
+
+
+# --- poll life cycle ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_poll(
+    body,
+    *,
+    title: str,
+    method: str,
+    options: list[dict[str, Any]],
+    by=None,
+    rule: str | None = None,
+    **settings: Any,
+) -> Poll:
+    """A draft poll with its options (``{"label", "description"?, "cost"?}``)."""
+    if method not in RULES:
+        raise VotingError(_("Unknown voting method %(m)s.") % {"m": method})
+    rule = rule or RULES[method][0]
+    if rule not in RULES[method]:
+        raise VotingError(
+            _("The rule %(rule)s does not count %(method)s ballots.")
+            % {"rule": rule, "method": method}
+        )
+    if len(options) < 2:
+        raise VotingError(_("A poll needs at least two options."))
+    if method == Method.BUDGET:
+        if settings.get("budget") is None or Decimal(settings["budget"]) <= 0:
+            raise VotingError(_("A participatory budget needs a positive budget."))
+        if any(o.get("cost") is None or Decimal(o["cost"]) <= 0 for o in options):
+            raise VotingError(_("Every project of a participatory budget needs a positive cost."))
+    if method == Method.CUMULATIVE and not settings.get("max_points"):
+        raise VotingError(_("Say how many points each voter shares out."))
+    poll = Poll(body=body, title=title, method=method, rule=rule, created_by=by, **settings)
+    poll.full_clean()
+    poll.save()
+    Option.objects.bulk_create(
+        Option(
+            poll=poll,
+            key=str(i + 1),
+            label=o["label"],
+            description=o.get("description", ""),
+            cost=o.get("cost"),
+        )
+        for i, o in enumerate(options)
+    )
+    return poll
+
+
+@transaction.atomic
+def open_poll(poll: Poll, *, by=None) -> int:
+    """Open the poll and snapshot the electoral register; returns the number of voters."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != Status.DRAFT:
+        raise VotingError(_("Only a draft poll can be opened."))
+    today = timezone.localdate()
+    register = census.register(poll.body, on=today).select_related(None).only("pk", "user_id")
+    Voter.objects.bulk_create(
+        Voter(poll=poll, resident_id=r.pk, user_id=r.user_id) for r in register
+    )
+    poll.status, poll.opened_on = Status.OPEN, today
+    poll.statute = statutes.current(poll.body)
+    poll.save(update_fields=["status", "opened_on", "statute"])
+    eligible = poll.voters.count()
+    record(
+        chain(poll),
+        "poll.opened",
+        {
+            "poll": poll.pk,
+            "title": poll.title,
+            "method": poll.method,
+            "rule": poll.rule,
+            "seats": poll.seats,
+            "statute_version": poll.statute.number,
+            "eligible": eligible,
+            "options": [
+                {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
+                for o in poll.options.all()
+            ],
+        },
+        actor=_actor(by),
+    )
+    return eligible
+
+
+def _lock_poll_for_casting(poll: Poll) -> Poll:
+    """Many ballots may be cast at once, but never while the poll is being closed: casting
+    holds a shared lock on the poll row, closing an exclusive one (PostgreSQL). SQLite
+    serialises writing transactions anyway (IMMEDIATE mode)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM voting_poll WHERE id = %s FOR SHARE", [poll.pk])
+    return Poll.objects.get(pk=poll.pk)
+
+
+def cast(poll: Poll, user, raw_choices: Any, *, receipt_code: str | None = None) -> Receipt:
+    """Record ``user``'s ballot, or replace it when they give the receipt code of their
+    earlier ballot and the poll allows changes. The 'has voted' mark and the ballot are
+    written in one transaction."""
+    with transaction.atomic():
+        poll = _lock_poll_for_casting(poll)
+        if poll.status != Status.OPEN:
+            raise VotingError(_("This poll is not open for voting."))
+        voter = Voter.objects.select_for_update().filter(poll=poll, user=user).first()
+        if voter is None:
+            raise VotingError(_("You are not on the register of this poll."))
+        choices = normalise(poll, list(poll.options.all()), raw_choices)
+        if voter.has_voted:
+            if not poll.allow_revote:
+                raise VotingError(_("You have already voted in this poll."))
+            if not receipt_code or voter.change_key != _change_key(voter.pk, receipt_code):
+                raise VotingError(
+                    _("You have already voted. To change your ballot, give its receipt code.")
+                )
+            updated = Ballot.objects.filter(
+                poll=poll, receipt_hash=receipt_hash(poll.pk, receipt_code), source=Source.ONLINE
+            ).update(choices=choices)
+            if updated != 1:
+                raise VotingError(_("No ballot has this receipt code."))
+            return Receipt(normalise_code(receipt_code), replaced=True)
+        code = new_receipt_code()
+        Ballot.objects.create(poll=poll, receipt_hash=receipt_hash(poll.pk, code), choices=choices)
+        voter.has_voted = True
+        voter.change_key = _change_key(voter.pk, code)
+        voter.save(update_fields=["has_voted", "change_key"])
+        return Receipt(code, replaced=False)
+
+
+@transaction.atomic
+def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
+    """Close the poll, count it, and record the tally with the digest of its ballots."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != Status.OPEN:
+        raise VotingError(_("Only an open poll can be closed."))
+    result = tally.count_poll(poll)
+    poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
+    poll.save(update_fields=["status", "closed_on", "result"])
+    record(
+        chain(poll),
+        "poll.closed",
+        {
+            "poll": poll.pk,
+            "rule": poll.rule,
+            "seats": poll.seats,
+            "statute_version": poll.statute.number if poll.statute else None,
+            "eligible": poll.voters.count(),
+            "voted_online": poll.voters.filter(has_voted=True).count(),
+            "digest": tally.digest(poll),
+            "result": {k: result[k] for k in ("winners", "tally", "ballots")},
+        },
+        actor=_actor(by),
+    )
+    return result
+
+
+def find_ballot(poll: Poll, code: str) -> Ballot | None:
+    """The ballot a receipt code belongs to, if any."""
+    return Ballot.objects.filter(poll=poll, receipt_hash=receipt_hash(poll.pk, code)).first()
+
+
+# --- paper ballots --------------------------------------------------------------------------
+
+
+def enter_paper(
+    poll: Poll,
+    polling_place: str,
+    *,
+    by=None,
+    totals: dict[str, int] | None = None,
+    n_ballots: int | None = None,
+    ballots: list[Any] | None = None,
+    corrects: PaperBatch | None = None,
+    reason: str = "",
+) -> PaperBatch:
+    """Enter a polling place's paper vote: per-option ``totals`` (single choice and approval
+    polls, with the number of ballots cast) or individual ``ballots``. A second entry for the
+    same place is refused unless it formally corrects the first (``corrects`` and ``reason``)."""
+    place = polling_place.strip()
+    if not place:
+        raise VotingError(_("Name the polling place."))
+    if (totals is None) == (ballots is None):
+        raise VotingError(_("Enter either totals or individual ballots."))
+    try:
+        with transaction.atomic():
+            poll = _lock_poll_for_casting(poll)
+            if poll.status != Status.OPEN:
+                raise VotingError(_("Paper votes are entered while the poll is open."))
+            options = list(poll.options.all())
+            if totals is not None:
+                clean_totals, count = _check_totals(poll, options, totals, n_ballots)
+            else:
+                clean_ballots = []
+                for i, raw in enumerate(ballots or [], start=1):
+                    try:
+                        clean_ballots.append(normalise(poll, options, raw))
+                    except BallotError as exc:
+                        raise VotingError(
+                            _("Paper ballot %(n)s: %(error)s") % {"n": i, "error": exc}
+                        ) from None
+                if not clean_ballots:
+                    raise VotingError(_("There are no ballots to enter."))
+                count = len(clean_ballots)
+            if corrects is not None:
+                old = PaperBatch.objects.select_for_update().get(pk=corrects.pk)
+                if old.poll_id != poll.pk or old.polling_place != place:
+                    raise VotingError(_("A correction replaces an entry of the same place."))
+                if old.state != BatchState.ACTIVE:
+                    raise VotingError(_("That entry was already corrected."))
+                if not reason.strip():
+                    raise VotingError(_("Say why the entry is corrected."))
+                old.state = BatchState.CORRECTED
+                old.save(update_fields=["state"])
+            batch = PaperBatch.objects.create(
+                poll=poll,
+                polling_place=place,
+                totals=clean_totals if totals is not None else None,
+                n_ballots=count,
+                corrects=corrects,
+                reason=reason.strip(),
+                entered_by=by,
+            )
+            if totals is None:
+                Ballot.objects.bulk_create(
+                    Ballot(poll=poll, choices=c, source=Source.PAPER, batch=batch)
+                    for c in clean_ballots
+                )
+            content = {"totals": batch.totals, "ballots": clean_ballots if totals is None else None}
+            payload = {
+                "poll": poll.pk,
+                "polling_place": place,
+                "batch": batch.pk,
+                "ballots": count,
+                "content_digest": hashlib.sha256(canonical_json(content).encode()).hexdigest(),
+            }
+            if corrects is not None:
+                payload.update(replaces=corrects.pk, reason=reason.strip())
+            record(
+                chain(poll),
+                "paper.corrected" if corrects else "paper.entered",
+                payload,
+                actor=_actor(by),
+            )
+            return batch
+    except IntegrityError:
+        raise VotingError(
+            _("%(place)s was already entered; correct that entry instead.") % {"place": place}
+        ) from None
+
+
+def _check_totals(poll, options, totals, n_ballots):
+    if poll.method not in (Method.SINGLE, Method.APPROVAL):
+        raise VotingError(
+            _(
+                "Totals can be entered for single-choice and approval polls; "
+                "enter individual ballots for this one."
+            )
+        )
+    keys = {o.key for o in options}
+    clean: dict[str, int] = {}
+    for key, value in totals.items():
+        if key not in keys:
+            raise VotingError(_("No option %(key)s in this poll.") % {"key": key})
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise VotingError(
+                _("“%(value)s” is not a number of votes.") % {"value": value}
+            ) from None
+        if number < 0:
+            raise VotingError(_("Votes cannot be negative."))
+        clean[key] = number
+    clean = {o.key: clean.get(o.key, 0) for o in options}
+    if n_ballots is None or int(n_ballots) < 0:
+        raise VotingError(_("Give the number of paper ballots cast."))
+    n_ballots = int(n_ballots)
+    if poll.method == Method.SINGLE and sum(clean.values()) > n_ballots:
+        raise VotingError(_("The totals add up to more votes than ballots cast."))
+    if any(v > n_ballots for v in clean.values()):
+        raise VotingError(_("An option has more votes than ballots cast."))
+    return clean, n_ballots

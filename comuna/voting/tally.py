@@ -1,0 +1,242 @@
+"""Counting a poll with comuna.choice, the published ballots, and the ledger re-check.
+
+The same functions count a poll when it closes and re-count it in ``comuna ledger verify``,
+so a verification compares like with like: the outcome recorded in the ledger against the
+outcome of the ballots now in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from comuna.choice import pabulib
+from comuna.choice import rules as pb_rules
+from comuna.choice.elections import ApprovalProfile, RankedProfile, count, to_preflib
+from comuna.choice.instance import PBInstance, Project
+from comuna.ledger import canonical_json
+from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll
+
+
+def counted_ballots(poll: Poll) -> list[Ballot]:
+    """Online ballots and paper ballots of batches not replaced by a correction, in the
+    published order (by receipt hash, then id: an order that says nothing about time)."""
+    ballots = Ballot.objects.filter(poll=poll).exclude(batch__state=BatchState.CORRECTED)
+    return sorted(ballots, key=lambda b: (b.receipt_hash or "", str(b.id)))
+
+
+def counted_totals(poll: Poll) -> list[PaperBatch]:
+    return list(
+        PaperBatch.objects.filter(
+            poll=poll, state=BatchState.ACTIVE, totals__isnull=False
+        ).order_by("polling_place")
+    )
+
+
+def published_ballots(poll: Poll) -> list[dict[str, Any]]:
+    """The anonymised ballots anyone may download: receipt hash, choices, and source."""
+    return [
+        {
+            "receipt_hash": b.receipt_hash or "",
+            "choices": b.choices,
+            "source": b.source,
+            "polling_place": b.batch.polling_place if b.batch_id else "",
+        }
+        for b in _with_batches(counted_ballots(poll))
+    ]
+
+
+def _with_batches(ballots: list[Ballot]) -> list[Ballot]:
+    ids = {b.batch_id for b in ballots if b.batch_id}
+    batches = {pb.pk: pb for pb in PaperBatch.objects.filter(pk__in=ids)}
+    for b in ballots:
+        if b.batch_id:
+            b.batch = batches[b.batch_id]
+    return ballots
+
+
+def digest(poll: Poll) -> str:
+    """SHA-256 of the canonical JSON of everything counted: ballots and paper totals."""
+    material = {
+        "ballots": published_ballots(poll),
+        "totals": [
+            {"polling_place": t.polling_place, "totals": t.totals, "ballots": t.n_ballots}
+            for t in counted_totals(poll)
+        ],
+    }
+    return hashlib.sha256(canonical_json(material).encode()).hexdigest()
+
+
+def pb_instance(poll: Poll, options: list[Option] | None = None) -> PBInstance:
+    """The poll as a Pabulib instance (budget and cumulative polls)."""
+    options = options or list(poll.options.all())
+    if poll.method == Method.BUDGET:
+        vote_type = "approval"
+        budget = Fraction(poll.budget)
+        projects = [Project(o.key, Fraction(o.cost), o.label) for o in options]
+    else:
+        # Cumulative: every option costs 1 and the budget is the number of winners, so
+        # greedy by points picks the options with the most points.
+        vote_type = "cumulative"
+        budget = Fraction(poll.seats)
+        projects = [Project(o.key, Fraction(1), o.label) for o in options]
+    index = {o.key: i for i, o in enumerate(options)}
+    ballots = counted_ballots(poll)
+    indptr, indices, points = [0], [], []
+    for b in ballots:
+        if isinstance(b.choices, dict):
+            indices.extend(index[k] for k in b.choices)
+            points.extend(b.choices.values())
+        else:
+            indices.extend(index[k] for k in b.choices)
+            points.extend([1] * len(b.choices))
+        indptr.append(len(indices))
+    meta = {
+        "description": poll.title,
+        "country": "",
+        "unit": poll.body.name,
+        "instance": f"poll-{poll.pk}",
+        "num_projects": str(len(projects)),
+        "num_votes": str(len(ballots)),
+        "budget": pabulib.format_number(budget),
+        "vote_type": vote_type,
+        "rule": poll.rule,
+        "min_length": str(poll.min_choices),
+    }
+    if poll.max_choices:
+        meta["max_length"] = str(poll.max_choices)
+    if poll.max_points:
+        meta["max_sum_points"] = str(poll.max_points)
+    if poll.max_cost is not None:
+        meta["max_sum_cost"] = pabulib.format_number(Fraction(poll.max_cost))
+    return PBInstance(
+        meta=meta,
+        projects=projects,
+        vote_type=vote_type,
+        voter_ids=[str(i + 1) for i in range(len(ballots))],
+        indptr=np.array(indptr, dtype=np.int64),
+        indices=np.array(indices, dtype=np.int32),
+        points=np.array(points, dtype=np.int64),
+        project_columns=["project_id", "cost", "name"],
+    )
+
+
+def ranked_profile(poll: Poll, options: list[Option]) -> RankedProfile:
+    keys = [o.key for o in options]
+    ballots = [list(b.choices) for b in counted_ballots(poll)]
+    counts = [1] * len(ballots)
+    for batch in counted_totals(poll):  # plurality totals: n ballots naming one option each
+        for key, n in batch.totals.items():
+            if n:
+                ballots.append([key])
+                counts.append(n)
+    return RankedProfile.from_ballots(keys, ballots, counts)
+
+
+def approval_profile(poll: Poll, options: list[Option]) -> ApprovalProfile:
+    keys = [o.key for o in options]
+    ballots = [list(b.choices) for b in counted_ballots(poll)]
+    counts = [1] * len(ballots)
+    for batch in counted_totals(poll):
+        # Approval totals only say how many approved each option, which is all the approval
+        # rule counts: they enter as that many one-option ballots.
+        for key, n in batch.totals.items():
+            if n:
+                ballots.append([key])
+                counts.append(n)
+    return ApprovalProfile.from_ballots(keys, ballots, counts)
+
+
+def count_poll(poll: Poll) -> dict[str, Any]:
+    """Count the poll's ballots with its rule: winners (option keys), per-option tally, and the
+    engine's explanation."""
+    options = list(poll.options.all())
+    n_ballots = len(counted_ballots(poll)) + sum(t.n_ballots for t in counted_totals(poll))
+    if poll.method in (Method.BUDGET, Method.CUMULATIVE):
+        inst = pb_instance(poll, options)
+        outcome = pb_rules.run(poll.rule, inst)
+        tally = _pb_tally(inst)
+        winners = list(outcome.selected)
+        explanation = [s.reason for s in outcome.steps]
+        extra = {"cost": str(outcome.cost)}
+    else:
+        if poll.method == Method.APPROVAL:
+            profile = approval_profile(poll, options)
+            tally = dict(zip(profile.candidates, _approval_tally(profile), strict=True))
+        else:
+            profile = ranked_profile(poll, options)
+            tally = _first_choices(profile)
+        result = count(poll.rule, profile, seats=poll.seats)
+        winners = list(result.winners)
+        explanation = result.summary().splitlines()[1:] + list(result.tie_breaks)
+        extra = {}
+    return {
+        "rule": poll.rule,
+        "winners": winners,
+        "tally": {k: int(v) for k, v in tally.items()},
+        "ballots": n_ballots,
+        "explanation": explanation,
+        **extra,
+    }
+
+
+def _pb_tally(inst: PBInstance) -> dict[str, int]:
+    sums = np.zeros(inst.n_projects, dtype=np.int64)
+    np.add.at(sums, inst.indices, inst.points)
+    return {p.id: int(s) for p, s in zip(inst.projects, sums, strict=True)}
+
+
+def _approval_tally(profile: ApprovalProfile) -> list[int]:
+    return (profile.approvals.astype(np.int64) * profile.counts[:, None]).sum(axis=0).tolist()
+
+
+def _first_choices(profile: RankedProfile) -> dict[str, int]:
+    firsts = {c: 0 for c in profile.candidates}
+    for row, n in zip(profile.rankings.tolist(), profile.counts.tolist(), strict=True):
+        if row and row[0] >= 0:
+            firsts[profile.candidates[row[0]]] += n
+    return firsts
+
+
+def export_pb(poll: Poll) -> str:
+    return pabulib.dumps(pb_instance(poll))
+
+
+def export_preflib(poll: Poll) -> str:
+    options = list(poll.options.all())
+    return to_preflib(
+        ranked_profile(poll, options),
+        file_name=f"poll-{poll.pk}.soi",
+        title=poll.title.replace("\n", " "),
+    )
+
+
+def recheck(entry) -> str | None:
+    """Ledger check for ``poll.closed``: the ballots and the outcome, computed again."""
+    import json
+
+    payload = json.loads(entry.payload)
+    poll = Poll.objects.filter(pk=payload["poll"]).first()
+    if poll is None:
+        return f"poll {payload['poll']} no longer exists"
+    now = digest(poll)
+    if now != payload["digest"]:
+        return (
+            f"the ballots of poll {poll.pk} changed: digest {payload['digest'][:12]}… was "
+            f"recorded, the ballots now give {now[:12]}…"
+        )
+    result = count_poll(poll)
+    if result["winners"] != payload["result"]["winners"]:
+        return (
+            f"poll {poll.pk} re-counts to {result['winners']}, the ledger says "
+            f"{payload['result']['winners']}"
+        )
+    if result["tally"] != payload["result"]["tally"]:
+        return (
+            f"poll {poll.pk} tally re-counts to {result['tally']}, the ledger says "
+            f"{payload['result']['tally']}"
+        )
+    return None

@@ -1,0 +1,309 @@
+"""Poll pages: convene, open, vote, receipt, close, paper entry, results and downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from comuna.ledger import canonical_json
+from comuna.territory.models import Body
+from comuna.territory.permissions import Action, Role
+from comuna.voting import services, tally
+from comuna.voting.ballots import BallotError, from_form
+from comuna.voting.forms import PaperForm, PollForm
+from comuna.voting.models import BatchState, Method, PaperBatch, Poll, Status, Voter
+from comuna.web.access import body_view
+
+
+def _poll(body, pk) -> Poll:
+    return get_object_or_404(Poll, pk=pk, body=body)
+
+
+def _is_manager(request) -> bool:
+    return Role.ELECTORAL in request.body_roles
+
+
+@body_view(Action.VIEW_POLLS)
+def poll_list(request, body):
+    polls = body.polls.all()
+    return render(
+        request,
+        "web/polls.html",
+        {"body": body, "polls": polls, "can_manage": _is_manager(request)},
+    )
+
+
+@body_view(Action.MANAGE_POLLS)
+def poll_new(request, body):
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            poll = services.create_poll(
+                body,
+                title=data["title"],
+                method=data["method"],
+                rule=data["rule"] or None,
+                options=data["options"],
+                by=request.user,
+                **form.poll_settings(),
+            )
+        except services.VotingError as exc:
+            form.add_error(None, str(exc))
+        except Exception as exc:  # model validation of the settings
+            if not hasattr(exc, "message_dict"):
+                raise
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Poll created as a draft. Open it when ready."))
+            return redirect("poll", slug=body.slug, pk=poll.pk)
+    return render(request, "web/poll_new.html", {"body": body, "form": form})
+
+
+@body_view(Action.VIEW_POLLS)
+def poll_detail(request, body, pk):
+    poll = _poll(body, pk)
+    voter = Voter.objects.filter(poll=poll, user=request.user).first()
+    return render(request, "web/poll.html", _vote_context(request, body, poll, voter))
+
+
+def _vote_context(request, body, poll, voter, **extra):
+    return {
+        "body": body,
+        "poll": poll,
+        "voter": voter,
+        "options": list(poll.options.all()),
+        "can_manage": _is_manager(request),
+        "Method": Method,
+        **extra,
+        "eligible": poll.voters.count() if poll.status != Status.DRAFT else None,
+        "voted": poll.voters.filter(has_voted=True).count()
+        if poll.status != Status.DRAFT
+        else None,
+    }
+
+
+@body_view(Action.VIEW_POLLS)
+@require_POST
+def poll_vote(request, body, pk):
+    poll = _poll(body, pk)
+    options = list(poll.options.all())
+    voter = Voter.objects.filter(poll=poll, user=request.user).first()
+    try:
+        raw = from_form(poll, options, request.POST)
+        receipt = services.cast(
+            poll, request.user, raw, receipt_code=request.POST.get("receipt_code") or None
+        )
+    except (BallotError, services.VotingError) as exc:
+        context = _vote_context(request, body, poll, voter, error=str(exc), submitted=request.POST)
+        return render(request, "web/poll.html", context, status=400)
+    # The receipt is shown once, in this response, and kept nowhere on the server in clear.
+    return render(request, "web/receipt.html", {"body": body, "poll": poll, "receipt": receipt})
+
+
+@body_view(Action.MANAGE_POLLS)
+@require_POST
+def poll_transition(request, body, pk, action):
+    poll = _poll(body, pk)
+    try:
+        if action == "open":
+            n = services.open_poll(poll, by=request.user)
+            messages.success(
+                request, _("The poll is open; %(n)s voters are on its register.") % {"n": n}
+            )
+        elif action == "close":
+            services.close_poll(poll, by=request.user)
+            messages.success(request, _("The poll is closed and its result recorded."))
+        else:
+            raise Http404
+    except services.VotingError as exc:
+        messages.error(request, str(exc))
+    return redirect("poll", slug=body.slug, pk=poll.pk)
+
+
+@body_view(Action.MANAGE_POLLS)
+def poll_paper(request, body, pk):
+    poll = _poll(body, pk)
+    options = list(poll.options.all())
+    form = PaperForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = data["polling_place"]
+        totals = {o.key: request.POST.get(f"total_{o.key}", "").strip() for o in options}
+        has_totals = any(totals.values())
+        lines = [ln.strip() for ln in data["ballots"].splitlines() if ln.strip()]
+        current = PaperBatch.objects.filter(
+            poll=poll, polling_place=place.strip(), state=BatchState.ACTIVE
+        ).first()
+        corrects = current if current and request.POST.get("correct") else None
+        try:
+            if has_totals and lines:
+                raise services.VotingError(_("Enter either totals or individual ballots."))
+            if has_totals:
+                services.enter_paper(
+                    poll,
+                    place,
+                    by=request.user,
+                    totals={k: v or "0" for k, v in totals.items()},
+                    n_ballots=data["n_ballots"],
+                    corrects=corrects,
+                    reason=data["reason"],
+                )
+            else:
+                services.enter_paper(
+                    poll,
+                    place,
+                    by=request.user,
+                    ballots=[_paper_line(poll, ln) for ln in lines],
+                    corrects=corrects,
+                    reason=data["reason"],
+                )
+        except services.VotingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Paper vote of %(place)s entered.") % {"place": place})
+            return redirect("poll-paper", slug=body.slug, pk=poll.pk)
+    batches = poll.paper_batches.all()
+    return render(
+        request,
+        "web/poll_paper.html",
+        {
+            "body": body,
+            "poll": poll,
+            "form": form,
+            "options": options,
+            "batches": batches,
+            "totals_allowed": poll.method in (Method.SINGLE, Method.APPROVAL),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _paper_line(poll: Poll, line: str):
+    parts = [p.strip() for p in line.split(",") if p.strip()]
+    if poll.method == Method.CUMULATIVE:
+        out = {}
+        for part in parts:
+            key, _sep, points = part.partition(":")
+            out[key.strip()] = points.strip() or "1"
+        return out
+    if poll.method == Method.SINGLE:
+        return parts[0] if len(parts) == 1 else parts
+    return parts
+
+
+# --- public pages of a closed poll: anyone may check and recount ---------------------------
+
+
+def _closed_poll(slug, pk) -> Poll:
+    body = get_object_or_404(Body, slug=slug)
+    poll = get_object_or_404(Poll, pk=pk, body=body)
+    if poll.status != Status.CLOSED:
+        raise Http404(_("The results are published when the poll closes."))
+    return poll
+
+
+def poll_results(request, slug, pk):
+    poll = _closed_poll(slug, pk)
+    options = {o.key: o for o in poll.options.all()}
+    result = poll.result or {}
+    rows = sorted(
+        (
+            {"option": options[k], "votes": v, "won": k in result.get("winners", [])}
+            for k, v in result.get("tally", {}).items()
+        ),
+        key=lambda r: (-r["votes"], int(r["option"].key)),
+    )
+    from comuna.ledger.models import Entry
+
+    entry = Entry.objects.filter(
+        chain=services.chain(poll), kind="poll.closed", payload__contains=f'"poll":{poll.pk},'
+    ).first()
+    return render(
+        request,
+        "web/poll_results.html",
+        {
+            "body": poll.body,
+            "poll": poll,
+            "result": result,
+            "rows": rows,
+            "entry": entry,
+            "winners": [options[k] for k in result.get("winners", [])],
+            "formats": _formats(poll),
+        },
+    )
+
+
+def _formats(poll: Poll) -> list[str]:
+    if poll.method in (Method.BUDGET, Method.CUMULATIVE):
+        return ["json", "pb"]
+    if poll.method in (Method.RANKED, Method.SINGLE):
+        return ["json", "soi"]
+    return ["json"]
+
+
+def poll_ballots(request, slug, pk, fmt):
+    poll = _closed_poll(slug, pk)
+    if fmt not in _formats(poll):
+        raise Http404
+    name = f"{poll.body.slug}-poll-{poll.pk}"
+    if fmt == "json":
+        data = {
+            "poll": poll.pk,
+            "title": poll.title,
+            "method": poll.method,
+            "rule": poll.rule,
+            "seats": poll.seats,
+            "digest": tally.digest(poll),
+            "options": [
+                {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
+                for o in poll.options.all()
+            ],
+            "ballots": tally.published_ballots(poll),
+            "paper_totals": [
+                {"polling_place": t.polling_place, "totals": t.totals, "ballots": t.n_ballots}
+                for t in tally.counted_totals(poll)
+            ],
+        }
+        response = HttpResponse(canonical_json(data), content_type="application/json")
+    elif fmt == "pb":
+        response = HttpResponse(tally.export_pb(poll), content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(
+            tally.export_preflib(poll), content_type="text/plain; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def poll_check(request, slug, pk):
+    """Check my receipt: is my ballot in, and unchanged?"""
+    body = get_object_or_404(Body, slug=slug)
+    poll = get_object_or_404(Poll, pk=pk, body=body)
+    code = request.POST.get("code", "").strip() if request.method == "POST" else ""
+    ballot = services.find_ballot(poll, code) if code else None
+    options = {o.key: o for o in poll.options.all()}
+    if ballot is not None:
+        if isinstance(ballot.choices, dict):
+            chosen = [(options[k], v) for k, v in ballot.choices.items()]
+        else:
+            chosen = [(options[k], None) for k in ballot.choices]
+    else:
+        chosen = []
+    return render(
+        request,
+        "web/poll_check.html",
+        {
+            "body": body,
+            "poll": poll,
+            "code": code,
+            "ballot": ballot,
+            "chosen": chosen,
+            "receipt_hash": services.receipt_hash(poll.pk, code) if code else "",
+        },
+        status=404 if code and ballot is None else 200,
+    )
