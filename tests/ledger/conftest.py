@@ -1,0 +1,58 @@
+"""Ledger test helpers: PostgreSQL-only skipping, a clean check registry, and tampering.
+
+Tampering goes straight to the tables, as an attacker holding the database would: on
+PostgreSQL with the append-only trigger disabled (as the table owner may), on SQLite directly.
+"""
+
+import pytest
+from django.db import connection, transaction
+
+from comuna.ledger import checks, record
+
+TRIGGER = "ledger_entry_append_only"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (row locks across connections, triggers): run with "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+        )
+
+
+@pytest.fixture(autouse=True)
+def no_checks(monkeypatch):
+    """Each test starts with no registered checks and leaves none behind."""
+    monkeypatch.setattr(checks, "_CHECKS", {})
+
+
+def chain_of(body):
+    return f"body:{body.pk}"
+
+
+def record_many(chain, items, *, actor=""):
+    """Record (kind, payload) pairs in one transaction; return the entries."""
+    with transaction.atomic():
+        return [record(chain, kind, payload, actor=actor) for kind, payload in items]
+
+
+FIVE = [
+    ("assembly.minutes", {"assembly": 1, "decisions": ["Plaza", "Agua"]}),
+    ("voting.tally", {"poll": 7, "total": 3}),
+    ("budget.allocation", {"funded": ["P1", "P3"], "spent": "1250.50"}),
+    ("voting.tally", {"poll": 8, "total": 4}),
+    ("assembly.minutes", {"assembly": 2, "decisions": []}),
+]
+
+
+@pytest.fixture
+def tamper(db):
+    def run(sql, params=()):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE ledger_entry DISABLE TRIGGER {TRIGGER}")
+            cursor.execute(sql, params)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {TRIGGER}")
+
+    return run
