@@ -1,0 +1,157 @@
+"""Exactly once under concurrency, on PostgreSQL (the production engine).
+
+SQLite serialises writers (IMMEDIATE transactions), so these races only exist on PostgreSQL;
+the tests are skipped on SQLite.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+
+from comuna.territory.models import Household, Resident
+from comuna.voting import services, tally
+from comuna.voting.models import Ballot
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "concurrency races are PostgreSQL's: SQLite serialises writers; "
+            "run with DATABASE_URL=postgres://..."
+        )
+
+
+def in_thread(fn):
+    def run(*args):
+        try:
+            return fn(*args)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def outcome_of(fn, *args):
+    try:
+        return fn(*args)
+    except services.VotingError as exc:
+        return exc
+
+
+def test_fifty_simultaneous_submissions_by_one_voter_leave_one_ballot(cast, make_poll):
+    poll = make_poll(allow_revote=False)
+    barrier = threading.Barrier(50)
+
+    @in_thread
+    def submit(i):
+        barrier.wait()
+        return outcome_of(services.cast, poll, cast.resident.user, "1" if i % 2 else "2")
+
+    with ThreadPoolExecutor(50) as pool:
+        results = list(pool.map(submit, range(50)))
+    receipts = [r for r in results if isinstance(r, services.Receipt)]
+    assert len(receipts) == 1
+    assert all(isinstance(r, services.VotingError) for r in results if r not in receipts)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+
+
+def test_two_hundred_voters_at_once_lose_no_ballot(cast, make_poll):
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"votante{i}") for i in range(200)
+    )
+    home = Household.objects.create(body=cast.council, code="BLOQUE-1", address="Bloque 1")
+    Resident.objects.bulk_create(
+        Resident(
+            household=home,
+            body=cast.council,
+            user=u,
+            given_name=f"V{i}",
+            family_name="Concurrente",
+            birth_date="1990-01-01",
+            sex="X",
+            resident_since="2015-01-01",
+        )
+        for i, u in enumerate(users)
+    )
+    poll = make_poll(options=("A", "B", "C"))
+    barrier = threading.Barrier(40)
+
+    @in_thread
+    def vote(i):
+        if i < 40:
+            barrier.wait()
+        return services.cast(poll, users[i], str(1 + i % 3))
+
+    with ThreadPoolExecutor(40) as pool:
+        receipts = list(pool.map(vote, range(200)))
+    assert len({r.code for r in receipts}) == 200
+    assert Ballot.objects.filter(poll=poll).count() == 200
+    result = services.close_poll(poll)
+    assert result["tally"] == {"1": 67, "2": 67, "3": 66}
+    for r in receipts:
+        assert services.find_ballot(poll, r.code) is not None
+
+
+def test_concurrent_changes_of_a_ballot_replace_it_and_never_duplicate_it(cast, make_poll):
+    poll = make_poll(options=("A", "B", "C"))
+    code = services.cast(poll, cast.resident.user, "1").code
+    barrier = threading.Barrier(20)
+
+    @in_thread
+    def change(i):
+        barrier.wait()
+        return services.cast(poll, cast.resident.user, str(1 + i % 3), receipt_code=code)
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(change, range(20)))
+    assert all(r.replaced and r.code == code for r in results)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+
+
+def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhile(cast, make_poll):
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"tarde{i}") for i in range(60)
+    )
+    home = Household.objects.create(body=cast.council, code="BLOQUE-2", address="Bloque 2")
+    Resident.objects.bulk_create(
+        Resident(
+            household=home,
+            body=cast.council,
+            user=u,
+            given_name=f"T{i}",
+            family_name="Carrera",
+            birth_date="1990-01-01",
+            sex="X",
+            resident_since="2015-01-01",
+        )
+        for i, u in enumerate(users)
+    )
+    poll = make_poll(options=("A", "B"))
+    barrier = threading.Barrier(21)
+
+    @in_thread
+    def vote(i):
+        if i < 20:
+            barrier.wait()
+        return outcome_of(services.cast, poll, users[i], "1")
+
+    @in_thread
+    def close():
+        barrier.wait()
+        return services.close_poll(poll)
+
+    with ThreadPoolExecutor(21) as pool:
+        futures = [pool.submit(vote, i) for i in range(60)]
+        closing = pool.submit(close)
+        results = [f.result() for f in futures]
+        result = closing.result()
+    acknowledged = [r for r in results if isinstance(r, services.Receipt)]
+    assert result["ballots"] == len(acknowledged)
+    published = {b["receipt_hash"] for b in tally.published_ballots(poll)}
+    assert {services.receipt_hash(poll.pk, r.code) for r in acknowledged} == published
