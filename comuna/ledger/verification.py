@@ -104,8 +104,18 @@ def _verify_chain(chain: str) -> ChainReport:
                 report.problems.append(_missing(chain, expected_seq, entry.seq))
             elif entry.prev_hash != prev_hash:
                 findings.append(
-                    _("its prev_hash %(stored)s does not link to the previous hash %(prev)s")
-                    % {"stored": _short(entry.prev_hash), "prev": _short(prev_hash)}
+                    _(
+                        "its prev_hash %(stored)s is not the hash %(prev)s of entry %(before)s "
+                        "(that entry or this one was changed)"
+                    )
+                    % {
+                        "stored": _short(entry.prev_hash),
+                        "prev": _short(prev_hash),
+                        "before": entry.seq - 1,
+                    }
+                    if entry.seq > 1
+                    else _("its prev_hash %(stored)s is not the genesis hash (64 zeros)")
+                    % {"stored": _short(entry.prev_hash)}
                 )
             computed = entry.computed_hash()
             if computed != entry.hash:
