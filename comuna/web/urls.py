@@ -29,9 +29,16 @@ urlpatterns = [
     path("b/<slug:slug>/polls/<int:pk>/", polls.poll_detail, name="poll"),
     path("b/<slug:slug>/polls/<int:pk>/vote/", polls.poll_vote, name="poll-vote"),
     path(
-        "b/<slug:slug>/polls/<int:pk>/<str:action>/",
+        "b/<slug:slug>/polls/<int:pk>/open/",
         polls.poll_transition,
-        name="poll-transition",
+        {"action": "open"},
+        name="poll-open",
+    ),
+    path(
+        "b/<slug:slug>/polls/<int:pk>/close/",
+        polls.poll_transition,
+        {"action": "close"},
+        name="poll-close",
     ),
     path("b/<slug:slug>/polls/<int:pk>/paper/", polls.poll_paper, name="poll-paper"),
     path("b/<slug:slug>/polls/<int:pk>/results/", polls.poll_results, name="poll-results"),

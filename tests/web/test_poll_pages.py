@@ -1,0 +1,145 @@
+"""Poll pages: who may do what, and the voting flow without JavaScript."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from comuna.voting import services
+from comuna.voting.models import Ballot, PaperBatch, Poll, Status
+
+PERSONAS = ["anonymous", "resident", "spokesperson", "electoral", "comptroller", "admin",
+            "outsider"]
+MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
+
+
+def url(name, poll, **kw):
+    return reverse(name, kwargs={"slug": poll.body.slug, "pk": poll.pk, **kw})
+
+
+@pytest.fixture
+def poll(cast):
+    poll = services.create_poll(cast.council, title="¿Pintamos la casa comunal?",
+                                method="single", options=[{"label": "Sí"}, {"label": "No"}])
+    services.open_poll(poll)
+    return poll
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_open_poll_pages(cast, login, poll, persona):
+    client = login(cast.user(persona))
+    pages = {
+        "list": reverse("polls", kwargs={"slug": cast.council.slug}),
+        "detail": url("poll", poll),
+        "new": reverse("poll-new", kwargs={"slug": cast.council.slug}),
+        "paper": url("poll-paper", poll),
+    }
+    allowed = {"list": MEMBERS, "detail": MEMBERS, "new": {"electoral"}, "paper": {"electoral"}}
+    for name, address in pages.items():
+        response = client.get(address)
+        if persona == "anonymous":
+            assert response.status_code == 302, name
+        elif persona in allowed[name]:
+            assert response.status_code == 200, name
+        else:
+            assert response.status_code == 403, name
+    # results and ballots are published only when the poll closes
+    assert client.get(url("poll-results", poll)).status_code == 404
+    assert client.get(url("poll-ballots", poll, fmt="json")).status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_electoral_commission_closes_a_poll(cast, login, poll, persona):
+    response = login(cast.user(persona)).post(url("poll-close", poll))
+    poll.refresh_from_db()
+    if persona == "electoral":
+        assert response.status_code == 302 and poll.status == Status.CLOSED
+    else:
+        assert response.status_code in (302, 403) and poll.status == Status.OPEN
+
+
+@pytest.mark.parametrize("persona", ["outsider", "anonymous"])
+def test_a_non_member_cannot_vote(cast, login, poll, persona):
+    response = login(cast.user(persona)).post(url("poll-vote", poll), {"choice": "1"})
+    assert response.status_code in (302, 403)
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_closed_polls_results_ballots_and_receipt_check_are_public(cast, login, poll,
+                                                                      persona):
+    services.close_poll(poll)
+    client = login(cast.user(persona))
+    assert client.get(url("poll-results", poll)).status_code == 200
+    assert client.get(url("poll-ballots", poll, fmt="json")).status_code == 200
+    assert client.get(url("poll-ballots", poll, fmt="soi")).status_code == 200
+    assert client.get(url("poll-check", poll)).status_code == 200
+
+
+def test_voting_shows_the_receipt_once_and_the_check_page_finds_it(cast, login, poll):
+    client = login(cast.resident.user)
+    page = client.get(url("poll", poll)).content.decode()
+    assert 'type="radio" name="choice" value="1"' in page
+    response = client.post(url("poll-vote", poll), {"choice": "1"})
+    assert response.status_code == 200
+    code = re.search(r'id="receipt-code"><strong>([0-9A-Z-]+)<', response.content.decode())[1]
+    assert Ballot.objects.get().choices == ["1"]
+    services.close_poll(poll)
+    found = client.post(url("poll-check", poll), {"code": code})
+    assert found.status_code == 200 and 'id="receipt-found"' in found.content.decode()
+    assert client.post(url("poll-check", poll), {"code": "AAAA-BBBB-CCCC-DDDD"}).status_code == 404
+
+
+def test_a_refused_ballot_says_why_and_records_nothing(cast, login, poll):
+    response = login(cast.resident.user).post(url("poll-vote", poll), {})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_a_ranked_ballot_is_cast_without_javascript(cast, login):
+    poll = services.create_poll(cast.council, title="Vocería de salud", method="ranked",
+                                rule="irv", options=[{"label": "Ana"}, {"label": "Beto"},
+                                                     {"label": "Carla"}])
+    services.open_poll(poll)
+    client = login(cast.resident.user)
+    bad = client.post(url("poll-vote", poll), {"rank_1": "1", "rank_2": "3"})
+    assert bad.status_code == 400 and not Ballot.objects.exists()
+    ok = client.post(url("poll-vote", poll), {"rank_1": "2", "rank_2": "", "rank_3": "1"})
+    assert ok.status_code == 200
+    assert Ballot.objects.get().choices == ["3", "1"]
+
+
+def test_the_electoral_commission_convenes_a_budget_poll_from_the_page(cast, login):
+    client = login(cast.electoral.user)
+    response = client.post(reverse("poll-new", kwargs={"slug": cast.council.slug}), {
+        "title": "Presupuesto participativo 2027", "method": "budget", "seats": 1,
+        "min_choices": 1, "budget": "1000", "options": "Techo | 600\nCancha | 300,50\n",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    poll = Poll.objects.get()
+    assert poll.rule == "mes-cost-complete" and poll.budget == Decimal("1000")
+    assert [(o.label, o.cost) for o in poll.options.all()] == [
+        ("Techo", Decimal("600")), ("Cancha", Decimal("300.50"))]
+
+
+def test_a_budget_poll_without_costs_is_refused(cast, login):
+    client = login(cast.electoral.user)
+    response = client.post(reverse("poll-new", kwargs={"slug": cast.council.slug}), {
+        "title": "PP", "method": "budget", "seats": 1, "min_choices": 1, "budget": "1000",
+        "options": "Techo\nCancha | 300",
+    })
+    assert response.status_code == 200 and not Poll.objects.exists()
+
+
+def test_paper_totals_are_entered_once_per_place_from_the_page(cast, login, poll):
+    client = login(cast.electoral.user)
+    data = {"polling_place": "Casa comunal", "n_ballots": "4", "total_1": "3", "total_2": "1"}
+    assert client.post(url("poll-paper", poll), data).status_code == 302
+    again = client.post(url("poll-paper", poll), {**data, "total_1": "4"})
+    assert again.status_code == 400
+    fixed = client.post(url("poll-paper", poll), {**data, "total_1": "2", "total_2": "2",
+                                                  "correct": "1", "reason": "recuento"})
+    assert fixed.status_code == 302
+    assert PaperBatch.objects.filter(state="active").get().totals == {"1": 2, "2": 2}
