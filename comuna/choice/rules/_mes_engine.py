@@ -141,6 +141,7 @@ class Round:
     poor_m: np.ndarray  # over the project's supporter entries: paid all they had (or had 0)
     cons_m: np.ndarray  # poor_m plus full payers too close to the price to be sure
     rich_cons: float  # sum of weight * sat outside cons_m
+    drained_idx: np.ndarray  # groups left with nothing (all-in payers, or exactly the price)
 
 
 def _water_level(
@@ -344,9 +345,23 @@ class Run:
             total -= sum((rhos[u] * int(hist[u]) for u in np.nonzero(hist)[0]), Fraction(0))
         return total
 
-    def supporters_money(self, j: int) -> Fraction:
+    def supporters_money(self, j: int, t: int | None = None) -> Fraction:
+        """Exact money of project j's supporters, now or at the start of round ``t``."""
         g = self.e.g
-        return self.sum_exact(g.grp[g.ptr[j] : g.ptr[j + 1]])
+        idx = g.grp[g.ptr[j] : g.ptr[j + 1]]
+        if t is None or t >= len(self.rounds):
+            return self.sum_exact(idx)
+        alive = np.ones(len(g.weight), dtype=bool)
+        for rd in self.rounds[:t]:
+            alive[rd.drained_idx] = False
+        idx = idx[alive[idx]]
+        w = g.weight[idx]
+        total = self.b * int(w.sum())
+        if t and len(idx):
+            hist = w @ self._ydense(len(self.rounds))[idx, :t]
+            rhos = self.rhos()
+            total -= sum((rhos[u] * int(hist[u]) for u in np.nonzero(hist)[0]), Fraction(0))
+        return total
 
     # -- water levels ---------------------------------------------------------------------
 
@@ -720,6 +735,7 @@ class Run:
                 poor_m=p["poor"],
                 cons_m=p["cons"],
                 rich_cons=p["rich_cons"],
+                drained_idx=idx[drained],
             )
         )
         if p["rho"] is not None and len(self._rho) == len(self.rounds) - 1:

@@ -104,26 +104,17 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
         if g.total_sat[j] <= 0:
             why = "nobody gave it points" if e.sat == "points" else "no ballot lists it"
             steps.append(Step("skipped", p.id, f"{label}: {why}.", {}))
-        elif j in run.dropped and run.dropped[j] < last:
-            t = run.dropped[j]
-            steps.append(
-                Step(
-                    "skipped",
-                    p.id,
-                    f"{label}: its supporters could not afford it: by round {t + 1} they had "
-                    f"less money left than its cost of {money(p.cost)}.",
-                    {"cost": str(p.cost), "round": t + 1},
-                )
-            )
         elif j in run.dropped:
-            left = run.supporters_money(j)
+            t = run.dropped[j]
+            left = run.supporters_money(j, t)
+            when = "in the end" if t >= last else f"by round {t + 1}"
             steps.append(
                 Step(
                     "skipped",
                     p.id,
-                    f"{label}: its supporters could not afford it: in the end they had "
+                    f"{label}: its supporters could not afford it: {when} they had "
                     f"{money(left)} left in total, less than its cost of {money(p.cost)}.",
-                    {"cost": str(p.cost), "supporters_money": str(left), "round": last + 1},
+                    {"cost": str(p.cost), "supporters_money": str(left), "round": t + 1},
                 )
             )
     return steps
