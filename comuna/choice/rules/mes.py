@@ -66,7 +66,9 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
         )
     for t, rd in enumerate(run.rounds):
         p = inst.projects[rd.project]
-        rho = run.rho_exact(t)
+        inner = run.rho_exact(t)  # per unit of the engine's satisfaction (scaled costs)
+        # pabutools' rho: per unit of its satisfaction (Cost_Sat: per unit of real cost)
+        rho = inner * inst.scale if run.e.sat == "cost" else inner
         all_in = run.all_in_paid(t)
         data: dict[str, Any] = {
             "round": t + 1,
@@ -81,7 +83,7 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
         if run.e.sat == "points":
             price = f"{float(rho):.6g} per point they gave it"
         else:
-            each = rho * (int(inst.int_costs[rd.project]) if run.e.sat == "cost" else 1)
+            each = rho * (p.cost if run.e.sat == "cost" else 1)
             data["price_per_voter"] = str(each)
             price = f"{money(each)} each"
         reason = (
