@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from comuna.ledger import record
 from comuna.territory.models import Body, StatuteVersion
 
 LAW_2009: dict[str, Any] = {
@@ -86,4 +87,20 @@ def _write(body: Body, profile: str, values: dict[str, Any], *, by, note: str) -
     )
     version.full_clean()
     version.save()
+    record(
+        f"body:{body.pk}",
+        "statute.version",
+        {
+            "body": body.slug,
+            "version": version.number,
+            "profile": profile,
+            "note": note,
+            "settings": {key: _jsonable(getattr(version, key)) for key in SETTINGS},
+        },
+        actor=f"user:{by.pk}" if by is not None else "",
+    )
     return version
+
+
+def _jsonable(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value

@@ -160,7 +160,11 @@ def count_poll(poll: Poll) -> dict[str, Any]:
         outcome = pb_rules.run(poll.rule, inst)
         tally = _pb_tally(inst)
         winners = list(outcome.selected)
-        explanation = [s.reason for s in outcome.steps]
+        labels = {o.key: o.label for o in options}
+        explanation = [
+            f"{labels[s.project]}: {s.reason}" if s.project in labels else s.reason
+            for s in outcome.steps
+        ]
         extra = {"cost": str(outcome.cost)}
     else:
         if poll.method == Method.APPROVAL:

@@ -60,3 +60,39 @@ def test_pages_are_small(demo_server, page):
     page.on("response", count)
     page.goto(f"{demo_server}/b/cc-las-veritas/")
     assert total < 100_000
+
+
+def test_a_voter_casts_a_ballot_keeps_the_receipt_and_finds_it_after_closing(demo_server, browser):
+    import json
+
+    voter = browser.new_context(java_script_enabled=False, locale="es-VE")
+    page = voter.new_page()
+    log_in(page, demo_server, "vecina")
+    page.goto(f"{demo_server}/b/cc-las-veritas/polls/")
+    page.get_by_role("link", name="¿Hacemos la jornada de limpieza el 5 de diciembre?").click()
+    page.get_by_label("Sí").check()
+    page.locator("form.ballot button[type=submit]").click()
+    code = page.locator("#receipt-code strong").inner_text().strip()
+    assert len(code) == 19
+    poll_url = page.url.rsplit("/vote/", 1)[0]
+    voter.close()
+
+    commission = browser.new_context(locale="es-VE")
+    page = commission.new_page()
+    log_in(page, demo_server, "electoral")
+    page.goto(poll_url + "/")
+    page.locator("form[action$='/close/'] button").click()
+    commission.close()
+
+    public = browser.new_context(locale="es-VE")  # anyone, not logged in
+    page = public.new_page()
+    page.goto(poll_url + "/check/")
+    page.fill("#code", code)
+    page.locator("main button[type=submit]").click()
+    assert page.locator("#receipt-found").is_visible()
+    receipt_hash = page.locator("main code").inner_text().strip()
+    published = json.loads(page.request.get(poll_url + "/ballots.json").text())
+    assert [b["choices"] for b in published["ballots"] if b["receipt_hash"] == receipt_hash] == [
+        ["1"]
+    ]
+    public.close()

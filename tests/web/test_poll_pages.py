@@ -9,8 +9,15 @@ from django.urls import reverse
 from comuna.voting import services
 from comuna.voting.models import Ballot, PaperBatch, Poll, Status
 
-PERSONAS = ["anonymous", "resident", "spokesperson", "electoral", "comptroller", "admin",
-            "outsider"]
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "spokesperson",
+    "electoral",
+    "comptroller",
+    "admin",
+    "outsider",
+]
 MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
 
 
@@ -20,8 +27,12 @@ def url(name, poll, **kw):
 
 @pytest.fixture
 def poll(cast):
-    poll = services.create_poll(cast.council, title="¿Pintamos la casa comunal?",
-                                method="single", options=[{"label": "Sí"}, {"label": "No"}])
+    poll = services.create_poll(
+        cast.council,
+        title="¿Pintamos la casa comunal?",
+        method="single",
+        options=[{"label": "Sí"}, {"label": "No"}],
+    )
     services.open_poll(poll)
     return poll
 
@@ -67,8 +78,7 @@ def test_a_non_member_cannot_vote(cast, login, poll, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_a_closed_polls_results_ballots_and_receipt_check_are_public(cast, login, poll,
-                                                                      persona):
+def test_a_closed_polls_results_ballots_and_receipt_check_are_public(cast, login, poll, persona):
     services.close_poll(poll)
     client = login(cast.user(persona))
     assert client.get(url("poll-results", poll)).status_code == 200
@@ -99,9 +109,13 @@ def test_a_refused_ballot_says_why_and_records_nothing(cast, login, poll):
 
 
 def test_a_ranked_ballot_is_cast_without_javascript(cast, login):
-    poll = services.create_poll(cast.council, title="Vocería de salud", method="ranked",
-                                rule="irv", options=[{"label": "Ana"}, {"label": "Beto"},
-                                                     {"label": "Carla"}])
+    poll = services.create_poll(
+        cast.council,
+        title="Vocería de salud",
+        method="ranked",
+        rule="irv",
+        options=[{"label": "Ana"}, {"label": "Beto"}, {"label": "Carla"}],
+    )
     services.open_poll(poll)
     client = login(cast.resident.user)
     bad = client.post(url("poll-vote", poll), {"rank_1": "1", "rank_2": "3"})
@@ -113,23 +127,39 @@ def test_a_ranked_ballot_is_cast_without_javascript(cast, login):
 
 def test_the_electoral_commission_convenes_a_budget_poll_from_the_page(cast, login):
     client = login(cast.electoral.user)
-    response = client.post(reverse("poll-new", kwargs={"slug": cast.council.slug}), {
-        "title": "Presupuesto participativo 2027", "method": "budget", "seats": 1,
-        "min_choices": 1, "budget": "1000", "options": "Techo | 600\nCancha | 300,50\n",
-    })
+    response = client.post(
+        reverse("poll-new", kwargs={"slug": cast.council.slug}),
+        {
+            "title": "Presupuesto participativo 2027",
+            "method": "budget",
+            "seats": 1,
+            "min_choices": 1,
+            "budget": "1000",
+            "options": "Techo | 600\nCancha | 300,50\n",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     poll = Poll.objects.get()
     assert poll.rule == "mes-cost-complete" and poll.budget == Decimal("1000")
     assert [(o.label, o.cost) for o in poll.options.all()] == [
-        ("Techo", Decimal("600")), ("Cancha", Decimal("300.50"))]
+        ("Techo", Decimal("600")),
+        ("Cancha", Decimal("300.50")),
+    ]
 
 
 def test_a_budget_poll_without_costs_is_refused(cast, login):
     client = login(cast.electoral.user)
-    response = client.post(reverse("poll-new", kwargs={"slug": cast.council.slug}), {
-        "title": "PP", "method": "budget", "seats": 1, "min_choices": 1, "budget": "1000",
-        "options": "Techo\nCancha | 300",
-    })
+    response = client.post(
+        reverse("poll-new", kwargs={"slug": cast.council.slug}),
+        {
+            "title": "PP",
+            "method": "budget",
+            "seats": 1,
+            "min_choices": 1,
+            "budget": "1000",
+            "options": "Techo\nCancha | 300",
+        },
+    )
     assert response.status_code == 200 and not Poll.objects.exists()
 
 
@@ -139,7 +169,9 @@ def test_paper_totals_are_entered_once_per_place_from_the_page(cast, login, poll
     assert client.post(url("poll-paper", poll), data).status_code == 302
     again = client.post(url("poll-paper", poll), {**data, "total_1": "4"})
     assert again.status_code == 400
-    fixed = client.post(url("poll-paper", poll), {**data, "total_1": "2", "total_2": "2",
-                                                  "correct": "1", "reason": "recuento"})
+    fixed = client.post(
+        url("poll-paper", poll),
+        {**data, "total_1": "2", "total_2": "2", "correct": "1", "reason": "recuento"},
+    )
     assert fixed.status_code == 302
     assert PaperBatch.objects.filter(state="active").get().totals == {"1": 2, "2": 2}
