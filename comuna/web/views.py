@@ -215,3 +215,54 @@ def profile(request):
         )
         context["may_stand"] = census_service.may_stand(resident, resident.body)
     return render(request, "web/profile.html", context)
+
+
+def ledger(request, slug):
+    """A body's ledger, public: anyone may read it, download it and recompute its hashes."""
+    from django.core.paginator import Paginator
+
+    from comuna.ledger import entries
+    from comuna.territory.models import Body
+
+    body = get_object_or_404(Body, slug=slug)
+    chain = f"body:{body.pk}"
+    page = Paginator(entries(chain).order_by("-seq"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/ledger.html",
+        {"body": body, "page": page, "head": ledger_head(chain), "chain": chain},
+    )
+
+
+def ledger_export(request, slug):
+    """The whole chain as JSON lines, each entry with every field its hash covers."""
+    import json
+
+    from django.http import StreamingHttpResponse
+
+    from comuna.ledger import entries
+    from comuna.ledger.hashing import utc_text
+    from comuna.territory.models import Body
+
+    body = get_object_or_404(Body, slug=slug)
+
+    def lines():
+        # Each line is the object whose canonical JSON the entry's hash covers, plus "hash":
+        # sha256(json.dumps(line without "hash", sort_keys=True, separators=(",", ":"),
+        # ensure_ascii=False)) gives "hash" back.
+        for e in entries(f"body:{body.pk}").iterator():
+            row = {
+                "actor": e.actor,
+                "chain": e.chain,
+                "kind": e.kind,
+                "payload": json.loads(e.payload),
+                "prev_hash": e.prev_hash,
+                "recorded_at": utc_text(e.recorded_at),
+                "seq": e.seq,
+                "hash": e.hash,
+            }
+            yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+
+    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
+    response["Content-Disposition"] = f'attachment; filename="{body.slug}-ledger.jsonl"'
+    return response

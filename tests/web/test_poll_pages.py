@@ -175,3 +175,26 @@ def test_paper_totals_are_entered_once_per_place_from_the_page(cast, login, poll
     )
     assert fixed.status_code == 302
     assert PaperBatch.objects.filter(state="active").get().totals == {"1": 2, "2": 2}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_ledger_of_a_body_is_public_and_downloadable(cast, login, poll, persona):
+    import json
+
+    client = login(cast.user(persona))
+    page = client.get(reverse("ledger", kwargs={"slug": cast.council.slug}))
+    assert page.status_code == 200 and "poll.opened" in page.content.decode()
+    export = client.get(reverse("ledger-export", kwargs={"slug": cast.council.slug}))
+    rows = [json.loads(line) for line in b"".join(export.streaming_content).splitlines()]
+    assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[-1]["hash"] in page.content.decode()
+    # anyone can recompute every hash and link with nothing but hashlib and json
+    import hashlib
+
+    previous = "0" * 64
+    for row in rows:
+        given = row.pop("hash")
+        text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert hashlib.sha256(text.encode()).hexdigest() == given
+        assert row["prev_hash"] == previous
+        previous = given
