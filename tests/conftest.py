@@ -22,6 +22,16 @@ from comuna.territory.models import (
 )
 
 PASSWORD = "a-long-test-password"
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "spokesperson",
+    "electoral",
+    "comptroller",
+    "admin",
+    "outsider",
+]
+MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +58,28 @@ def make_resident(
         resident.user = get_user_model().objects.create_user(username, password=PASSWORD)
         resident.save()
     return resident
+
+
+def add_voters(body, n, prefix):
+    """``n`` adult residents of ``body`` with logins (no passwords), in one household."""
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"{prefix}{i}") for i in range(n)
+    )
+    home = Household.objects.create(body=body, code=f"BLOQUE-{prefix}", address=f"Bloque {prefix}")
+    Resident.objects.bulk_create(
+        Resident(
+            household=home,
+            body=body,
+            user=u,
+            given_name=f"{prefix}{i}",
+            family_name="Votante",
+            birth_date=date(1990, 1, 1),
+            sex="X",
+            resident_since=date(2015, 1, 1),
+        )
+        for i, u in enumerate(users)
+    )
+    return users
 
 
 class Cast:

@@ -70,23 +70,8 @@ HOUSEHOLD_COLUMNS = {
     "has_electricity": "has_electricity",
     "has_gas": "has_gas",
 }
-RESIDENT_COLUMNS = {
-    name: name
-    for name in (
-        "given_name",
-        "family_name",
-        "document_id",
-        "birth_date",
-        "sex",
-        "resident_since",
-        "is_household_head",
-        "occupation",
-        "education",
-        "has_disability",
-        "phone",
-        "email",
-    )
-}
+# a CSV column for every field of the resident form, named like the field
+RESIDENT_COLUMNS = {name: name for name in ResidentForm.Meta.fields}
 REQUIRED_COLUMNS = (
     "household_code",
     "address",

@@ -8,12 +8,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
-from comuna.territory.models import Household, Resident
 from comuna.voting import services, tally
 from comuna.voting.models import Ballot
+from tests.conftest import add_voters
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -62,23 +61,7 @@ def test_fifty_simultaneous_submissions_by_one_voter_leave_one_ballot(cast, make
 
 
 def test_two_hundred_voters_at_once_lose_no_ballot(cast, make_poll):
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"votante{i}") for i in range(200)
-    )
-    home = Household.objects.create(body=cast.council, code="BLOQUE-1", address="Bloque 1")
-    Resident.objects.bulk_create(
-        Resident(
-            household=home,
-            body=cast.council,
-            user=u,
-            given_name=f"V{i}",
-            family_name="Concurrente",
-            birth_date="1990-01-01",
-            sex="X",
-            resident_since="2015-01-01",
-        )
-        for i, u in enumerate(users)
-    )
+    users = add_voters(cast.council, 200, "votante")
     poll = make_poll(options=("A", "B", "C"))
     barrier = threading.Barrier(40)
 
@@ -115,23 +98,7 @@ def test_concurrent_changes_of_a_ballot_replace_it_and_never_duplicate_it(cast, 
 
 
 def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhile(cast, make_poll):
-    users = get_user_model().objects.bulk_create(
-        get_user_model()(username=f"tarde{i}") for i in range(60)
-    )
-    home = Household.objects.create(body=cast.council, code="BLOQUE-2", address="Bloque 2")
-    Resident.objects.bulk_create(
-        Resident(
-            household=home,
-            body=cast.council,
-            user=u,
-            given_name=f"T{i}",
-            family_name="Carrera",
-            birth_date="1990-01-01",
-            sex="X",
-            resident_since="2015-01-01",
-        )
-        for i, u in enumerate(users)
-    )
+    users = add_voters(cast.council, 60, "tarde")
     poll = make_poll(options=("A", "B"))
     barrier = threading.Barrier(21)
 

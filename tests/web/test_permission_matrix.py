@@ -9,17 +9,8 @@ import pytest
 from django.urls import reverse
 
 from comuna.territory.models import CensusQuestion, Household, Resident
+from tests.conftest import MEMBERS, PERSONAS
 
-PERSONAS = [
-    "anonymous",
-    "resident",
-    "spokesperson",
-    "electoral",
-    "comptroller",
-    "admin",
-    "outsider",
-]
-MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
 CENSUS_READERS = {"electoral", "comptroller", "admin"}
 CENSUS_WRITERS = {"electoral", "admin"}
 

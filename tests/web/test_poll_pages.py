@@ -8,17 +8,7 @@ from django.urls import reverse
 
 from comuna.voting import services
 from comuna.voting.models import Ballot, PaperBatch, Poll, Status
-
-PERSONAS = [
-    "anonymous",
-    "resident",
-    "spokesperson",
-    "electoral",
-    "comptroller",
-    "admin",
-    "outsider",
-]
-MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
+from tests.conftest import MEMBERS, PERSONAS
 
 
 def url(name, poll, **kw):
