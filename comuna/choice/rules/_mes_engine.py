@@ -126,26 +126,30 @@ def make_groups(inst: PBInstance, sat: str) -> Groups:
 
 @dataclass
 class Round:
-    """What round t did. While the run is certified these sets do not depend on ``b``."""
+    """What round t did. While the run is certified these sets do not depend on ``b``.
+
+    The masks run over the funded project's supporter entries ``lo:hi``.
+    """
 
     project: int
+    lo: int
+    hi: int
     x: float  # the budget it was computed at (rho_f and drho are at that budget)
     rho_f: float
     drho: float  # d rho / d b with these payers
-    poor_idx: np.ndarray  # groups (with money) that paid all they had
-    poor_w: int  # their voters
-    rich_idx: np.ndarray  # groups that paid the full price and kept some money
-    rich_s: np.ndarray  # their satisfaction (int64)
+    pa_m: np.ndarray  # paid all they had (and had something)
+    keep_m: np.ndarray  # paid the full price and kept some money
+    drained_m: np.ndarray  # left with nothing (all-in payers, or exactly the price)
+    poor_w: int  # voters who paid all they had (and had something)
     rich_sat: int  # sum of weight * sat over all full payers (incl. those left with 0)
     rich_voters: int
-    poor_m: np.ndarray  # over the project's supporter entries: paid all they had (or had 0)
+    poor_m: np.ndarray  # paid all they had, or had nothing
     cons_m: np.ndarray  # poor_m plus full payers too close to the price to be sure
     rich_cons: float  # sum of weight * sat outside cons_m
-    drained_idx: np.ndarray  # groups left with nothing (all-in payers, or exactly the price)
 
 
 def _water_level(
-    beta: np.ndarray, wb: np.ndarray, s: np.ndarray, ws: np.ndarray, total: float, c: float
+    beta: np.ndarray, wb: np.ndarray, s: np.ndarray | float, ws: np.ndarray, total: float, c: float
 ) -> float:
     """Float rho with ``sum w * min(beta, rho * s) = c`` (the supporters' money covers c).
 
@@ -183,7 +187,7 @@ class _Snap:
     lbs: np.ndarray
     lbH: np.ndarray
     nsel: int
-    cost: Fraction
+    icost: int
     dropped: dict[int, int]
 
 
@@ -200,6 +204,7 @@ class Engine:
         inst, g = self.inst, make_groups(self.inst, self.sat)
         self.g = g
         self.costs = [p.cost for p in inst.projects]
+        self.icosts = [int(c) for c in inst.int_costs]
         self.costf = np.array([float(c) for c in self.costs], dtype=np.float64)
         self.totf = np.array([float(t) for t in g.total_sat], dtype=np.float64)
         self.wf = g.weight.astype(np.float64)
@@ -251,7 +256,7 @@ class Run:
         G = len(eng.g.weight)
         m = eng.inst.n_projects
         self._set_b(b)
-        self.H = self.x + HORIZON
+        self.H = INF  # Gam holds for every larger b until it uses a horizon
         self.beta = np.full(G, self.x)
         self.gamma = np.ones(G)  # d budget / d b with this run's payers
         self.Gam = np.ones(G)  # budget(b') <= budget(b) + (b' - b) * Gam on [b, H]
@@ -264,7 +269,8 @@ class Run:
         self.lbH = np.full(m, INF)  # lb0 holds for every b
         self.fresh = np.full(m, -1, dtype=np.int64)
         self.selected: list[int] = list(eng.free)
-        self.cost = Fraction(0)
+        self.icost = 0  # funded cost times inst.scale (an int: cheap to add up)
+        self.icap = None if cap is None else cap * eng.inst.scale
         self.dropped: dict[int, int] = {}
         self.rounds: list[Round] = []
         self.snaps: list[_Snap] = []
@@ -275,6 +281,11 @@ class Run:
         self._live = False
         self._ycache: tuple[int, np.ndarray] | None = None
         self._advance()
+
+    @property
+    def cost(self) -> Fraction:
+        """Total cost of the funded projects."""
+        return Fraction(self.icost, self.e.inst.scale)
 
     def _set_b(self, b: Fraction) -> None:
         self.b = b
@@ -288,9 +299,10 @@ class Run:
         if self._ycache is not None and self._ycache[0] == T:
             return self._ycache[1]
         Y = np.zeros((len(self.e.g.weight), max(T, 1)), dtype=np.int64)
+        grp, sat = self.e.g.grp, self.e.g.sat
         for t in range(T):
             rd = self.rounds[t]
-            Y[rd.rich_idx, t] = rd.rich_s
+            Y[grp[rd.lo : rd.hi][rd.keep_m], t] = sat[rd.lo : rd.hi][rd.keep_m]
         self._ycache = (T, Y)
         return Y
 
@@ -300,9 +312,10 @@ class Run:
             r = len(self._rho)
             rd = self.rounds[r]
             poor = self.b * rd.poor_w
-            if r and len(rd.poor_idx):
+            if r and rd.poor_w:
                 Y = self._ydense(len(self.rounds))
-                hist = self.e.g.weight[rd.poor_idx] @ Y[rd.poor_idx, :r]
+                pidx = self.e.g.grp[rd.lo : rd.hi][rd.pa_m]
+                hist = self.e.g.weight[pidx] @ Y[pidx, :r]
                 poor -= sum((self._rho[u] * int(hist[u]) for u in np.nonzero(hist)[0]), Fraction(0))
             self._rho.append((self.e.costs[rd.project] - poor) / rd.rich_sat)
         return self._rho[t]
@@ -353,7 +366,7 @@ class Run:
             return self.sum_exact(idx)
         alive = np.ones(len(g.weight), dtype=bool)
         for rd in self.rounds[:t]:
-            alive[rd.drained_idx] = False
+            alive[g.grp[rd.lo : rd.hi][rd.drained_m]] = False
         idx = idx[alive[idx]]
         w = g.weight[idx]
         total = self.b * int(w.sum())
@@ -382,7 +395,7 @@ class Run:
         cert = self._live
         if avail < c and (c - avail > REL * c or self.supporters_money(j) < e.costs[j]):
             return INF, avail, 0.0, (float(w @ self.Gam[idx]) if cert else 0.0)
-        s = e.e_s[lo:hi]
+        s = e.uniform[j] or e.e_s[lo:hi]  # one value for all supporters, when it is so
         ws = e.e_ws[lo:hi]
         rho = _water_level(beta, wb, s, ws, e.totf[j], c)
         if not cert:
@@ -505,7 +518,7 @@ class Run:
                 U = min(U, float(cross(np.array([q]))[0]))
             others = np.nonzero(self.rem)[0]
             others = others[others != win]
-        steps = math.floor(min(U, self.H) - x)
+        steps = math.floor(min(U, self.H, x + 2.0**50) - x)
         if steps < 1:
             return x
         if not len(others):
@@ -547,7 +560,7 @@ class Run:
                 self.lbs.copy(),
                 self.lbH.copy(),
                 len(self.selected),
-                self.cost,
+                self.icost,
                 dict(self.dropped),
             )
         )
@@ -560,7 +573,7 @@ class Run:
             t = len(self.rounds)
             # a bound at most b + 1 (the next budget the completion tries) means the run is
             # recomputed from there anyway: no need to certify what follows
-            live = self.certify and min(self.Uc, default=INF) > x + 1
+            live = self.certify and (not self.Uc or min(self.Uc) > x + 1)
             self._live = live
             if live:
                 self._snapshot()
@@ -602,7 +615,7 @@ class Run:
             self._pay(win, plan)
             self.Uc.append(U)
             self.Up.append(min(U, plan["U"]))
-            if self.cap is not None and self.cost > self.cap:
+            if self.icap is not None and self.icost > self.icap:
                 self.overspent = True
                 return
 
@@ -708,7 +721,11 @@ class Run:
             D = INF
         newG = G + sf * D
         short = rho_f * sf[poor] - beta[poor] - REL * (self.x + rho_f * sf[poor])
-        newG[poor] = np.maximum(0.0, newG[poor] - np.maximum(short, 0.0) / (self.H - self.x))
+        short = np.maximum(short, 0.0)
+        if short.any():
+            # valid on [b, b + HORIZON] only from now on
+            self.H = min(self.H, self.x + HORIZON)
+            newG[poor] = np.maximum(0.0, newG[poor] - short / HORIZON)
         self.Gam[idx] = newG
 
     def _pay(self, j: int, p: dict) -> None:
@@ -717,42 +734,38 @@ class Run:
         idx, rich, drained = p["idx"], p["rich"], p["drained"]
         ew = e.e_w[lo:hi]
         pa = p["poor_alive"]
+        # every supporter either pays the full price and keeps money, or is left with 0
         keep = rich & ~drained if drained is not p["poor"] else rich
-        gi = idx[keep]
-        s = e.g.sat[lo:hi]
         self.rounds.append(
             Round(
                 project=j,
+                lo=lo,
+                hi=hi,
                 x=self.x,
                 rho_f=p["rho_f"],
                 drho=p["drho"],
-                poor_idx=idx[pa],
+                pa_m=pa,
+                keep_m=keep,
+                drained_m=drained,
                 poor_w=int(ew @ pa),
-                rich_idx=gi,
-                rich_s=s[keep],
                 rich_sat=p["rich_sat"],
                 rich_voters=int(ew @ rich),
                 poor_m=p["poor"],
                 cons_m=p["cons"],
                 rich_cons=p["rich_cons"],
-                drained_idx=idx[drained],
             )
         )
         if p["rho"] is not None and len(self._rho) == len(self.rounds) - 1:
             self._rho.append(p["rho"])
         if self._live:
             self._gam_step(lo, hi, idx, p["beta"], p["rho_f"], p["poor"], p["cons"], p["rich_cons"])
-            self.gamma[gi] -= p["drho"] * e.e_s[lo:hi][keep]
-        target = p["target"]
-        self.beta[gi] -= target if np.ndim(target) == 0 else target[keep]
-        gd = idx[drained]
-        self.beta[gd] = 0.0
-        self.gamma[gd] = 0.0
-        self.alive[gd] = False
+            self.gamma[idx] = np.where(keep, self.gamma[idx] - p["drho"] * e.e_s[lo:hi], 0.0)
+        self.beta[idx] = np.where(keep, p["beta"] - p["target"], 0.0)
+        self.alive[idx] = keep
         self._ycache = None
         self.rem[j] = False
         self.selected.append(j)
-        self.cost += e.costs[j]
+        self.icost += e.icosts[j]
 
     # -- restarts ---------------------------------------------------------------------------
 
@@ -776,24 +789,23 @@ class Run:
         later = self.snaps[rc] if rc < len(self.snaps) else None
         snap = self.snaps[rp]
         self._set_b(b)
-        self.H = x + HORIZON
+        self.H = INF
         self.beta = snap.beta + (x - snap.x) * snap.gamma
         self.gamma, self.alive = snap.gamma.copy(), snap.alive.copy()
         # Gam again from round 0, for the horizon [b, b + HORIZON]
         self.Gam = np.ones(len(self.e.g.weight))
         for t in range(rp):
             rd, sn = self.rounds[t], self.snaps[t]
-            lo, hi = self.e.g.ptr[rd.project], self.e.g.ptr[rd.project + 1]
-            idx = self.e.g.grp[lo:hi]
+            idx = self.e.g.grp[rd.lo : rd.hi]
             beta = sn.beta[idx] + (x - sn.x) * sn.gamma[idx]
             rho_f = rd.rho_f + (x - rd.x) * rd.drho
-            self._gam_step(lo, hi, idx, beta, rho_f, rd.poor_m, rd.cons_m, rd.rich_cons)
+            self._gam_step(rd.lo, rd.hi, idx, beta, rho_f, rd.poor_m, rd.cons_m, rd.rich_cons)
         self.rem = snap.rem.copy()
         self.lb, self.lbx, self.lbs = snap.lb.copy(), snap.lbx.copy(), snap.lbs.copy()
         self.lbH = snap.lbH.copy()
         self.fresh[:] = -1
         self.selected = self.selected[: snap.nsel]
-        self.cost = snap.cost
+        self.icost = snap.icost
         self.dropped = dict(snap.dropped)
         replay = [rd.project for rd in self.rounds[rp:rc]]
         old_uc = self.Uc[rp : rp + len(replay)]
