@@ -6,6 +6,7 @@ PostgreSQL with the append-only trigger disabled (as the table owner may), on SQ
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from comuna.ledger import checks, record
 
@@ -18,6 +19,13 @@ def pytest_runtest_setup(item):
             "needs PostgreSQL (row locks across connections, triggers): run with "
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
         )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are checked in English (the source language); translations are not under test."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,15 @@ def test_a_check_that_raises_is_a_problem_not_a_crash():
 
 
 def test_a_check_whose_query_fails_does_not_stop_the_walk():
+    walk_with_a_failing_query()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_whose_query_fails_outside_a_transaction_does_not_stop_the_walk():
+    walk_with_a_failing_query()
+
+
+def walk_with_a_failing_query():
     def bad_query(entry):
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table")
