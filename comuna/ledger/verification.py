@@ -104,20 +104,7 @@ def _verify_chain(chain: str) -> ChainReport:
             if entry.seq != expected_seq:
                 report.problems.append(_missing(chain, expected_seq, entry.seq))
             elif entry.prev_hash != prev_hash:
-                findings.append(
-                    _(
-                        "its prev_hash %(stored)s is not the hash %(prev)s of entry %(before)s "
-                        "(that entry or this one was changed)"
-                    )
-                    % {
-                        "stored": _short(entry.prev_hash),
-                        "prev": _short(prev_hash),
-                        "before": entry.seq - 1,
-                    }
-                    if entry.seq > 1
-                    else _("its prev_hash %(stored)s is not the genesis hash (64 zeros)")
-                    % {"stored": _short(entry.prev_hash)}
-                )
+                findings.append(_broken_link(entry, prev_hash))
             computed = entry.computed_hash()
             if computed != entry.hash:
                 findings.append(
@@ -140,6 +127,17 @@ def _verify_chain(chain: str) -> ChainReport:
     report.problems.extend(_head_problems(chain, published, last, at_head, past_head))
     report.problems.sort(key=lambda problem: problem.seq)  # stable: entry before its head
     return report
+
+
+def _broken_link(entry: Entry, prev_hash: str) -> str:
+    if entry.seq == 1:
+        return _("its prev_hash %(stored)s is not the genesis hash (64 zeros)") % {
+            "stored": _short(entry.prev_hash)
+        }
+    return _(
+        "its prev_hash %(stored)s is not the hash %(prev)s of entry %(before)s "
+        "(that entry or this one was changed)"
+    ) % {"stored": _short(entry.prev_hash), "prev": _short(prev_hash), "before": entry.seq - 1}
 
 
 def _missing(chain: str, expected: int, found: int) -> Problem:

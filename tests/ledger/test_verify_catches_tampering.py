@@ -160,3 +160,9 @@ def test_an_edited_recording_time_is_caught(five, tamper):
         [five[1].recorded_at - timedelta(microseconds=1), CHAIN],
     )
     assert first_problem(verify()).seq == 2
+
+
+def test_a_first_entry_not_linked_to_the_genesis_hash_is_caught(five, tamper):
+    tamper("UPDATE ledger_entry SET prev_hash = %s WHERE chain = %s AND seq = 1", ["1" * 64, CHAIN])
+    problem = first_problem(verify())
+    assert problem.seq == 1 and "is not the genesis hash (64 zeros)" in problem.what
