@@ -194,12 +194,13 @@ def _threshold_instance(instance: Instance, profile: object, threshold: int) -> 
     """The instance without the projects scoring under ``threshold``."""
     score: dict[str, Fraction] = {p.name: 0 for p in instance}
     for ballot in profile:
+        times = profile.multiplicity(ballot)  # a MultiProfile lists each distinct ballot once
         if isinstance(ballot, AbstractCardinalBallot):
             for p, x in ballot.items():
-                score[p.name] += x
+                score[p.name] += x * times
         else:
             for p in ballot:
-                score[p.name] += 1
+                score[p.name] += times
     kept = deepcopy(instance)
     for p in list(kept):
         if score[p.name] < threshold:
