@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from comuna.territory.models import (
     Body,
@@ -32,6 +33,14 @@ PERSONAS = [
     "outsider",
 ]
 MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service-level messages are asserted in English (the source language); pages go
+    through the locale middleware like any request (Spanish by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -207,7 +207,8 @@ def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.OPEN:
         raise VotingError(_("Only an open poll can be closed."))
-    result = tally.count_poll(poll)
+    counted = tally.load(poll)
+    result = tally.count_poll(poll, counted)
     poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
     poll.save(update_fields=["status", "closed_on", "result"])
     record(
@@ -220,7 +221,7 @@ def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
             "statute_version": poll.statute.number if poll.statute else None,
             "eligible": poll.voters.count(),
             "voted_online": poll.voters.filter(has_voted=True).count(),
-            "digest": tally.digest(poll),
+            "digest": tally.digest(poll, counted),
             "result": {k: result[k] for k in ("winners", "tally", "ballots")},
         },
         actor=_actor(by),

@@ -8,6 +8,7 @@ outcome of the ballots now in the database.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -21,23 +22,35 @@ from comuna.ledger import canonical_json
 from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll
 
 
-def counted_ballots(poll: Poll) -> list[Ballot]:
-    """Online ballots and paper ballots of batches not replaced by a correction, in the
-    published order (by receipt hash, then id: an order that says nothing about time)."""
-    ballots = Ballot.objects.filter(poll=poll).exclude(batch__state=BatchState.CORRECTED)
-    return sorted(ballots, key=lambda b: (b.receipt_hash or "", str(b.id)))
+@dataclass(frozen=True)
+class Counted:
+    """What a count reads, loaded once: the ballots counted, in the published order (by
+    receipt hash, then id: an order that says nothing about time), and the paper totals."""
+
+    ballots: list[Ballot]
+    totals: list[PaperBatch]
 
 
-def counted_totals(poll: Poll) -> list[PaperBatch]:
-    return list(
+def load(poll: Poll) -> Counted:
+    """Online ballots and paper ballots of entries not replaced by a correction, and the
+    paper totals still in force."""
+    ballots = list(
+        Ballot.objects.filter(poll=poll)
+        .exclude(batch__state=BatchState.CORRECTED)
+        .select_related("batch")
+    )
+    ballots.sort(key=lambda b: (b.receipt_hash or "", str(b.id)))
+    totals = list(
         PaperBatch.objects.filter(
             poll=poll, state=BatchState.ACTIVE, totals__isnull=False
         ).order_by("polling_place")
     )
+    return Counted(ballots, totals)
 
 
-def published_ballots(poll: Poll) -> list[dict[str, Any]]:
+def published_ballots(poll: Poll, counted: Counted | None = None) -> list[dict[str, Any]]:
     """The anonymised ballots anyone may download: receipt hash, choices, and source."""
+    counted = counted or load(poll)
     return [
         {
             "receipt_hash": b.receipt_hash or "",
@@ -45,34 +58,33 @@ def published_ballots(poll: Poll) -> list[dict[str, Any]]:
             "source": b.source,
             "polling_place": b.batch.polling_place if b.batch_id else "",
         }
-        for b in _with_batches(counted_ballots(poll))
+        for b in counted.ballots
     ]
 
 
-def _with_batches(ballots: list[Ballot]) -> list[Ballot]:
-    ids = {b.batch_id for b in ballots if b.batch_id}
-    batches = {pb.pk: pb for pb in PaperBatch.objects.filter(pk__in=ids)}
-    for b in ballots:
-        if b.batch_id:
-            b.batch = batches[b.batch_id]
-    return ballots
+def published_totals(counted: Counted) -> list[dict[str, Any]]:
+    return [
+        {"polling_place": t.polling_place, "totals": t.totals, "ballots": t.n_ballots}
+        for t in counted.totals
+    ]
 
 
-def digest(poll: Poll) -> str:
+def digest(poll: Poll, counted: Counted | None = None) -> str:
     """SHA-256 of the canonical JSON of everything counted: ballots and paper totals."""
+    counted = counted or load(poll)
     material = {
-        "ballots": published_ballots(poll),
-        "totals": [
-            {"polling_place": t.polling_place, "totals": t.totals, "ballots": t.n_ballots}
-            for t in counted_totals(poll)
-        ],
+        "ballots": published_ballots(poll, counted),
+        "totals": published_totals(counted),
     }
     return hashlib.sha256(canonical_json(material).encode()).hexdigest()
 
 
-def pb_instance(poll: Poll, options: list[Option] | None = None) -> PBInstance:
+def pb_instance(
+    poll: Poll, options: list[Option] | None = None, counted: Counted | None = None
+) -> PBInstance:
     """The poll as a Pabulib instance (budget and cumulative polls)."""
     options = options or list(poll.options.all())
+    counted = counted or load(poll)
     if poll.method == Method.BUDGET:
         vote_type = "approval"
         budget = Fraction(poll.budget)
@@ -84,7 +96,7 @@ def pb_instance(poll: Poll, options: list[Option] | None = None) -> PBInstance:
         budget = Fraction(poll.seats)
         projects = [Project(o.key, Fraction(1), o.label) for o in options]
     index = {o.key: i for i, o in enumerate(options)}
-    ballots = counted_ballots(poll)
+    ballots = counted.ballots
     indptr, indices, points = [0], [], []
     for b in ballots:
         if isinstance(b.choices, dict):
@@ -124,11 +136,11 @@ def pb_instance(poll: Poll, options: list[Option] | None = None) -> PBInstance:
     )
 
 
-def ranked_profile(poll: Poll, options: list[Option]) -> RankedProfile:
+def ranked_profile(poll: Poll, options: list[Option], counted: Counted) -> RankedProfile:
     keys = [o.key for o in options]
-    ballots = [list(b.choices) for b in counted_ballots(poll)]
+    ballots = [list(b.choices) for b in counted.ballots]
     counts = [1] * len(ballots)
-    for batch in counted_totals(poll):  # plurality totals: n ballots naming one option each
+    for batch in counted.totals:  # plurality totals: n ballots naming one option each
         for key, n in batch.totals.items():
             if n:
                 ballots.append([key])
@@ -136,11 +148,11 @@ def ranked_profile(poll: Poll, options: list[Option]) -> RankedProfile:
     return RankedProfile.from_ballots(keys, ballots, counts)
 
 
-def approval_profile(poll: Poll, options: list[Option]) -> ApprovalProfile:
+def approval_profile(poll: Poll, options: list[Option], counted: Counted) -> ApprovalProfile:
     keys = [o.key for o in options]
-    ballots = [list(b.choices) for b in counted_ballots(poll)]
+    ballots = [list(b.choices) for b in counted.ballots]
     counts = [1] * len(ballots)
-    for batch in counted_totals(poll):
+    for batch in counted.totals:
         # Approval totals only say how many approved each option, which is all the approval
         # rule counts: they enter as that many one-option ballots.
         for key, n in batch.totals.items():
@@ -150,13 +162,14 @@ def approval_profile(poll: Poll, options: list[Option]) -> ApprovalProfile:
     return ApprovalProfile.from_ballots(keys, ballots, counts)
 
 
-def count_poll(poll: Poll) -> dict[str, Any]:
+def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
     """Count the poll's ballots with its rule: winners (option keys), per-option tally, and the
     engine's explanation."""
     options = list(poll.options.all())
-    n_ballots = len(counted_ballots(poll)) + sum(t.n_ballots for t in counted_totals(poll))
+    counted = counted or load(poll)
+    n_ballots = len(counted.ballots) + sum(t.n_ballots for t in counted.totals)
     if poll.method in (Method.BUDGET, Method.CUMULATIVE):
-        inst = pb_instance(poll, options)
+        inst = pb_instance(poll, options, counted)
         outcome = pb_rules.run(poll.rule, inst)
         tally = _pb_tally(inst)
         winners = list(outcome.selected)
@@ -168,10 +181,10 @@ def count_poll(poll: Poll) -> dict[str, Any]:
         extra = {"cost": str(outcome.cost)}
     else:
         if poll.method == Method.APPROVAL:
-            profile = approval_profile(poll, options)
+            profile = approval_profile(poll, options, counted)
             tally = dict(zip(profile.candidates, _approval_tally(profile), strict=True))
         else:
-            profile = ranked_profile(poll, options)
+            profile = ranked_profile(poll, options, counted)
             tally = _first_choices(profile)
         result = count(poll.rule, profile, seats=poll.seats)
         winners = list(result.winners)
@@ -212,7 +225,7 @@ def export_pb(poll: Poll) -> str:
 def export_preflib(poll: Poll) -> str:
     options = list(poll.options.all())
     return to_preflib(
-        ranked_profile(poll, options),
+        ranked_profile(poll, options, load(poll)),
         file_name=f"poll-{poll.pk}.soi",
         title=poll.title.replace("\n", " "),
     )
@@ -226,13 +239,14 @@ def recheck(entry) -> str | None:
     poll = Poll.objects.filter(pk=payload["poll"]).first()
     if poll is None:
         return f"poll {payload['poll']} no longer exists"
-    now = digest(poll)
+    counted = load(poll)
+    now = digest(poll, counted)
     if now != payload["digest"]:
         return (
             f"the ballots of poll {poll.pk} changed: digest {payload['digest'][:12]}… was "
             f"recorded, the ballots now give {now[:12]}…"
         )
-    result = count_poll(poll)
+    result = count_poll(poll, counted)
     if result["winners"] != payload["result"]["winners"]:
         return (
             f"poll {poll.pk} re-counts to {result['winners']}, the ledger says "

@@ -252,22 +252,20 @@ def poll_ballots(request, slug, pk, fmt):
         raise Http404
     name = f"{poll.body.slug}-poll-{poll.pk}"
     if fmt == "json":
+        counted = tally.load(poll)
         data = {
             "poll": poll.pk,
             "title": poll.title,
             "method": poll.method,
             "rule": poll.rule,
             "seats": poll.seats,
-            "digest": tally.digest(poll),
+            "digest": tally.digest(poll, counted),
             "options": [
                 {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
                 for o in poll.options.all()
             ],
-            "ballots": tally.published_ballots(poll),
-            "paper_totals": [
-                {"polling_place": t.polling_place, "totals": t.totals, "ballots": t.n_ballots}
-                for t in tally.counted_totals(poll)
-            ],
+            "ballots": tally.published_ballots(poll, counted),
+            "paper_totals": tally.published_totals(counted),
         }
         response = HttpResponse(canonical_json(data), content_type="application/json")
     elif fmt == "pb":
