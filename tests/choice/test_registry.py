@@ -1,12 +1,14 @@
 """The PB rule table and its entry point ``run``."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comuna.choice.instance import VOTE_TYPES
+from comuna.choice.pabulib import read
 from comuna.choice.rules import RULES, accepts, get, run
 from tests.choice.oracle import make_instance
 
@@ -97,3 +99,33 @@ def test_no_rule_ever_spends_more_than_the_budget(inst, tiebreak):
         assert len(set(out.selected)) == len(out.selected), rule_id
         assert out.cost == sum((costs[pid] for pid in out.selected), Fraction(0)), rule_id
         assert out.cost <= inst.budget, rule_id
+
+
+# Golden files: META ``expected_<rule>`` holds the outcome worked out by hand.
+# rules_golden_approval (budget 10; a 6, b 5, c 4; ballots ab, ab, ac):
+#   greedy by votes a 3, b 2, c 1 (and per cost 1/2, 2/5, 1/4): a, b does not fit 4, c -> a, c;
+#   Phragmén: a at load 2 each, then b at (2+2+5)/2 = 9/2 does not fit 4: stop -> a;
+#   MES (10/3 each): a costs 2 each; after it nobody can pay b (8/3 < 5) or c (4/3 < 4) -> a;
+#   completion: at 13/3 each still a; at 16/3 MES takes a and b (11 > 10): back to a, then
+#   greedy by votes on the 4 left: b does not fit, c does -> a, c.
+# rules_golden_cumulative (budget 11; x 10, y 2, z 9; ballots x:5, x:5+z:1, y:3):
+#   points per cost y 3/2, x 1, z 1/9 -> y, x does not fit 9, z -> y, z; votes x 2, y 1, z 1
+#   -> x, then nothing fits 1 -> x; supporters per cost y 1/2, x 1/5, z 1/9 -> y, z;
+#   points x 10, y 3, z 1 -> x; MES (11/3 each): x needs 5 from each of its two voters, z 9 from
+#   one, so only y -> y (points, cost and cardinality alike); completion: at 17/3 each MES takes
+#   x and y (12 > 11), so it keeps y and greedy by votes adds z (x does not fit 9) -> y, z.
+GOLDEN = sorted((Path(__file__).parent / "data").glob("rules_golden_*.pb"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_golden_files_give_the_hand_worked_outcome_of_every_rule(path):
+    inst = read(path)
+    expected = {
+        key.removeprefix("expected_"): set(filter(None, value.split(",")))
+        for key, value in inst.meta.items()
+        if key.startswith("expected_")
+    }
+    assert set(expected) == {r for r in RULES if accepts(r, inst.vote_type)}
+    for rule_id, funded in expected.items():
+        if RULES[rule_id].available:
+            assert set(run(rule_id, inst).selected) == funded, rule_id
