@@ -77,6 +77,9 @@ class Poll(models.Model):
         StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     result = models.JSONField(null=True, blank=True)
+    result_entry = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text=_("Sequence of the ledger entry that records the result.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -209,9 +209,7 @@ def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
         raise VotingError(_("Only an open poll can be closed."))
     counted = tally.load(poll)
     result = tally.count_poll(poll, counted)
-    poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
-    poll.save(update_fields=["status", "closed_on", "result"])
-    record(
+    entry = record(
         chain(poll),
         "poll.closed",
         {
@@ -226,6 +224,9 @@ def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
         },
         actor=_actor(by),
     )
+    poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
+    poll.result_entry = entry.seq
+    poll.save(update_fields=["status", "closed_on", "result", "result_entry"])
     return result
 
 

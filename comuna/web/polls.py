@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comuna.ledger import canonical_json
+from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body
 from comuna.territory.permissions import Action, Role
 from comuna.voting import services, tally
@@ -218,11 +218,11 @@ def poll_results(request, slug, pk):
         ),
         key=lambda r: (-r["votes"], int(r["option"].key)),
     )
-    from comuna.ledger.models import Entry
-
-    entry = Entry.objects.filter(
-        chain=services.chain(poll), kind="poll.closed", payload__contains=f'"poll":{poll.pk},'
-    ).first()
+    entry = (
+        entries(services.chain(poll)).filter(seq=poll.result_entry).first()
+        if poll.result_entry
+        else None
+    )
     return render(
         request,
         "web/poll_results.html",

@@ -71,7 +71,8 @@ def test_a_non_member_cannot_vote(cast, login, poll, persona):
 def test_a_closed_polls_results_ballots_and_receipt_check_are_public(cast, login, poll, persona):
     services.close_poll(poll)
     client = login(cast.user(persona))
-    assert client.get(url("poll-results", poll)).status_code == 200
+    results = client.get(url("poll-results", poll))
+    assert results.status_code == 200 and results.context["entry"].kind == "poll.closed"
     assert client.get(url("poll-ballots", poll, fmt="json")).status_code == 200
     assert client.get(url("poll-ballots", poll, fmt="soi")).status_code == 200
     assert client.get(url("poll-check", poll)).status_code == 200
