@@ -82,6 +82,11 @@ class Body(models.Model):
                 raise ValidationError({"parent": _("A body cannot be federated into itself.")})
             node = node.parent
 
+    @property
+    def ledger_chain(self) -> str:
+        """The name of this body's chain in the ledger."""
+        return f"body:{self.pk}"
+
     def ancestors(self) -> list[Body]:
         """Parent first, root last."""
         out: list[Body] = []

@@ -88,7 +88,7 @@ def _write(body: Body, profile: str, values: dict[str, Any], *, by, note: str) -
     version.full_clean()
     version.save()
     record(
-        f"body:{body.pk}",
+        body.ledger_chain,
         "statute.version",
         {
             "body": body.slug,

@@ -36,7 +36,7 @@ class VotingError(Exception):
 
 
 def chain(poll: Poll) -> str:
-    return f"body:{poll.body_id}"
+    return poll.body.ledger_chain
 
 
 def _actor(user) -> str:

@@ -38,7 +38,7 @@ def body_detail(request, body):
     )
     context = {
         "body": body,
-        "ledger_head": ledger_head(f"body:{body.pk}"),
+        "ledger_head": ledger_head(body.ledger_chain),
         "organs": organs,
         "statute": statute,
         "overrides": statutes.overrides(statute),
@@ -225,7 +225,7 @@ def ledger(request, slug):
     from comuna.territory.models import Body
 
     body = get_object_or_404(Body, slug=slug)
-    chain = f"body:{body.pk}"
+    chain = body.ledger_chain
     page = Paginator(entries(chain).order_by("-seq"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -250,7 +250,7 @@ def ledger_export(request, slug):
         # Each line is the object whose canonical JSON the entry's hash covers, plus "hash":
         # sha256(json.dumps(line without "hash", sort_keys=True, separators=(",", ":"),
         # ensure_ascii=False)) gives "hash" back.
-        for e in entries(f"body:{body.pk}").iterator():
+        for e in entries(body.ledger_chain).iterator():
             row = {
                 "actor": e.actor,
                 "chain": e.chain,

@@ -18,7 +18,7 @@ from comuna.territory.models import Body
 
 
 def chain_of(body: Body) -> str:
-    return f"body:{body.pk}"
+    return body.ledger_chain
 
 
 class Command(BaseCommand):
