@@ -217,6 +217,8 @@ class Engine:
         # pabutools funds projects with supporters and cost 0 before the rounds
         self.free = [j for j in range(inst.n_projects) if g.total_sat[j] > 0 and self.costs[j] == 0]
         self.tie = np.asarray(self.tie_rank, dtype=np.int64)
+        self.ptr = g.ptr.tolist()  # Python ints and floats: cheaper in the per-project loop
+        self.costl = self.costf.tolist()
         with np.errstate(divide="ignore", invalid="ignore"):
             # pabutools' initial affordability cost / total_sat: rho is never lower
             self.lb0 = np.where(self.eligible, self.costf / self.totf, INF)
@@ -385,16 +387,16 @@ class Run:
         computed in certified rounds (else 0).
         """
         e = self.e
-        lo, hi = e.g.ptr[j], e.g.ptr[j + 1]
+        lo, hi = e.ptr[j], e.ptr[j + 1]
         idx = e.g.grp[lo:hi]
         beta = self.beta[idx]
         w = e.e_w[lo:hi]
-        wb = w * beta
-        avail = float(wb.sum())
-        c = e.costf[j]
+        avail = float(w @ beta)
+        c = e.costl[j]
         cert = self._live
         if avail < c and (c - avail > REL * c or self.supporters_money(j) < e.costs[j]):
             return INF, avail, 0.0, (float(w @ self.Gam[idx]) if cert else 0.0)
+        wb = w * beta
         s = e.uniform[j] or e.e_s[lo:hi]  # one value for all supporters, when it is so
         ws = e.e_ws[lo:hi]
         rho = _water_level(beta, wb, s, ws, e.totf[j], c)
