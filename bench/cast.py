@@ -9,7 +9,7 @@ Run: .venv/bin/python bench/cast.py [--voters N] [--clients C] [--rate R] [--pai
    voters of the double-submit phase and of the warm-up, each a Resident with a User (unusable
    password, bulk-created), a logged-in session per user written with Django's SessionStore
    (no password hashing), and an open single-choice poll (``create_poll`` then ``open_poll``).
-2. Starts ``comuna serve`` as production does (DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, waitress)
+2. Starts ``comuna serve`` as production does (DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, gunicorn)
    on a free port, with SECURE_SSL_REDIRECT=0 so plain http can be used on the loopback. The
    session and CSRF cookies are sent in the Cookie header (the server does not check the Secure
    flag of incoming cookies); the CSRF cookie is a secret generated here and the form sends the
@@ -520,7 +520,7 @@ def main() -> int:
         log = workdir / "server.log"
         server = start_server(env, port, log)
         print(
-            f"server: comuna serve (waitress, DEBUG=0) pid {server.pid} on port {port} "
+            f"server: comuna serve (gunicorn, DEBUG=0) pid {server.pid} on port {port} "
             f"({time.perf_counter() - t:.1f} s to start)"
         )
 
@@ -570,7 +570,7 @@ def main() -> int:
         depths = [int(d) for d in re.findall(r"Task queue depth is (\d+)", log.read_text())]
         if depths:
             print(
-                f"  waitress queue       {max(depths):8d}   requests at most waiting for a "
+                f"  server queue         {max(depths):8d}   requests at most waiting for a "
                 f"server thread ({len(depths)} warnings in its log)"
             )
         print(

@@ -40,6 +40,12 @@ def _serve(*, demo: bool, args: list[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--no-serve", action="store_true", help="prepare only, do not serve")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)),
+        help="worker processes in production mode (default: one per core)",
+    )
     opts = parser.parse_args(args)
 
     import django
@@ -57,13 +63,30 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
         return 0
     call_command("collectstatic", interactive=False, verbosity=0)
-    from waitress import serve
+    _gunicorn(opts.host, opts.port, opts.workers)
+    return 0
+
+
+def _gunicorn(host: str, port: int, workers: int) -> None:
+    """Serve with gunicorn: one process per core, each with a few threads, so that ballots are
+    cast on every core (a single Python process uses one)."""
+    from gunicorn.app.base import BaseApplication
 
     from comuna.wsgi import application
 
-    print(f"Comuna serving at http://{opts.host}:{opts.port}/")
-    serve(application, host=opts.host, port=opts.port, threads=8)
-    return 0
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return application
+
+    print(f"Comuna serving at http://{host}:{port}/ with {workers} worker processes")
+    Server().run()
 
 
 if __name__ == "__main__":

@@ -163,15 +163,25 @@ def _lock_poll_for_casting(poll: Poll) -> Poll:
     holds a shared lock on the poll row, closing an exclusive one (PostgreSQL). SQLite
     serialises writing transactions anyway (IMMEDIATE mode)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM voting_poll WHERE id = %s FOR SHARE", [poll.pk])
+        locked = list(
+            Poll.objects.raw("SELECT * FROM voting_poll WHERE id = %s FOR SHARE", [poll.pk])
+        )
+        return locked[0]
     return Poll.objects.get(pk=poll.pk)
 
 
-def cast(poll: Poll, user, raw_choices: Any, *, receipt_code: str | None = None) -> Receipt:
+def cast(
+    poll: Poll,
+    user,
+    raw_choices: Any,
+    *,
+    receipt_code: str | None = None,
+    options: list[Option] | None = None,
+) -> Receipt:
     """Record ``user``'s ballot, or replace it when they give the receipt code of their
     earlier ballot and the poll allows changes. The 'has voted' mark and the ballot are
-    written in one transaction."""
+    written in one transaction. ``options`` may be passed when the caller has them already
+    (options never change once a poll is open)."""
     with transaction.atomic():
         poll = _lock_poll_for_casting(poll)
         if poll.status != Status.OPEN:
@@ -179,7 +189,7 @@ def cast(poll: Poll, user, raw_choices: Any, *, receipt_code: str | None = None)
         voter = Voter.objects.select_for_update().filter(poll=poll, user=user).first()
         if voter is None:
             raise VotingError(_("You are not on the register of this poll."))
-        choices = normalise(poll, list(poll.options.all()), raw_choices)
+        choices = normalise(poll, options or list(poll.options.all()), raw_choices)
         if voter.has_voted:
             if not poll.allow_revote:
                 raise VotingError(_("You have already voted in this poll."))

@@ -92,13 +92,17 @@ def _vote_context(request, body, poll, voter, **extra):
 def poll_vote(request, body, pk):
     poll = _poll(body, pk)
     options = list(poll.options.all())
-    voter = Voter.objects.filter(poll=poll, user=request.user).first()
     try:
         raw = from_form(poll, options, request.POST)
         receipt = services.cast(
-            poll, request.user, raw, receipt_code=request.POST.get("receipt_code") or None
+            poll,
+            request.user,
+            raw,
+            receipt_code=request.POST.get("receipt_code") or None,
+            options=options,
         )
     except (BallotError, services.VotingError) as exc:
+        voter = Voter.objects.filter(poll=poll, user=request.user).first()
         context = _vote_context(request, body, poll, voter, error=str(exc), submitted=request.POST)
         return render(request, "web/poll.html", context, status=400)
     # The receipt is shown once, in this response, and kept nowhere on the server in clear.
