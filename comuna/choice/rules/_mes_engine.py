@@ -47,6 +47,11 @@ import numpy as np
 
 from comuna.choice.instance import PBInstance
 
+try:  # the C function behind np.count_nonzero, without its Python wrapper (hot loop)
+    from numpy._core._multiarray_umath import count_nonzero as _count
+except ImportError:  # pragma: no cover - other numpy layouts
+    _count = np.count_nonzero
+
 REL = 1e-9  # float decisions closer than this (relative) to a tie are re-decided exactly
 INF = float("inf")
 # certificates hold over [b, b + HORIZON] at most: a short horizon lets voters who paid all
@@ -159,14 +164,14 @@ def _water_level(
     """
     rho = c / total
     poor = beta < rho * s
-    npoor = int(np.count_nonzero(poor))
+    npoor = _count(poor)
     while npoor:
         rich = total - float(ws @ poor)
         if rich <= 0:
             break
         rho = (c - float(wb @ poor)) / rich
         poor = beta < rho * s
-        k = int(np.count_nonzero(poor))
+        k = _count(poor)
         if k == npoor:
             break
         npoor = k
@@ -584,16 +589,24 @@ class Run:
             eff = self._line(cand, x)
             best = INF
             evaluated: list[tuple[float, int]] = []
-            for pos in np.lexsort((tie[cand], eff)).tolist():
+            order = np.lexsort((tie[cand], eff))
+            unaffordable = 0
+            for k, pos in enumerate(order.tolist()):
                 j = int(cand[pos])
                 if eff[pos] > best * (1 + 4 * REL):
                     break
+                if not self.rem[j]:
+                    continue
                 rho, avail, slope, dmoney = self._eval(j)
                 if rho == INF:
                     self.rem[j] = False
                     self.dropped[j] = t
                     if live:
                         U = min(U, self._drop_bound(j, avail, dmoney))
+                    unaffordable += 1
+                    if unaffordable == 8 and len(order) - k > 16:
+                        # many drop-outs (typically the last round): check the rest at once
+                        U = min(U, self._drop_all(cand[order[k + 1 :]], t, live))
                     continue
                 self._set_line(j, rho, slope, t)
                 evaluated.append((rho, j))
@@ -621,6 +634,26 @@ class Run:
                 self.overspent = True
                 return
 
+    def _drop_all(self, q: np.ndarray, t: int, live: bool) -> float:
+        """Drop every project in ``q`` its supporters clearly cannot afford (one pass over
+        all supporters); returns the bound for those drop-outs."""
+        e = self.e
+        money = np.add.reduceat(e.e_w * self.beta[e.g.grp], e.g.ptr[:-1])[q]
+        out = money < e.costf[q] * (1 - 2 * REL)
+        if not out.any():
+            return INF
+        gone = q[out]
+        self.rem[gone] = False
+        for j in gone.tolist():
+            self.dropped[j] = t
+        if not live:
+            return self.x
+        grow = np.add.reduceat(e.e_w * self.Gam[e.g.grp], e.g.ptr[:-1])[gone]
+        return min(
+            self._drop_bound(int(j), float(a), float(d))
+            for j, a, d in zip(gone, money[out], grow, strict=True)
+        )
+
     def _plan(self, j: int, rho_f: float, rho: Fraction | None) -> dict:
         """Who pays what for project j (exact where the floats are too close to call)."""
         e = self.e
@@ -638,7 +671,7 @@ class Run:
         rich = d > tol
         drained = poor
         exact_tie = False
-        if np.count_nonzero(poor) + np.count_nonzero(rich) < len(d):
+        if _count(poor) + _count(rich) < len(d):
             drained = poor.copy()  # pays all it has: less than the price, or exactly it
             s = e.g.sat[lo:hi]
             if rho is None:
