@@ -16,25 +16,35 @@ the full payers)``; the sets of payers per round are kept, so exact values are r
 Fractions only when a near-tie needs them.
 
 Restarts (for the completion, which reruns MES at ``b + 1, b + 2, ...``). Fix the sequence of
-funded projects and, in each round, which supporters paid all they had. Then every budget is
-an affine function of ``b`` with slope ``gamma >= 0`` (1 at the start; a full payer's slope
-grows by ``-drho * sat`` with ``drho <= 0``, an all-in payer's drops to 0), and so is every
-funded project's ``rho``. For a project not funded in round ``t``, ``rho`` as a function of
-``b`` is convex (its sub-level set ``{(b, rho): sum_i min(budget_i(b), rho*sat) >= cost}`` is
-convex, the sum of concave functions), so the tangent through a value computed at ``b0`` with
-a slope at most its right derivative is a lower bound for every ``b >= b0``; and within a run
-``rho`` only grows from round to round, so a line computed in an earlier round still bounds
-it. Each round therefore yields a bound ``U``: for every ``b`` below it the round makes the
-same choice with the same payers, because
+funded projects; call it the forced run, defined for every larger ``b'``. Facts used, each
+easy to check round by round:
 
-- the all-in payers of the funded project still have less than the (affine) price,
-- every other project's tangent line stays above the funded project's affine ``rho``, or its
-  supporters' (affine) money stays below its cost.
+1. Every budget and every project's money grow with ``b'``; every price ``rho`` falls.
+   A full payer stays a full payer; an all-in payer may become a full payer.
+2. A voter who still has money at ``b`` gains at least ``b' - b`` (prices only fall), so the
+   funded project's ``rho`` is at most ``mu(b')``, its water level with the budgets
+   ``beta + (b' - b) * alive``; ``mu`` is convex in ``b'`` (budgets affine in ``b'``: the set
+   ``{(b', rho): sum_i min(budget_i(b'), rho * sat) >= cost}`` is convex), so on ``[b, b1]``
+   it lies under its chord.
+3. Budgets grow at most at rate ``Gam`` (``_gam_step``: 1 at the start; a full payer adds
+   ``sat * D`` where ``D`` bounds how fast the price falls; an all-in payer short of the price
+   by ``delta`` stays broke for a while, counted over a horizon). With those upper budgets
+   another project's ``rho`` is at least a convex function of ``b'``, hence above its tangent
+   at ``b``: a line. A line computed in an earlier round still bounds ``rho`` later (within a
+   run ``rho`` only grows from round to round).
 
-Full payers stay full payers as ``b`` grows (their money grows, the price falls). A rerun at
-``b'`` restarts from the first round whose ``U <= b'``, with the saved state moved along its
-slopes; if there is none, the outcome is the same. Every bound is computed in floats with a
-margin (relative ``REL``) on the safe side; any exact tie sets ``U`` to the current ``b``.
+So a round's choice stands for every ``b'`` in ``[b, Uc)``, where up to ``Uc`` every other
+project's line stays above the chord of ``mu``, or its supporters' money (growing at most at
+rate ``Gam``) stays under its cost; stale lines are refreshed where they are the limit.
+``Uc`` is about the forced run: it holds whenever the earlier rounds funded the same
+projects. While moreover every round keeps its all-in payers (``b' < Up``), budgets are
+exactly affine in ``b'`` (slopes ``gamma``), and the saved state of a round is moved there
+without recomputing. A rerun at ``b'`` takes the saved state of the first round with
+``Up <= b'``, replays (one water level each, no search) the rounds up to the first with
+``Uc <= b'``, and computes the rest afresh; when no ``Uc <= b'``, the outcome is the same and
+the completion skips ``b'`` altogether. Bounds are floats with margins (relative ``REL``) on
+the safe side; any exact or near tie sets the bound to ``b`` itself. The completion's tests
+check the result against plain one-unit stepping.
 """
 
 from __future__ import annotations
