@@ -192,3 +192,15 @@ def test_skipping_budgets_on_the_big_cities(pabulib_dir, name):
     inst = read(pabulib_dir / name)
     fast, raises, _ = equal_shares_raised(inst, tie_rank(inst))
     assert (fast.selected, raises) == _plain_raising(inst)
+
+
+def test_a_free_project_is_left_to_greedy_and_says_why():
+    # Cost_Sat gives a free project no satisfaction: Equal Shares never funds it, greedy
+    # (where its density is 0, so it comes last) does, since 0 always fits.
+    # g (4) by voter 1 is funded by Equal Shares (5 each), then f by greedy.
+    inst = make_instance({"f": 0, "g": 4}, [["f", "g"], ["f"]], budget=10)
+    out = run("mes-cost-complete", inst)
+    assert out.selected == ["g", "f"]
+    said = out.explain("f")
+    assert "under cost satisfaction it satisfies nobody" in said
+    assert "Greedy completion: it costs nothing" in said

@@ -100,11 +100,17 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
         )
     chosen = set(run.selected)
     last = len(run.rounds)
+    listed = _listed_counts(inst)
     for j, p in enumerate(inst.projects):
         if j in chosen:
             continue
         if g.total_sat[j] <= 0:
-            why = "nobody gave it points" if e.sat == "points" else "no ballot lists it"
+            if e.costs[j] == 0 and e.sat == "cost" and listed[j]:
+                why = "it costs nothing, so under cost satisfaction it satisfies nobody"
+            elif e.sat == "points":
+                why = "nobody gave it points"
+            else:
+                why = "no ballot lists it"
             steps.append(Step("skipped", p.id, f"{label}: {why}.", {}))
         elif j in run.dropped:
             t = run.dropped[j]
@@ -244,10 +250,13 @@ def mes_cost_complete(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         if costs[j] <= left:
             order.append(j)
             spent += costs[j]
-            reason = (
-                f"Greedy completion: next by votes ({votes[j]:,}), and its cost of "
-                f"{money(p.cost)} fit the remaining budget of {money(left)}."
-            )
+            if costs[j] == 0:  # pabutools: a free project has density 0, so it comes last
+                reason = "Greedy completion: it costs nothing, so it fit what was left."
+            else:
+                reason = (
+                    f"Greedy completion: next by votes ({votes[j]:,}), and its cost of "
+                    f"{money(p.cost)} fit the remaining budget of {money(left)}."
+                )
             steps.append(Step("selected", p.id, reason, data))
         else:
             reason = (
