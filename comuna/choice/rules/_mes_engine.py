@@ -175,10 +175,12 @@ def _water_level(
     rho = c / total
     poor = beta < rho * s
     npoor = _count(poor)
-    while npoor:
-        rich = total - float(ws @ poor)
-        if rich <= 0:
-            break
+    passes = 0
+    while npoor and passes <= len(beta):  # (the cap only guards against float oddities)
+        passes += 1
+        if npoor == len(beta) or (rich := total - float(ws @ poor)) <= 0:
+            # money = cost: everyone pays all they have, the richest per unit exactly so
+            return float((beta / s).max())
         rho = (c - float(wb @ poor)) / rich
         poor = beta < rho * s
         k = _count(poor)
@@ -409,7 +411,7 @@ class Run:
         avail = float(w @ beta)
         c = e.costl[j]
         cert = self._live
-        if avail < c and (c - avail > REL * c or self.supporters_money(j) < e.costs[j]):
+        if avail < c * (1 + REL) and (c - avail > REL * c or self.supporters_money(j) < e.costs[j]):
             return INF, avail, 0.0, (float(w @ self.Gam[idx]) if cert else 0.0)
         wb = w * beta
         s = e.uniform[j] or e.e_s[lo:hi]  # one value for all supporters, when it is so
