@@ -175,10 +175,10 @@ def _water_level(
     rho = c / total
     poor = beta < rho * s
     npoor = _count(poor)
-    passes = 0
-    while npoor and passes <= len(beta):  # (the cap only guards against float oddities)
-        passes += 1
-        if npoor == len(beta) or (rich := total - float(ws @ poor)) <= 0:
+    n = passes = len(beta)
+    while npoor and passes >= 0:  # (the cap only guards against float oddities)
+        passes -= 1
+        if npoor == n or (rich := total - float(ws @ poor)) <= 0:
             # money = cost: everyone pays all they have, the richest per unit exactly so
             return float((beta / s).max())
         rho = (c - float(wb @ poor)) / rich
