@@ -195,9 +195,9 @@ class _Snap:
     """The state at the start of a round (its arrays are never modified in place)."""
 
     x: float
-    beta: np.ndarray
-    gamma: np.ndarray
-    alive: np.ndarray
+    beta: np.ndarray | None  # the big arrays: None when never needed (see _snapshot)
+    gamma: np.ndarray | None
+    alive: np.ndarray | None
     rem: np.ndarray
     lb: np.ndarray
     lbx: np.ndarray
@@ -567,12 +567,15 @@ class Run:
     # -- the run ----------------------------------------------------------------------------
 
     def _snapshot(self) -> None:
+        # the budgets are only ever restored from a round before the first whose payers
+        # change within b + 1 (restarts come at b + 1 or later): skip copying them after it
+        big = not self.Up or min(self.Up) > self.x + 1
         self.snaps.append(
             _Snap(
                 self.x,
-                self.beta.copy(),
-                self.gamma.copy(),
-                self.alive.copy(),
+                self.beta.copy() if big else None,
+                self.gamma.copy() if big else None,
+                self.alive.copy() if big else None,
                 self.rem.copy(),
                 self.lb.copy(),
                 self.lbx.copy(),
@@ -835,6 +838,7 @@ class Run:
         rp = min(rc, next((t for t, u in enumerate(self.Up) if u <= x), len(self.Up)))
         later = self.snaps[rc] if rc < len(self.snaps) else None
         snap = self.snaps[rp]
+        assert snap.beta is not None, "restarts start from a saved state"
         self._set_b(b)
         self.H = INF
         self.beta = snap.beta + (x - snap.x) * snap.gamma
