@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres browser bench messages clean
+.PHONY: demo test install install-dev lint test-sqlite test-postgres browser bench bench-cast messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,10 +53,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## bench: counting-engine benchmarks against the reference tools
+## bench: counting-engine benchmarks against the reference tools (pabutools, pref_voting)
 bench: install-dev
 	$(BIN)/python bench/pb_rules.py
 	$(BIN)/python bench/tally.py
+
+## bench-cast: ballots cast through `comuna serve` on PostgreSQL (needs a server at 127.0.0.1:5432)
+bench-cast: install-dev
+	$(BIN)/python bench/cast.py
 
 ## messages: refresh the translation catalogues (es, en, pt) and compile them
 messages: install-dev
