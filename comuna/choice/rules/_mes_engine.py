@@ -489,7 +489,22 @@ class Run:
             return self.H
         return min(self.H, self.x + (num / dmoney) * (1 - REL))
 
-    def _certify_others(self, win: int, plan: dict, U: float, t: int) -> float:
+    def _at_floor(self, j: int, rho: Fraction) -> int:
+        """Whether ``rho``, project j's exact price now, is its least value in this round at
+        every larger b: 1 when it is cost / total_sat; 2 when it is cost / (the satisfaction
+        of the supporters who still have money), which holds while the voters left with
+        nothing stay so (b below every earlier round's ``Up``: they keep paying all they
+        have; nobody paid exactly what they had); else 0."""
+        e = self.e
+        if rho * e.g.total_sat[j] == e.costs[j]:
+            return 1
+        lo, hi = e.ptr[j], e.ptr[j + 1]
+        alive = self.alive[e.g.grp[lo:hi]]
+        return 2 if rho * e.exact_dot(lo, hi, alive) == e.costs[j] else 0
+
+    def _certify_others(
+        self, win: int, plan: dict, U: float, t: int, settled: list[int] | None = None
+    ) -> float:
         """How far (in b) the funded project keeps beating every other project in play.
 
         For b' >= b the funded project's rho is at most ``mu(b')``, its water level with the
@@ -499,12 +514,19 @@ class Run:
         ``mu(b1)``, while every other project's rho lies above its line; both being affine,
         checking the two ends suffices. b1 is the last whole step before the tangent of
         ``mu`` meets the first line (stale lines are refreshed when they are the limit).
+        Projects in ``settled`` are proven (exactly) never to beat the winner in this round.
         """
         x = self.x
         rho_t = plan["rho_f"]
         mu_slope = plan["mu"]
-        others = np.nonzero(self.rem)[0]
-        others = others[others != win]
+        skip = [win, *(settled or ())]
+
+        def in_play() -> np.ndarray:
+            rem = self.rem.copy()
+            rem[skip] = False
+            return np.nonzero(rem)[0]
+
+        others = in_play()
 
         def gaps(q: np.ndarray, at: float, top: float) -> np.ndarray:
             L = self._line(q, at)
@@ -535,8 +557,7 @@ class Run:
                     continue
                 self._set_line(q, rho, slope, t)
                 U = min(U, float(cross(np.array([q]))[0]))
-            others = np.nonzero(self.rem)[0]
-            others = others[others != win]
+            others = in_play()
         steps = math.floor(min(U, self.H, x + 2.0**50) - x)
         if steps < 1:
             return x
@@ -632,16 +653,24 @@ class Run:
                 return
             near = [j for rho, j in evaluated if rho <= best * (1 + 4 * REL)]
             rho_x: Fraction | None = None
+            settled: list[int] = []
             if len(near) == 1:
                 win = near[0]
             else:
                 exact = {j: self.level_exact(j, self.lb[j]) for j in near}
                 win = min(near, key=lambda j: (exact[j], tie[j]))
                 rho_x = exact[win]
-                U = x  # an exact tie, or nearly: no claim beyond this b
+                # a near rival whose rho is at its floor cost / total_sat keeps at least that
+                # rho at every larger b, while the winner's only falls: it loses for good
+                floors = {j: self._at_floor(j, exact[j]) for j in near if j != win}
+                settled = [j for j, f in floors.items() if f]
+                if 2 in floors.values():  # a floor that holds while the dead stay dead
+                    U = min(U, min(self.Up, default=INF))
+                if len(settled) < len(near) - 1:
+                    U = x  # an exact tie, or nearly: no claim beyond this b
             plan = self._plan(win, float(self.lb[win]), rho_x)
             if live and U > x + 1:
-                U = self._certify_others(win, plan, U, t)
+                U = self._certify_others(win, plan, U, t, settled)
             self._pay(win, plan)
             self.Uc.append(U)
             self.Up.append(min(U, plan["U"]))
