@@ -474,10 +474,11 @@ class Run:
 
     # -- bounds -----------------------------------------------------------------------------
 
-    def _line(self, q: np.ndarray, x: float) -> np.ndarray:
-        """Lower bounds on the rho of projects ``q`` at ``x`` (now or in a later round)."""
-        on = self.lb[q] + (x - self.lbx[q]) * self.lbs[q]  # slopes are finite: no 0 * inf
-        return np.where(x <= self.lbH[q], on, self.e.lb0[q])
+    def _lines(self, x: float) -> np.ndarray:
+        """Lower bounds on every project's rho at ``x`` (now or in a later round)."""
+        with np.errstate(over="ignore"):  # a steep line far from its point: -inf, as it is
+            on = self.lb + (x - self.lbx) * self.lbs  # slopes are finite: no 0 * inf
+        return np.where(x <= self.lbH, on, self.e.lb0)
 
     def _drop_bound(self, j: int, avail: float, dmoney: float) -> float:
         """b below which project j's supporters still hold less than its cost."""
@@ -529,7 +530,7 @@ class Run:
         others = in_play()
 
         def gaps(q: np.ndarray, at: float, top: float) -> np.ndarray:
-            L = self._line(q, at)
+            L = self._lines(at)[q]
             return L - top - REL * (np.abs(L) + abs(top))
 
         def cross(q: np.ndarray) -> np.ndarray:
@@ -540,6 +541,7 @@ class Run:
                 far = np.where(dsl < 0, x + gap / -dsl, INF)
             return np.where(gap > 0, np.minimum(far, self.lbH[q]), x)
 
+        dropped = False
         if len(others):
             Uq = cross(others)
             for pos in np.argsort(Uq).tolist():
@@ -554,10 +556,12 @@ class Run:
                     self.rem[q] = False
                     self.dropped[q] = t
                     U = min(U, self._drop_bound(q, avail, dmoney))
+                    dropped = True
                     continue
                 self._set_line(q, rho, slope, t)
                 U = min(U, float(cross(np.array([q]))[0]))
-            others = in_play()
+            if dropped:
+                others = in_play()
         steps = math.floor(min(U, self.H, x + 2.0**50) - x)
         if steps < 1:
             return x
@@ -622,7 +626,7 @@ class Run:
                 self._snapshot()
             U = self.H if live else x
             cand = np.nonzero(self.rem)[0]
-            eff = self._line(cand, x)
+            eff = self._lines(x)[cand]
             best = INF
             evaluated: list[tuple[float, int]] = []
             order = np.lexsort((tie[cand], eff))
