@@ -43,8 +43,11 @@ without recomputing. A rerun at ``b'`` takes the saved state of the first round 
 ``Up <= b'``, replays (one water level each, no search) the rounds up to the first with
 ``Uc <= b'``, and computes the rest afresh; when no ``Uc <= b'``, the outcome is the same and
 the completion skips ``b'`` altogether. Bounds are floats with margins (relative ``REL``) on
-the safe side; any exact or near tie sets the bound to ``b`` itself. The completion's tests
-check the result against plain one-unit stepping.
+the safe side; an exact or near tie sets the bound to ``b`` itself, unless every tied rival
+is at its floor: its exact rho is its cost over the satisfaction of its supporters who still
+have money, a least value it keeps at every larger ``b`` (below the earlier rounds' ``Up``,
+the voters left with nothing stay so), while the winner's rho only falls. The completion's
+tests check the result against plain one-unit stepping.
 """
 
 from __future__ import annotations
