@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comuna.ledger.canonical import canonical_json
-from comuna.ledger.hashing import GENESIS_HASH, check_name, entry_hash
+from comuna.ledger.hashing import GENESIS_HASH, check_name
 from comuna.ledger.models import Entry, Head
 
 __all__ = ["chains", "entries", "head", "record"]
@@ -43,15 +43,7 @@ def record(chain: str, kind: str, payload: object, *, actor: str = "") -> Entry:
         recorded_at=timezone.now(),
         actor=actor,
     )
-    entry.hash = entry_hash(
-        chain=entry.chain,
-        seq=entry.seq,
-        kind=entry.kind,
-        recorded_at=entry.recorded_at,
-        actor=entry.actor,
-        payload=entry.payload,
-        prev_hash=entry.prev_hash,
-    )
+    entry.hash = entry.computed_hash()
     entry._written_by_record = True
     entry.save(force_insert=True)
     current.seq, current.hash, current.updated_at = entry.seq, entry.hash, entry.recorded_at

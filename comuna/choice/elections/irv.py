@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .piles import Piles, break_tie
+from .piles import Piles, weakest
 from .profile import RankedProfile
 from .result import ElectionResult, Round
 from .ties import tie_rank
@@ -68,12 +68,8 @@ def irv(
             result.winners.append(names[leader])
             return result
 
-        low = min(t[j] for j in cont)
-        tied = [j for j in cont if t[j] == low]
-        loser = tied[0]
-        if len(tied) > 1:
-            loser, note = break_tie(tied, history, rank, names, lowest=True)
-            result.tie_breaks.append(f"Round {number}: {note}")
+        loser = weakest(cont, t, history, rank, names, number, result)
+        low = t[loser]  # before the transfer changes the tallies
         continuing[loser] = False
         rows = piles.rows_of(loser)
         piles.advance(rows, continuing)

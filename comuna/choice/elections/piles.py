@@ -101,3 +101,15 @@ def break_tie(
         f"had equal votes in every round so far, and {names[pick]} comes {where} among them "
         f"in the tie order."
     )
+
+
+def weakest(cont, tallies, history, rank, names, number, result) -> int:
+    """The continuing candidate with the fewest votes; a tie is broken by ``break_tie`` and
+    noted in ``result.tie_breaks``."""
+    low = min(tallies[j] for j in cont)
+    tied = [j for j in cont if tallies[j] == low]
+    if len(tied) == 1:
+        return tied[0]
+    loser, note = break_tie(tied, history, rank, names, lowest=True)
+    result.tie_breaks.append(f"Round {number}: {note}")
+    return loser

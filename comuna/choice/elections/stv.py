@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .piles import Piles, break_tie
+from .piles import Piles, break_tie, weakest
 from .profile import RankedProfile
 from .result import ElectionResult, Round, fmt_votes
 from .ties import tie_rank
@@ -175,12 +175,8 @@ def stv(
             what = f"{names[c]}'s surplus of {fmt_votes(surplus)} is transferred"
             words.append(f"{what} at {tv} per ballot value")
         else:
-            low = min(t[j] for j in cont)
-            tied = [j for j in cont if t[j] == low]
-            c = tied[0]
-            if len(tied) > 1:
-                c, note = break_tie(tied, history, rank, names, lowest=True)
-                result.tie_breaks.append(f"Round {number}: {note}")
+            c = weakest(cont, t, history, rank, names, number, result)
+            low = t[c]  # before the transfer changes the tallies
             continuing[c] = False
             rows = piles.rows_of(c)
             piles.advance(rows, continuing)
