@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from comuna.choice.pabulib import read  # noqa: E402
-from comuna.choice.rules.mes import mes_cost_complete  # noqa: E402
-from comuna.choice.tiebreak import tie_rank  # noqa: E402
+from comuna.choice.pb.pabulib import read  # noqa: E402
+from comuna.choice.pb.rules.mes import mes_cost_complete  # noqa: E402
+from comuna.choice.pb.tiebreak import tie_rank  # noqa: E402
 
 PABULIB = ROOT.parent / "shared" / "pabulib"
 FILES = [

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from comuna.choice.pabulib import read  # noqa: E402
-from comuna.choice.rules import RULES, run  # noqa: E402
+from comuna.choice.pb.pabulib import read  # noqa: E402
+from comuna.choice.pb.rules import RULES, run  # noqa: E402
 
 PABULIB = ROOT.parent / "shared" / "pabulib"
 FILES = [

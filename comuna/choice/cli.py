@@ -12,7 +12,7 @@ the rule selected them. With ``--json`` it prints one object
 float; ``seconds`` is the time the rule itself took, reading the file not included.
 
 A file whose ballots break its own META constraints (``max_length``, ``max_sum_cost``, ...) is
-an error unless ``--lenient`` counts them as cast (see ``comuna.choice.pabulib``); ``check``
+an error unless ``--lenient`` counts them as cast (see ``comuna.choice.pb.pabulib``); ``check``
 reads leniently and lists those problems.
 
 Exit status: 0 done; 1 ``check`` found ballots breaking the file's constraints; 2 bad input
@@ -33,8 +33,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice import pabulib
-from comuna.choice.instance import PBError, PBInstance
+from comuna.choice.pb import pabulib
+from comuna.choice.pb.instance import PBError, PBInstance
 
 BAD_INPUT = 2
 CONSTRAINTS = (
@@ -144,7 +144,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from comuna.choice.rules import RULES
+    from comuna.choice.pb.rules import RULES
 
     print("Participatory-budgeting rules (comuna pb run FILE.pb --rule ID):")
     width = max(len(r) for r in RULES)
@@ -227,8 +227,8 @@ def _amount(x: Fraction) -> str:
 
 
 def _rule_runner(rule_id: str, inst: PBInstance, path: str):  # noqa: ANN202
-    """``comuna.choice.rules.run`` after checking the rule exists and takes this vote type."""
-    from comuna.choice.rules import RULES, run
+    """``comuna.choice.pb.rules.run`` after checking the rule exists and takes this vote type."""
+    from comuna.choice.pb.rules import RULES, run
 
     spec = RULES.get(rule_id)
     if spec is None:
@@ -243,7 +243,7 @@ def _rule_runner(rule_id: str, inst: PBInstance, path: str):  # noqa: ANN202
 
 def _tiebreak(name: str, path: str) -> str:
     try:
-        from comuna.choice.tiebreak import TIE_ORDERS
+        from comuna.choice.pb.tiebreak import TIE_ORDERS
     except ImportError:
         return name
     if name not in TIE_ORDERS:

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from comuna.choice import pabulib
-from comuna.choice import rules as pb_rules
 from comuna.choice.elections import ApprovalProfile, RankedProfile, count, to_preflib
-from comuna.choice.instance import PBInstance, Project
+from comuna.choice.pb import pabulib
+from comuna.choice.pb import rules as pb_rules
+from comuna.choice.pb.instance import PBInstance, Project
 from comuna.ledger import canonical_json
 from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll
 

@@ -48,8 +48,8 @@ from pabutools.rules import (
 )
 from pabutools.tiebreaking import TieBreakingRule, lexico_tie_breaking
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.instance import Project as CProject
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.instance import Project as CProject
 
 # pabutools' tie rules with the project name as a last key: pabutools' own min/max-cost and
 # approval-score rules leave equal keys in the order they arrive, which for Phragmén is a set's

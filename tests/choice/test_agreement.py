@@ -14,7 +14,7 @@
 3. Files whose META ``rule`` is ``greedy`` or ``greedy-threshold``: ``greedy-threshold``
    reproduces the file's ``selected`` column, except for the documented cases below.
 
-pabutools reads each file with its own parser, Comuna with ``comuna.choice.pabulib.read``, so
+pabutools reads each file with its own parser, Comuna with ``comuna.choice.pb.pabulib.read``, so
 the test also catches a reading difference that changes an outcome.
 """
 
@@ -31,8 +31,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comuna.choice.pabulib import read
-from comuna.choice.rules import RULES, run
+from comuna.choice.pb.pabulib import read
+from comuna.choice.pb.rules import RULES, run
 from tests.choice.conftest import PABULIB
 from tests.choice.oracle import make_instance, parse, reference, to_pabutools
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from comuna.choice.rules import RULES
+from comuna.choice.pb.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"

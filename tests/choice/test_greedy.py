@@ -4,9 +4,9 @@ from fractions import Fraction
 
 import pytest
 
-from comuna.choice.rules import RULES, run
-from comuna.choice.rules.greedy import greedy_points
-from comuna.choice.tiebreak import tie_rank
+from comuna.choice.pb.rules import RULES, run
+from comuna.choice.pb.rules.greedy import greedy_points
+from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance
 
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.outcome import Outcome
-from comuna.choice.pabulib import read
-from comuna.choice.rules import run
-from comuna.choice.rules.mes import mes_card, mes_cost, mes_points
-from comuna.choice.tiebreak import tie_rank
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.outcome import Outcome
+from comuna.choice.pb.pabulib import read
+from comuna.choice.pb.rules import run
+from comuna.choice.pb.rules.mes import mes_card, mes_cost, mes_points
+from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools
 
 DATA = "tests/choice/data"
@@ -260,7 +260,7 @@ def test_a_big_choose_one_file_agrees_with_pabutools(pabulib_dir):
 
 
 def test_voter_groups_merge_identical_ballots_only():
-    from comuna.choice.rules._mes_engine import make_groups
+    from comuna.choice.pb.rules._mes_engine import make_groups
 
     inst = make_instance({"a": 1, "b": 2}, [["a", "b"], ["b", "a"], ["a"], ["b"], ["a"]], budget=3)
     g = make_groups(inst, "cost")

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.pabulib import read
-from comuna.choice.rules import run
-from comuna.choice.rules._mes_engine import Engine, Run
-from comuna.choice.rules.mes import equal_shares_raised
-from comuna.choice.tiebreak import tie_rank
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.pabulib import read
+from comuna.choice.pb.rules import run
+from comuna.choice.pb.rules._mes_engine import Engine, Run
+from comuna.choice.pb.rules.mes import equal_shares_raised
+from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools
 
 DATA = "tests/choice/data"

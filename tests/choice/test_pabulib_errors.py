@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comuna.choice import pabulib
-from comuna.choice.instance import PBError
+from comuna.choice.pb import pabulib
+from comuna.choice.pb.instance import PBError
 
 APPROVAL = """META
 key;value

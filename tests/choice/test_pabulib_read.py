@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from comuna.choice import pabulib
-from comuna.choice.instance import PBInstance
+from comuna.choice.pb import pabulib
+from comuna.choice.pb.instance import PBError, PBInstance
 
 DATA = Path(__file__).parent / "data"
 
@@ -224,7 +224,7 @@ def test_every_real_file_reads_and_only_the_known_ones_break_their_constraints(p
 
 def test_lenient_reading_counts_a_repeated_approval_once(pabulib_dir):
     path = pabulib_dir / "Poland_Warszawa_2022_Wola.pb"
-    with pytest.raises(pabulib.PBError) as e:
+    with pytest.raises(PBError) as e:
         pabulib.read(path)
     assert e.value.field == "repeated project" and e.value.line == 3096
     inst, problems = pabulib.read_checked(path)

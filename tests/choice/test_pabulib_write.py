@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from comuna.choice import pabulib
-from comuna.choice.instance import PBInstance, Project
+from comuna.choice.pb import pabulib
+from comuna.choice.pb.instance import PBInstance, Project
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = sorted(DATA.glob("io_*.pb"))

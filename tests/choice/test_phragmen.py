@@ -4,9 +4,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice.rules import run
-from comuna.choice.rules.phragmen import merge_ballots, phragmen
-from comuna.choice.tiebreak import tie_rank
+from comuna.choice.pb.rules import run
+from comuna.choice.pb.rules.phragmen import merge_ballots, phragmen
+from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools
 
 # voters 1,2 approve a (cost 4) and c (cost 6); voter 3 approves b (cost 3) and c

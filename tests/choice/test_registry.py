@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comuna.choice.instance import VOTE_TYPES
-from comuna.choice.pabulib import read
-from comuna.choice.rules import RULES, accepts, get, run
+from comuna.choice.pb.instance import VOTE_TYPES
+from comuna.choice.pb.pabulib import read
+from comuna.choice.pb.rules import RULES, accepts, get, run
 from tests.choice.oracle import make_instance
 
 EXPECTED_IDS = {

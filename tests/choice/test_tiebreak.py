@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comuna.choice.tiebreak import TIE_ORDERS, tie_rank
+from comuna.choice.pb.tiebreak import TIE_ORDERS, tie_rank
 from tests.choice.oracle import TIE_RULES, make_instance, to_pabutools
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from comuna.choice import pabulib
-from comuna.choice import rules as pb_rules
 from comuna.choice.elections import count, from_preflib
+from comuna.choice.pb import pabulib
+from comuna.choice.pb import rules as pb_rules
 from comuna.voting import services, tally
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from comuna.choice.instance import PBInstance
+from comuna.choice.pb.instance import PBInstance
 
 TIE_ORDERS: dict[str, str] = {
     "id": 'project ids compared as text ("10" before "9"), pabutools\' default',

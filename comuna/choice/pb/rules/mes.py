@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.outcome import Outcome, Step
-from comuna.choice.rules._mes_engine import Engine, Run
-from comuna.choice.rules.greedy import money
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.outcome import Outcome, Step
+from comuna.choice.pb.rules._mes_engine import Engine, Run
+from comuna.choice.pb.rules.greedy import money
 
 _UNIT = {
     "cost": "unit of satisfaction (one unit of its cost)",

@@ -55,7 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
-from comuna.choice.instance import VOTE_TYPES, PBError, PBInstance, Project
+from comuna.choice.pb.instance import VOTE_TYPES, PBError, PBInstance, Project
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type")

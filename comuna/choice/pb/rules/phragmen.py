@@ -25,9 +25,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.outcome import Outcome, Step
-from comuna.choice.rules.greedy import money
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.outcome import Outcome, Step
+from comuna.choice.pb.rules.greedy import money
 
 # candidates within this relative distance of the float minimum are compared exactly
 NEAR = 1e-9

@@ -2,7 +2,7 @@
 
 ``RULES`` maps each rule id to its ``RuleSpec``; ``run(rule_id, inst, tiebreak="id")`` checks
 that the rule accepts the election's vote type, computes the tie order
-(:func:`comuna.choice.tiebreak.tie_rank`) and runs the rule. Every rule has the signature
+(:func:`comuna.choice.pb.tiebreak.tie_rank`) and runs the rule. Every rule has the signature
 ``rule(inst, *, tie_rank, **options) -> Outcome``. Meanings follow pabutools 1.2.3.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from comuna.choice.instance import VOTE_TYPES, PBInstance
-from comuna.choice.outcome import Outcome
-from comuna.choice.tiebreak import tie_rank
+from comuna.choice.pb.instance import VOTE_TYPES, PBInstance
+from comuna.choice.pb.outcome import Outcome
+from comuna.choice.pb.tiebreak import tie_rank
 
 ALL_TYPES = VOTE_TYPES
 POINT_TYPES = ("cumulative", "scoring")
@@ -45,8 +45,8 @@ class RuleSpec:
         return True
 
 
-_GREEDY = "comuna.choice.rules.greedy"
-_MES = "comuna.choice.rules.mes"
+_GREEDY = "comuna.choice.pb.rules.greedy"
+_MES = "comuna.choice.pb.rules.mes"
 
 RULES: dict[str, RuleSpec] = {
     spec.id: spec
@@ -118,7 +118,7 @@ RULES: dict[str, RuleSpec] = {
             "Supporters share each project's cost, keeping the largest load as small as "
             "possible; stops at the first project that does not fit.",
             APPROVAL_TYPES,
-            "comuna.choice.rules.phragmen:phragmen",
+            "comuna.choice.pb.rules.phragmen:phragmen",
         ),
     ]
 }

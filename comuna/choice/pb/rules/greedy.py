@@ -30,8 +30,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice.instance import PBInstance
-from comuna.choice.outcome import Outcome, Step
+from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.outcome import Outcome, Step
 
 INF = float("inf")
 POINT_TYPES = ("cumulative", "scoring")

@@ -58,7 +58,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice.instance import PBInstance
+from comuna.choice.pb.instance import PBInstance
 
 try:  # the C function behind np.count_nonzero, without its Python wrapper (hot loop)
     from numpy._core._multiarray_umath import count_nonzero as _count

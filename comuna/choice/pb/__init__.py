@@ -1,0 +1,1 @@
+"""Participatory budgeting: elections (``instance``), outcomes, rules, Pabulib files."""
