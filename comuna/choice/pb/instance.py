@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
+POINT_TYPES = ("cumulative", "scoring")  # ballots that give each project points
 
 
 class PBError(ValueError):

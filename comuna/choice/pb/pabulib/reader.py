@@ -1,4 +1,4 @@
-"""Reading and writing Pabulib ``.pb`` files (the format of pabulib.org/format).
+"""Reading Pabulib ``.pb`` files (the format of pabulib.org/format).
 
 A file has three sections, in this order, each a line with its name and then ``;``-separated
 rows whose first row names the columns::
@@ -19,34 +19,15 @@ number; an unknown vote type; a vote naming an unknown project; points that are 
 numbers or whose count differs from the vote's; ``num_projects`` / ``num_votes`` differing
 from what the file holds (that is how a truncated file shows).
 
-Ballot constraints are a separate, policy-driven check (see ``ballot_problems``): a ballot
-breaking META ``min_length``/``max_length``, ``min_sum_cost``/``max_sum_cost``,
-``min_points``/``max_points``, ``min_sum_points``/``max_sum_points``, a choose-1 ballot with
-more than one project, a ballot listing a project twice, or a project outside
-``min_project_cost``/``max_project_cost``. With ``strict=True`` (the default) the first such
-ballot is an error. With ``strict=False`` the ballots are counted as cast, except that a
-project listed twice on an approval, choose-1 or ordinal ballot counts once (its first place),
-which is what pabutools does; ``read_checked`` returns the problems found. In the shared
-corpus of 1,085 real files, 31 break their own constraints this way (so ``strict=True`` refuses
-them): 15 Warszawa 2017/2018 files have ballots over ``max_sum_cost`` (which equals the budget
-there); 14 files have approval ballots naming a project twice (13 Warszawa 2022/2026 files and
-a Stanford Seattle 2019 one); Mechanical Turk ``Utilities_3`` has ballots under
-``min_sum_points``; Amsterdam 212 has a project under ``min_project_cost``. Per-category
-constraints (``max_length_per_category`` and the like, one file each) are kept in META but not
-checked.
-
-Writing (``dumps``/``write``) produces a file that reads back to an identical instance: same
-META (``num_projects``/``num_votes``, when present, set to the true counts), projects, ballots
-and extra columns. Costs are written as exact decimals (or ``n/d`` when no finite decimal
-exists, which this reader also accepts).
+Ballots that break the file's own META limits (``max_length``, ``max_sum_cost``, ...) are
+not reading errors: ``read_checked`` returns them as a list of problems (see
+``comuna.choice.pb.pabulib.constraints``); ``read(strict=True)``, the default, raises the first.
 """
 
 from __future__ import annotations
 
 import csv
 import gc
-import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -55,11 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
-from comuna.choice.pb.instance import VOTE_TYPES, PBError, PBInstance, Project
+from comuna.choice.pb.instance import POINT_TYPES, VOTE_TYPES, PBError, PBInstance, Project
+from comuna.choice.pb.pabulib.constraints import Lines, ballot_problems, drop_repeats
+from comuna.choice.pb.pabulib.numbers import parse_number
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type")
-POINT_TYPES = ("cumulative", "scoring")
 # META keys holding numbers, checked for being numbers when present and non-empty
 NUMERIC_META = (
     "num_projects",
@@ -75,11 +57,6 @@ NUMERIC_META = (
     "min_project_cost",
     "max_project_cost",
 )
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
-_RATIO = re.compile(r"[+-]?\d+/\d+")
-# a field with blanks around it: after or before a ";", or at a line's start or end
-_PADDED = re.compile(r"[ \t](?:;|$)|(?:^|;)[ \t]", re.M)
 
 
 def read(path: str | Path, *, strict: bool = True) -> PBInstance:
@@ -136,29 +113,7 @@ def parse_checked(text: str, path: str = "<input>") -> tuple[PBInstance, list[PB
             gc.enable()
 
 
-def ballot_problems(inst: PBInstance, path: str = "") -> list[PBError]:
-    """Ballots (and projects) breaking the instance's own META constraints.
-
-    One ``PBError`` per broken constraint, naming how many ballots break it and the first
-    one; lines are not known here (use ``read_checked`` for those).
-    """
-    return _constraint_problems(inst, path, lines=None)
-
-
 # ----------------------------------------------------------------------------- reading
-
-
-def _number(raw: str) -> Fraction | None:
-    """An exact decimal (``12``, ``1.0``, ``1,5``, ``.5``) or ratio (``1/3``); None if neither."""
-    s = raw.strip()
-    if _NUMBER.fullmatch(s):
-        return Fraction(s.replace(",", "."))
-    if _RATIO.fullmatch(s):
-        num, den = s.split("/")
-        if int(den) == 0:
-            return None
-        return Fraction(int(num), int(den))
-    return None
 
 
 @dataclass
@@ -285,7 +240,7 @@ class _Parser:
                 where["vote_type"],
                 "vote_type",
             )
-        budget = _number(meta["budget"])
+        budget = parse_number(meta["budget"])
         if budget is None or budget < 0:
             raise self.error(
                 f"budget must be a non-negative number, not {meta['budget']!r}",
@@ -294,10 +249,10 @@ class _Parser:
             )
         meta["budget"] = meta["budget"].replace(",", ".")  # so Fraction(meta["budget"]) works
         for key in NUMERIC_META:
-            if meta.get(key) and _number(meta[key]) is None:
+            if meta.get(key) and parse_number(meta[key]) is None:
                 raise self.error(f"not a number: {meta[key]!r}", where[key], key)
         for key in ("num_projects", "num_votes"):
-            if meta.get(key) and _number(meta[key]).denominator != 1:  # type: ignore[union-attr]
+            if meta.get(key) and parse_number(meta[key]).denominator != 1:  # type: ignore[union-attr]
                 raise self.error(f"not a whole number: {meta[key]!r}", where[key], key)
         return meta, where
 
@@ -336,7 +291,7 @@ class _Parser:
                     "project_id",
                 )
             seen[pid] = line0
-            cost = _number(row[i_cost])
+            cost = parse_number(row[i_cost])
             if cost is None:
                 raise self.error(f"cost is not a number: {row[i_cost]!r}", line0, "cost")
             if cost < 0:
@@ -483,7 +438,7 @@ class _Parser:
         out = np.empty(len(tokens), dtype=np.int64)
         ends = np.cumsum(counts)
         for t, tok in enumerate(tokens):
-            x = _number(tok)
+            x = parse_number(tok)
             if x is None or x.denominator != 1:
                 voter = int(np.searchsorted(ends, t, side="right"))
                 raise self.error(
@@ -507,7 +462,7 @@ class _Parser:
             ("num_projects", len(projects), "projects"),
             ("num_votes", len(voter_ids), "ballots"),
         ):
-            if meta.get(key) and int(_number(meta[key])) != actual:  # type: ignore[arg-type]
+            if meta.get(key) and int(parse_number(meta[key])) != actual:  # type: ignore[arg-type]
                 hint = " (is the file truncated?)" if actual < int(Fraction(meta[key])) else ""
                 raise self.error(
                     f"META says {meta[key]} {what} but the file holds {actual}{hint}",
@@ -526,10 +481,10 @@ class _Parser:
             vote_columns=vote_columns,
             voter_fields=voter_fields,
         )
-        lines = _Lines(voter=row_lines, project=np.array(project_lines), meta=where)
-        problems = _constraint_problems(inst, self.path, lines)
+        lines = Lines(voter=row_lines, project=np.array(project_lines), meta=where)
+        problems = ballot_problems(inst, self.path, lines)
         if any(p.field == "repeated project" for p in problems):
-            inst = _drop_repeats(inst)
+            inst = drop_repeats(inst)
         return inst, problems
 
 
@@ -550,160 +505,6 @@ class _LineFeed:
         return line + "\n"
 
 
-# ----------------------------------------------------------------------------- constraints
-
-
-@dataclass
-class _Lines:
-    voter: np.ndarray  # 0-based file line of each ballot
-    project: np.ndarray  # 0-based file line of each project
-    meta: dict[str, int]  # 0-based file line of each META key
-
-
-def _constraint_problems(inst: PBInstance, path: str, lines: _Lines | None) -> list[PBError]:
-    n = inst.n_voters
-    counts = np.diff(inst.indptr)
-    voter_of = np.repeat(np.arange(n, dtype=np.int64), counts)
-    found: list[tuple[int, PBError]] = []  # (sort key: first offending line, error)
-
-    def report(field: str, bad: np.ndarray, what: str, detail) -> None:  # noqa: ANN001
-        """``bad``: indices of offending ballots; ``detail(k)`` describes ballot k."""
-        if not len(bad):
-            return
-        k = int(bad[0])
-        line0 = int(lines.voter[k]) if lines is not None else None
-        many = f"{len(bad)} ballots break" if len(bad) > 1 else "1 ballot breaks"
-        msg = f"{many} {what}; first: voter {inst.voter_ids[k]} {detail(k)}"
-        found.append((line0 if line0 is not None else k, _err(msg, path, line0, field)))
-
-    # a project listed twice on one ballot
-    if len(voter_of):
-        key = voter_of * max(inst.n_projects, 1) + inst.indices
-        order = np.argsort(key, kind="stable")
-        repeat = np.zeros(len(key), dtype=bool)
-        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
-        if repeat.any():
-            if inst.vote_type in POINT_TYPES:
-                t = int(np.flatnonzero(repeat)[0])
-                v = int(voter_of[t])
-                raise _err(
-                    f"voter {inst.voter_ids[v]} gives points to project "
-                    f"{inst.projects[int(inst.indices[t])].id} twice",
-                    path,
-                    int(lines.voter[v]) if lines is not None else None,
-                    "vote",
-                )
-            bad_entries = np.flatnonzero(repeat)
-            bad = np.unique(voter_of[bad_entries])
-            first_rep = {int(voter_of[t]): int(inst.indices[t]) for t in bad_entries[::-1]}
-            report(
-                "repeated project",
-                bad,
-                "the rule that a ballot lists each project once (counted once)",
-                lambda k: f"lists project {inst.projects[first_rep[k]].id} twice",
-            )
-            # measure lengths and sums as the ballot will be counted: repeats once
-            keep = ~repeat
-            counts = np.bincount(voter_of[keep], minlength=n)
-            indices = inst.indices[keep]
-            pts = inst.points[keep]
-            voter_of = voter_of[keep]
-        else:
-            indices, pts = inst.indices, inst.points
-    else:
-        indices, pts = inst.indices, inst.points
-
-    def bound(key: str) -> Fraction | None:
-        raw = inst.meta.get(key, "")
-        return _number(raw) if raw.strip() else None
-
-    if inst.vote_type == "choose-1":
-        report(
-            "vote_type",
-            np.flatnonzero(counts > 1),
-            "choose-1 (one project per ballot)",
-            lambda k: f"chose {counts[k]}",
-        )
-    lo, hi = bound("min_length"), bound("max_length")
-    if lo is not None:
-        report(
-            "min_length",
-            _compare_exact(counts, lo, np.less),
-            f"min_length {inst.meta['min_length']}",
-            lambda k: f"lists {counts[k]}",
-        )
-    if hi is not None:
-        report(
-            "max_length",
-            _compare_exact(counts, hi, np.greater),
-            f"max_length {inst.meta['max_length']}",
-            lambda k: f"lists {counts[k]}",
-        )
-
-    lo, hi = bound("min_sum_cost"), bound("max_sum_cost")
-    if lo is not None or hi is not None:
-        sums = _segment_sums(inst.int_costs[indices], counts)
-        scale = inst.scale
-        for key, b, cmp in (("min_sum_cost", lo, np.less), ("max_sum_cost", hi, np.greater)):
-            if b is None:
-                continue
-            bad = _compare_exact(sums, b * scale, cmp)
-            report(
-                key,
-                bad,
-                f"{key} {inst.meta[key]}",
-                lambda k: f"asks for {Fraction(int(sums[k]), scale)}",
-            )  # noqa: B023
-
-    if inst.vote_type in POINT_TYPES:
-        lo, hi = bound("min_points"), bound("max_points")
-        for key, b, cmp in (("min_points", lo, np.less), ("max_points", hi, np.greater)):
-            if b is None:
-                continue
-            bad_entries = _compare_exact(pts, b, cmp)
-            bad = np.unique(voter_of[bad_entries])
-            report(
-                key,
-                bad,
-                f"{key} {inst.meta[key]}",
-                lambda k: "gives a project too many or few points",
-            )
-        lo, hi = bound("min_sum_points"), bound("max_sum_points")
-        if lo is not None or hi is not None:
-            sums = _segment_sums(pts, counts)
-            for key, b, cmp in (
-                ("min_sum_points", lo, np.less),
-                ("max_sum_points", hi, np.greater),
-            ):
-                if b is None:
-                    continue
-                bad = _compare_exact(sums, b, cmp)
-                report(key, bad, f"{key} {inst.meta[key]}", lambda k: f"gives {sums[k]} points")  # noqa: B023
-
-    for key, cmp in (("min_project_cost", np.less), ("max_project_cost", np.greater)):
-        b = bound(key)
-        if b is None:
-            continue
-        bad = _compare_exact(inst.int_costs, b * inst.scale, cmp)
-        if len(bad):
-            j = int(bad[0])
-            line0 = int(lines.project[j]) if lines is not None else None
-            found.append(
-                (
-                    -1 if line0 is None else line0,
-                    _err(
-                        f"{len(bad)} project(s) break {key} {inst.meta[key]}; first: "
-                        f"{inst.projects[j].id} costs {inst.projects[j].cost}",
-                        path,
-                        line0,
-                        key,
-                    ),
-                )
-            )
-    found.sort(key=lambda x: x[0])
-    return [e for _, e in found]
-
-
 def _split_lists(cells: list[str]) -> tuple[list[str], np.ndarray]:
     """All comma-separated items of ``cells`` in order, and how many each cell holds.
 
@@ -720,139 +521,3 @@ def _split_lists(cells: list[str]) -> tuple[list[str], np.ndarray]:
         items = list(compress(items, keep.tolist()))
         counts[empty] = 0
     return items, counts
-
-
-def _err(message: str, path: str, line0: int | None, field: str) -> PBError:
-    return PBError(message, path=path, line=None if line0 is None else line0 + 1, field=field)
-
-
-def _segment_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Per-ballot sums of ``values`` (ballots as consecutive runs of ``counts``), exact int64."""
-    cs = np.zeros(len(values) + 1, dtype=np.int64)
-    np.cumsum(values, out=cs[1:])
-    ends = np.cumsum(counts)
-    return cs[ends] - cs[ends - counts]
-
-
-def _compare_exact(values: np.ndarray, bound: Fraction, cmp) -> np.ndarray:  # noqa: ANN001
-    """Indices where ``cmp(value, bound)`` for integer values and an exact ``bound``."""
-    # for integers v: v < b  <=>  v < ceil(b);  v > b  <=>  v > floor(b)
-    edge = (
-        -((-bound.numerator) // bound.denominator)
-        if cmp is np.less
-        else bound.numerator // bound.denominator
-    )
-    return np.flatnonzero(cmp(values, edge))
-
-
-def _drop_repeats(inst: PBInstance) -> PBInstance:
-    """The same instance with each ballot's repeated projects removed (first place kept)."""
-    n = inst.n_voters
-    counts = np.diff(inst.indptr)
-    voter_of = np.repeat(np.arange(n, dtype=np.int64), counts)
-    key = voter_of * max(inst.n_projects, 1) + inst.indices
-    order = np.argsort(key, kind="stable")
-    keep = np.ones(len(key), dtype=bool)
-    keep[order[1:]] = key[order[1:]] != key[order[:-1]]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(voter_of[keep], minlength=n), out=indptr[1:])
-    return PBInstance(
-        meta=inst.meta,
-        projects=inst.projects,
-        vote_type=inst.vote_type,
-        voter_ids=inst.voter_ids,
-        indptr=indptr,
-        indices=inst.indices[keep],
-        points=inst.points[keep],
-        project_columns=inst.project_columns,
-        vote_columns=inst.vote_columns,
-        voter_fields=inst.voter_fields,
-    )
-
-
-# ----------------------------------------------------------------------------- writing
-
-
-def format_number(x: Fraction) -> str:
-    """``x`` as an exact decimal (``12``, ``214386.4``), or ``n/d`` when none exists."""
-    if x.denominator == 1:
-        return str(x.numerator)
-    d = x.denominator
-    twos = fives = 0
-    while d % 2 == 0:
-        d //= 2
-        twos += 1
-    while d % 5 == 0:
-        d //= 5
-        fives += 1
-    if d != 1:
-        return f"{x.numerator}/{x.denominator}"
-    places = max(twos, fives)
-    digits = str(abs(x.numerator) * 10**places // x.denominator).rjust(places + 1, "0")
-    sign = "-" if x < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-def dumps(inst: PBInstance) -> str:
-    """The instance as the text of a .pb file (LF line ends)."""
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\n")
-    meta = dict(inst.meta)
-    meta["vote_type"] = inst.vote_type
-    # counts that are there must be true (the reader checks them); absent ones stay absent so
-    # that what was read is written back unchanged
-    for key, count in (("num_projects", inst.n_projects), ("num_votes", inst.n_voters)):
-        if key in meta:
-            meta[key] = str(count)
-    out.write("META\n")
-    w.writerow(["key", "value"])
-    w.writerows(meta.items())
-
-    pcols = list(inst.project_columns)
-    for need in ("project_id", "cost"):
-        if need not in pcols:
-            pcols.insert(0 if need == "project_id" else 1, need)
-    if "name" not in pcols and any(p.name for p in inst.projects):
-        pcols.append("name")
-    for p in inst.projects:
-        pcols.extend(c for c in p.fields if c not in pcols)
-    out.write("PROJECTS\n")
-    w.writerow(pcols)
-    for p in inst.projects:
-        special = {"project_id": p.id, "cost": format_number(p.cost), "name": p.name}
-        w.writerow([special[c] if c in special else p.fields.get(c, "") for c in pcols])
-
-    vcols = list(inst.vote_columns)
-    for need in ("voter_id", "vote"):
-        if need not in vcols:
-            vcols.insert(0 if need == "voter_id" else 1, need)
-    uses_points = inst.vote_type in POINT_TYPES
-    if uses_points and "points" not in vcols:
-        vcols.insert(vcols.index("vote") + 1, "points")
-    fields = inst.voter_fields
-    if fields:
-        for f in fields[:1]:  # columns come from the header; a first ballot suffices to add any
-            vcols.extend(c for c in f if c not in vcols)
-    out.write("VOTES\n")
-    w.writerow(vcols)
-
-    ids = [p.id for p in inst.projects]
-    tokens = [ids[j] for j in inst.indices.tolist()]
-    bounds = inst.indptr.tolist()
-    votes = [",".join(tokens[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    columns: dict[str, list[str]] = {"voter_id": inst.voter_ids, "vote": votes}
-    if uses_points:
-        ptxt = list(map(str, inst.points.tolist()))
-        columns["points"] = [
-            ",".join(ptxt[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        ]
-    for c in vcols:
-        if c not in columns:
-            columns[c] = [f.get(c, "") for f in fields] if fields else [""] * inst.n_voters
-    w.writerows(zip(*(columns[c] for c in vcols), strict=True))
-    return out.getvalue()
-
-
-def write(inst: PBInstance, path: str | Path) -> None:
-    """Write the instance as a .pb file (UTF-8, LF line ends)."""
-    Path(path).write_text(dumps(inst), encoding="utf-8", newline="")
