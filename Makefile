@@ -5,24 +5,47 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-dev lint test-sqlite test-postgres browser bench bench-cast messages clean
+.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+# The exact versions, with hashes, live in requirements.lock (runtime) and requirements-dev.lock
+# (runtime and the dev extra); pyproject.toml keeps the ranges. `make lock` writes both.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@ $(VENV)/.installed
 
 ## install: the virtual environment with Comuna in it (.venv/bin/comuna)
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# uv writes the lock files; it lives in a venv of its own, only `make lock` needs it
+UV_VERSION := 0.13.9
+UV := $(VENV)/lock-tools/bin/uv
+LOCK_ARGS ?=
+UV_COMPILE = $(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock' $(LOCK_ARGS)
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)/lock-tools
+	$(VENV)/lock-tools/bin/python -m pip install -q uv==$(UV_VERSION)
+
+## lock: re-resolve both lock files from pyproject.toml's ranges (CPython 3.11, Linux), keeping the
+## pins that still fit; `make lock LOCK_ARGS=--upgrade` moves every pin to the newest that fits
+lock: $(UV)
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
+	$(UV_COMPILE) -c requirements-dev.lock -o requirements.lock
 
 ## demo: migrate an SQLite database, load the demo federation, serve at http://127.0.0.1:$PORT
 demo: install
