@@ -2,7 +2,9 @@
 
 A small federation: a city, a commune, and two councils (A and B). In council A: a resident,
 a committee spokesperson, a member of the electoral commission, a member of the comptroller
-unit and an administrator. In council B: an outsider (a resident of another body).
+unit, a member of the financial unit, an administrator, a substitute of the health committee
+(not seated, so only a resident) and council A's spokesperson in the commune's parliament. In
+council B: an outsider (a resident of another body).
 """
 
 from datetime import date
@@ -31,8 +33,22 @@ PERSONAS = [
     "comptroller",
     "admin",
     "outsider",
+    "financial",
+    "parliamentarian",
+    "substitute",
 ]
-MEMBERS = {"resident", "spokesperson", "electoral", "comptroller", "admin"}
+MEMBERS = {
+    "resident",
+    "spokesperson",
+    "electoral",
+    "comptroller",
+    "admin",
+    "financial",
+    "parliamentarian",
+    "substitute",
+}
+# every adult resident of council A with a login: the register of a council-A poll
+COUNCIL_A_VOTERS = len(MEMBERS)
 
 
 @pytest.fixture(autouse=True)
@@ -112,20 +128,34 @@ class Cast:
         self.comptroller_organ = Organ.objects.create(
             body=self.council, kind=OrganKind.COMPTROLLER, name="Contraloría Social"
         )
+        self.financial_organ = Organ.objects.create(
+            body=self.council, kind=OrganKind.FINANCIAL, name="Unidad Financiera"
+        )
+        self.parliament = Organ.objects.create(
+            body=self.commune, kind=OrganKind.PARLIAMENT, name="Parlamento Comunal"
+        )
         self.resident = make_resident(self.council, "Residente", username="resident")
         self.spokesperson = make_resident(self.council, "Vocera", username="spokesperson")
         self.electoral = make_resident(self.council, "Electoral", username="electoral")
         self.comptroller = make_resident(self.council, "Contralor", username="comptroller")
         self.admin = make_resident(self.council, "Admin", username="admin")
         self.outsider = make_resident(self.other, "Foránea", username="outsider")
+        self.financial = make_resident(self.council, "Financiera", username="financial")
+        self.parliamentarian = make_resident(
+            self.council, "Parlamentaria", username="parliamentarian"
+        )
+        self.substitute = make_resident(self.council, "Suplente", username="substitute")
         for resident, organ, kind in [
             (self.spokesperson, self.health, MandateKind.SPOKESPERSON),
             (self.electoral, self.electoral_organ, MandateKind.SPOKESPERSON),
             (self.comptroller, self.comptroller_organ, MandateKind.SPOKESPERSON),
+            (self.financial, self.financial_organ, MandateKind.SPOKESPERSON),
             (self.admin, None, MandateKind.ADMINISTRATOR),
+            (self.substitute, self.health, MandateKind.SUBSTITUTE),
+            (self.parliamentarian, self.parliament, MandateKind.SPOKESPERSON),
         ]:
             Mandate.objects.create(
-                body=self.council,
+                body=organ.body if organ else self.council,
                 organ=organ,
                 resident=resident,
                 kind=kind,

@@ -6,3 +6,9 @@ class TerritoryConfig(AppConfig):
     name = "comuna.territory"
     label = "territory"
     verbose_name = _("Territory")
+
+    def ready(self) -> None:
+        from comuna.territory import rules
+
+        # who may do what in a body; capabilities register their own tables the same way
+        rules.register()

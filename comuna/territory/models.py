@@ -7,7 +7,8 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,10 @@ def validate_geojson(value: object) -> None:
         isinstance(value.get("coordinates"), list)
     ):
         raise ValidationError(_('A GeoJSON geometry needs a list of "coordinates".'))
+
+
+# Deeper than any real federation; guards the tree queries against a cycle.
+MAX_DEPTH = 64
 
 
 class Body(models.Model):
@@ -88,24 +93,56 @@ class Body(models.Model):
         return f"body:{self.pk}"
 
     def ancestors(self) -> list[Body]:
-        """Parent first, root last."""
-        out: list[Body] = []
-        node = self.parent
-        while node is not None:
-            out.append(node)
-            node = node.parent
-        return out
+        """Parent first, root last; one recursive query, kept on this instance (a body is
+        loaded per request, so this is a per-request cache)."""
+        if "_ancestors" not in self.__dict__:
+            self.__dict__["_ancestors"] = self._ancestors_query() if self.parent_id else []
+        return list(self.__dict__["_ancestors"])
 
     def descendant_ids(self) -> set[int]:
-        """Ids of this body and every body federated into it, at any depth."""
-        ids = {self.pk}
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(
-                Body.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        """Ids of this body and every body federated into it, at any depth; one recursive
+        query, kept on this instance like :meth:`ancestors`."""
+        if "_descendant_ids" not in self.__dict__:
+            self.__dict__["_descendant_ids"] = self._descendant_ids_query()
+        return set(self.__dict__["_descendant_ids"])
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("_ancestors", None)
+        self.__dict__.pop("_descendant_ids", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    def _ancestors_query(self) -> list[Body]:
+        table = connection.ops.quote_name(Body._meta.db_table)
+        # UNION (not UNION ALL) and the depth guard stop a cycle a bad write could leave.
+        rows = Body.objects.raw(
+            f"""
+            WITH RECURSIVE up(id, parent_id, depth) AS (
+                SELECT id, parent_id, 1 FROM {table} WHERE id = %s
+                UNION
+                SELECT b.id, b.parent_id, up.depth + 1 FROM {table} b
+                JOIN up ON b.id = up.parent_id WHERE up.depth < %s
             )
-            ids.update(frontier)
-        return ids
+            SELECT b.* FROM {table} b JOIN up ON b.id = up.id ORDER BY up.depth
+            """,
+            [self.parent_id, MAX_DEPTH],
+        )
+        return list(rows)
+
+    def _descendant_ids_query(self) -> set[int]:
+        table = connection.ops.quote_name(Body._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH RECURSIVE down(id) AS (
+                    SELECT id FROM {table} WHERE id = %s
+                    UNION
+                    SELECT b.id FROM {table} b JOIN down ON b.parent_id = down.id
+                )
+                SELECT id FROM down
+                """,
+                [self.pk],
+            )
+            return {row[0] for row in cursor.fetchall()}
 
     def current_statute(self) -> StatuteVersion:
         from comuna.territory.statutes import current
@@ -399,6 +436,13 @@ class MandateKind(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class MandateQuerySet(models.QuerySet):
+    def active(self, on: date | None = None) -> MandateQuerySet:
+        """Mandates in force on ``on`` (today by default): started, and not yet ended."""
+        day = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
+
+
 class Mandate(models.Model):
     """A resident's mandate in a body: spokesperson (or substitute) of an organ, or administrator.
 
@@ -422,6 +466,8 @@ class Mandate(models.Model):
         help_text=_("Statute version in force when the mandate was conferred."),
     )
 
+    objects = MandateQuerySet.as_manager()
+
     class Meta:
         ordering = ["body", "organ__position", "kind"]
         verbose_name = _("mandate")
@@ -440,5 +486,6 @@ class Mandate(models.Model):
             )
 
     def is_active(self, day: date | None = None) -> bool:
+        """In memory, the same test as ``Mandate.objects.active(day)``."""
         day = day or timezone.localdate()
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)

@@ -1,16 +1,24 @@
-"""Who may do what in a body: the one place where permissions are decided.
+"""Who may do what: the one place where permissions are decided.
 
 A user's roles in a body come from the census (resident of the body, or of a body federated
-into it) and from active mandates (spokesperson of an organ; the organ's kind makes the
-spokesperson a member of the electoral commission or of the comptroller unit; administrator).
-Each action lists the roles allowed to take it; nothing else grants access.
+into it) and from active mandates (a seated spokesperson of an organ, whose kind may add a
+role: electoral commission, comptroller unit, financial unit, parliament; administrator). A
+substitute holds no power until they take the seat.
+
+Which roles may take an action depends on the phase of the object it is taken on (a poll's
+draft, open, closed...). Each capability declares its own ``(action, phase) -> roles`` table
+and how to find the body and phase of its objects, and registers them in its
+``AppConfig.ready()`` with :func:`register_rules`, so this module never imports a capability.
+A body itself is an object with no phase (``None``).
 """
 
 from __future__ import annotations
 
 import enum
-
-from django.utils import timezone
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from comuna.territory.models import Body, Mandate, MandateKind, OrganKind, Resident
 
@@ -20,85 +28,187 @@ class Role(enum.StrEnum):
     SPOKESPERSON = "spokesperson"
     ELECTORAL = "electoral"
     COMPTROLLER = "comptroller"
+    FINANCIAL = "financial"
+    PARLIAMENTARIAN = "parliamentarian"
     ADMINISTRATOR = "administrator"
 
 
-class Action(enum.StrEnum):
-    VIEW_BODY = "view_body"
-    VIEW_CENSUS = "view_census"
-    MANAGE_CENSUS = "manage_census"
-    VIEW_REGISTER = "view_register"
-    VIEW_POLLS = "view_polls"
-    MANAGE_POLLS = "manage_polls"
-
-
 MEMBERS = frozenset(Role)
-ALLOWED: dict[Action, frozenset[Role]] = {
-    Action.VIEW_BODY: MEMBERS,
-    Action.VIEW_REGISTER: MEMBERS,
-    Action.VIEW_CENSUS: frozenset({Role.ELECTORAL, Role.COMPTROLLER, Role.ADMINISTRATOR}),
-    Action.MANAGE_CENSUS: frozenset({Role.ELECTORAL, Role.ADMINISTRATOR}),
-    Action.VIEW_POLLS: MEMBERS,
-    # convening, opening and closing polls and entering paper ballots: the electoral commission
-    Action.MANAGE_POLLS: frozenset({Role.ELECTORAL}),
+
+ORGAN_ROLES = {
+    OrganKind.ELECTORAL: Role.ELECTORAL,
+    OrganKind.COMPTROLLER: Role.COMPTROLLER,
+    OrganKind.FINANCIAL: Role.FINANCIAL,
+    OrganKind.PARLIAMENT: Role.PARLIAMENTARIAN,
 }
 
-ORGAN_ROLES = {OrganKind.ELECTORAL: Role.ELECTORAL, OrganKind.COMPTROLLER: Role.COMPTROLLER}
+Phase = str | None
+Table = Mapping[tuple[str, Phase], Iterable[Role]]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How to find the body and the phase of a capability's object (a poll, an assembly)."""
+
+    model: type
+    body: Callable[[Any], Body]
+    phase: Callable[[Any], str]
+    phases: tuple[str, ...]
+
+
+class UnknownAction(LookupError):
+    """An action no capability registered: a typo must fail loudly, not deny silently."""
+
+
+_NAMESPACE = re.compile(r"[a-z][a-z0-9_]*")
+_TABLES: dict[str, tuple[dict[tuple[str, Phase], frozenset[Role]], tuple[Subject, ...]]] = {}
+_RULES: dict[tuple[str, Phase], frozenset[Role]] = {}
+_ACTIONS: set[str] = set()
+_SUBJECTS: dict[type, Subject] = {}
+
+
+def register_rules(namespace: str, table: Table, subjects: Iterable[Subject] = ()) -> None:
+    """Register a capability's ``(action, phase) -> roles`` table and its subjects.
+
+    Every action is named ``namespace.something`` so two capabilities cannot clash. Registering
+    the same table again is harmless; a different table for a namespace already registered, or
+    a model already claimed by another namespace, is refused with ValueError.
+    """
+    if not _NAMESPACE.fullmatch(namespace):
+        raise ValueError(f"permission namespace {namespace!r} must be lower-case letters")
+    subjects = tuple(subjects)
+    phases = {p for s in subjects for p in s.phases}
+    rules: dict[tuple[str, Phase], frozenset[Role]] = {}
+    for (action, phase), allowed in table.items():
+        if not action.startswith(f"{namespace}.") or action == f"{namespace}.":
+            raise ValueError(f"action {action!r} is not in namespace {namespace!r}")
+        if phase is not None and phase not in phases:
+            raise ValueError(f"action {action!r}: no subject of {namespace!r} has phase {phase!r}")
+        roles_ = frozenset(allowed)
+        if not all(isinstance(r, Role) for r in roles_):
+            raise ValueError(f"action {action!r}: roles must be Role members, not {allowed!r}")
+        rules[(str(action), phase)] = roles_
+    if namespace in _TABLES:
+        if _TABLES[namespace] == (rules, subjects):
+            return
+        raise ValueError(f"permission namespace {namespace!r} is already registered")
+    for subject in subjects:
+        if subject.model in _SUBJECTS or subject.model is Body:
+            raise ValueError(f"{subject.model.__name__} already has a permission subject")
+    _TABLES[namespace] = (rules, subjects)
+    _RULES.update(rules)
+    _ACTIONS.update(action for action, _phase in rules)
+    _SUBJECTS.update((s.model, s) for s in subjects)
+
+
+def rules() -> dict[tuple[str, Phase], frozenset[Role]]:
+    """Every registered ``(action, phase) -> roles`` row."""
+    return dict(_RULES)
+
+
+def subject_of(model: type) -> Subject | None:
+    """The registered subject of ``model``; None for a body (no phase)."""
+    if issubclass(model, Body):
+        return None
+    for klass in model.__mro__:
+        if klass in _SUBJECTS:
+            return _SUBJECTS[klass]
+    raise TypeError(f"no capability registered how to check permissions on {model.__name__}")
+
+
+def body_and_phase(obj: Body | Any) -> tuple[Body, Phase]:
+    subject = subject_of(type(obj))
+    if subject is None:
+        return obj, None
+    return subject.body(obj), subject.phase(obj)
+
+
+def allowed_roles(action: str, phase: Phase) -> frozenset[Role]:
+    """The roles that may take ``action`` on an object in ``phase``; UnknownAction if no
+    capability registered the action."""
+    if action not in _ACTIONS:
+        raise UnknownAction(f"no capability registered the action {action!r}")
+    return _RULES.get((action, phase), frozenset())
+
+
+def can(user, action: str, obj: Body | Any) -> bool:
+    """Whether ``user`` may take ``action`` on ``obj`` (a body, or a registered subject) now."""
+    body, phase = body_and_phase(obj)
+    return bool(allowed_roles(action, phase) & roles(user, body))
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Standing:
+    resident: Resident
+    chain: list[Body]  # the resident's council first, every body it federates into after
+    mandates: list[Mandate]  # active today, with their organ and body
+
+
+_UNREAD = object()
+
+
+def _standing(user) -> _Standing | None:
+    """What roles are computed from, read once per user object (that is, per request)."""
+    standing = getattr(user, "_comuna_standing", _UNREAD)
+    if standing is _UNREAD:
+        resident = Resident.objects.filter(user=user).select_related("body").first()
+        standing = None
+        if resident is not None:
+            standing = _Standing(
+                resident,
+                [resident.body, *resident.body.ancestors()],
+                list(
+                    Mandate.objects.active()
+                    .filter(resident=resident)
+                    .select_related("organ", "body")
+                    .order_by("pk")
+                ),
+            )
+        user._comuna_standing = standing
+    return standing
+
+
+def mandate_roles(mandate: Mandate) -> frozenset[Role]:
+    """The roles a mandate confers in its body: none for a substitute not yet seated."""
+    if mandate.kind == MandateKind.ADMINISTRATOR:
+        return frozenset({Role.ADMINISTRATOR})
+    if mandate.kind != MandateKind.SPOKESPERSON:
+        return frozenset()
+    organ_role = ORGAN_ROLES.get(mandate.organ.kind) if mandate.organ else None
+    return frozenset({Role.SPOKESPERSON} | ({organ_role} if organ_role else set()))
 
 
 def roles(user, body: Body) -> frozenset[Role]:
     """The roles ``user`` holds in ``body`` today."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    cache = getattr(user, "_comuna_roles", None)
-    if cache is None:
-        cache = user._comuna_roles = {}
-    if body.pk not in cache:
-        cache[body.pk] = frozenset(_compute_roles(user, body))
-    return cache[body.pk]
-
-
-def _compute_roles(user, body: Body) -> set[Role]:
+    standing = _standing(user)
+    if standing is None:
+        return frozenset()
     found: set[Role] = set()
-    resident = Resident.objects.filter(user=user).only("body_id").first()
-    if resident is None:
-        return found
-    if resident.body_id in body.descendant_ids():
+    if any(b.pk == body.pk for b in standing.chain):
         found.add(Role.RESIDENT)
-    today = timezone.localdate()
-    mandates = (
-        Mandate.objects.filter(body=body, resident=resident, starts_on__lte=today)
-        .exclude(ends_on__lte=today)
-        .select_related("organ")
-    )
-    for mandate in mandates:
-        if mandate.kind == MandateKind.ADMINISTRATOR:
-            found.add(Role.ADMINISTRATOR)
-            continue
-        found.add(Role.SPOKESPERSON)
-        if mandate.kind == MandateKind.SPOKESPERSON and mandate.organ:
-            organ_role = ORGAN_ROLES.get(mandate.organ.kind)
-            if organ_role:
-                found.add(organ_role)
-    return found
-
-
-def can(user, action: Action, body: Body) -> bool:
-    return bool(roles(user, body) & ALLOWED[action])
+    for mandate in standing.mandates:
+        if mandate.body_id == body.pk:
+            found |= mandate_roles(mandate)
+    return frozenset(found)
 
 
 def bodies_of(user) -> list[Body]:
     """The bodies a user belongs to: their council, every body it federates into, and any
-    body where they hold a mandate; nearest first."""
+    body where they hold an active mandate; nearest first."""
     if not user.is_authenticated:
         return []
-    resident = Resident.objects.filter(user=user).select_related("body").first()
-    if resident is None:
+    standing = _standing(user)
+    if standing is None:
         return []
-    chain = [resident.body, *resident.body.ancestors()]
+    chain = list(standing.chain)
     seen = {b.pk for b in chain}
-    for mandate in Mandate.objects.filter(resident=resident).select_related("body"):
-        if mandate.body.pk not in seen and mandate.is_active():
+    for mandate in standing.mandates:
+        if mandate.body_id not in seen:
             chain.append(mandate.body)
-            seen.add(mandate.body.pk)
+            seen.add(mandate.body_id)
     return chain

@@ -1,31 +1,74 @@
-"""The one decorator every body page goes through: find the body, check the action."""
+"""The decorators every page goes through, each declaring who the page is for.
+
+A body page names its action (and, for a page about one object of the body, the object's
+model): the decorator finds the body and object and checks the action on the object in its
+phase. Public and personal pages say so. The declaration is kept on the view as
+``view.permission`` so the permission-matrix test can find every page and what guards it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 
 from comuna.territory.models import Body
-from comuna.territory.permissions import Action, can, roles
+from comuna.territory.permissions import can, roles
+
+PUBLIC = "public"  # anyone may read the page, logged in or not
+PERSONAL = "personal"  # a page about the logged-in user, needing no role
 
 
-def body_view(action: Action):
-    """Pass the body named by ``slug`` to the view when the user may take ``action`` in it."""
+@dataclass(frozen=True)
+class Permission:
+    action: str
+    model: type[Model]  # Body, or the model of the object the page is about
+
+
+def body_view(action: str, model: type[Model] | None = None) -> Callable:
+    """Pass the body named by ``slug`` to the view when the user may take ``action`` in it.
+
+    With ``model``, the page is about the object of that model named by ``pk`` in the body:
+    the action is checked on that object (in its phase) and the view gets ``(body, obj)``.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
             body = get_object_or_404(Body, slug=slug)
+            target: Model = body
+            if model is not None:
+                target = get_object_or_404(model, pk=kwargs.pop("pk"), body=body)
+                target.body = body  # the same instance: its tree queries are made once
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not can(request.user, action, body):
+            if not can(request.user, action, target):
                 raise PermissionDenied
             request.body_roles = roles(request.user, body)
-            return view(request, body, *args, **kwargs)
+            if model is None:
+                return view(request, body, *args, **kwargs)
+            return view(request, body, target, *args, **kwargs)
 
+        wrapper.permission = Permission(action, model or Body)
         return wrapper
 
     return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark a page anyone may read, such as the ledger or a closed poll's results."""
+    view.permission = PUBLIC
+    return view
+
+
+def personal(view: Callable) -> Callable:
+    """A page about the logged-in user themself: it needs a login and no role."""
+    wrapped = login_required(view)
+    wrapped.permission = PERSONAL
+    return wrapped

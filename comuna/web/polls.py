@@ -10,33 +10,32 @@ from django.views.decorators.http import require_POST
 
 from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body
-from comuna.territory.permissions import Action, Role
+from comuna.territory.permissions import can
 from comuna.voting import services, tally
 from comuna.voting.ballots import BallotError, from_form
 from comuna.voting.forms import PaperForm, PollForm
 from comuna.voting.models import BatchState, Method, PaperBatch, Poll, Status, Voter
-from comuna.web.access import body_view
+from comuna.voting.rules import PollAction
+from comuna.web.access import body_view, public
 
 
-def _poll(body, pk) -> Poll:
-    return get_object_or_404(Poll, pk=pk, body=body)
+def _is_manager(request, poll: Poll) -> bool:
+    """Whether the commission's controls for this poll's phase are shown to the user."""
+    managing = (PollAction.OPEN, PollAction.CLOSE, PollAction.ENTER_PAPER)
+    return any(can(request.user, action, poll) for action in managing)
 
 
-def _is_manager(request) -> bool:
-    return Role.ELECTORAL in request.body_roles
-
-
-@body_view(Action.VIEW_POLLS)
+@body_view(PollAction.VIEW)
 def poll_list(request, body):
     polls = body.polls.all()
     return render(
         request,
         "web/polls.html",
-        {"body": body, "polls": polls, "can_manage": _is_manager(request)},
+        {"body": body, "polls": polls, "can_manage": can(request.user, PollAction.CONVENE, body)},
     )
 
 
-@body_view(Action.MANAGE_POLLS)
+@body_view(PollAction.CONVENE)
 def poll_new(request, body):
     form = PollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,9 +63,8 @@ def poll_new(request, body):
     return render(request, "web/poll_new.html", {"body": body, "form": form})
 
 
-@body_view(Action.VIEW_POLLS)
-def poll_detail(request, body, pk):
-    poll = _poll(body, pk)
+@body_view(PollAction.VIEW, Poll)
+def poll_detail(request, body, poll):
     voter = Voter.objects.filter(poll=poll, user=request.user).first()
     return render(request, "web/poll.html", _vote_context(request, body, poll, voter))
 
@@ -77,7 +75,7 @@ def _vote_context(request, body, poll, voter, **extra):
         "poll": poll,
         "voter": voter,
         "options": list(poll.options.all()),
-        "can_manage": _is_manager(request),
+        "can_manage": _is_manager(request, poll),
         "Method": Method,
         **extra,
         "eligible": poll.voters.count() if poll.status != Status.DRAFT else None,
@@ -87,10 +85,9 @@ def _vote_context(request, body, poll, voter, **extra):
     }
 
 
-@body_view(Action.VIEW_POLLS)
+@body_view(PollAction.VOTE, Poll)
 @require_POST
-def poll_vote(request, body, pk):
-    poll = _poll(body, pk)
+def poll_vote(request, body, poll):
     options = list(poll.options.all())
     try:
         raw = from_form(poll, options, request.POST)
@@ -109,10 +106,19 @@ def poll_vote(request, body, pk):
     return render(request, "web/receipt.html", {"body": body, "poll": poll, "receipt": receipt})
 
 
-@body_view(Action.MANAGE_POLLS)
+@body_view(PollAction.OPEN, Poll)
 @require_POST
-def poll_transition(request, body, pk, action):
-    poll = _poll(body, pk)
+def poll_open(request, body, poll):
+    return _transition(request, body, poll, "open")
+
+
+@body_view(PollAction.CLOSE, Poll)
+@require_POST
+def poll_close(request, body, poll):
+    return _transition(request, body, poll, "close")
+
+
+def _transition(request, body, poll, action):
     try:
         if action == "open":
             n = services.open_poll(poll, by=request.user)
@@ -129,9 +135,8 @@ def poll_transition(request, body, pk, action):
     return redirect("poll", slug=body.slug, pk=poll.pk)
 
 
-@body_view(Action.MANAGE_POLLS)
-def poll_paper(request, body, pk):
-    poll = _poll(body, pk)
+@body_view(PollAction.ENTER_PAPER, Poll)
+def poll_paper(request, body, poll):
     options = list(poll.options.all())
     form = PaperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -211,6 +216,7 @@ def _closed_poll(slug, pk) -> Poll:
     return poll
 
 
+@public
 def poll_results(request, slug, pk):
     poll = _closed_poll(slug, pk)
     options = {o.key: o for o in poll.options.all()}
@@ -250,6 +256,7 @@ def _formats(poll: Poll) -> list[str]:
     return ["json"]
 
 
+@public
 def poll_ballots(request, slug, pk, fmt):
     poll = _closed_poll(slug, pk)
     if fmt not in _formats(poll):
@@ -282,6 +289,7 @@ def poll_ballots(request, slug, pk, fmt):
     return response
 
 
+@public
 def poll_check(request, slug, pk):
     """Check my receipt: is my ballot in, and unchanged?"""
     body = get_object_or_404(Body, slug=slug)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,10 +20,12 @@ from comuna.territory.forms import (
     ResidentForm,
 )
 from comuna.territory.models import CensusQuestion, Household, Mandate, Resident
-from comuna.territory.permissions import Action, Role, bodies_of
-from comuna.web.access import body_view
+from comuna.territory.permissions import bodies_of, can
+from comuna.territory.rules import Action
+from comuna.web.access import body_view, personal, public
 
 
+@public
 def home(request):
     bodies = bodies_of(request.user)
     return render(request, "web/home.html", {"bodies": bodies})
@@ -33,8 +34,11 @@ def home(request):
 @body_view(Action.VIEW_BODY)
 def body_detail(request, body):
     statute = statutes.current(body)
+    active = Mandate.objects.active().select_related("resident")
     organs = body.organs.filter(parent__isnull=True).prefetch_related(
-        "committees__mandates__resident", "mandates__resident"
+        Prefetch("mandates", queryset=active),
+        "committees",
+        Prefetch("committees__mandates", queryset=active),
     )
     context = {
         "body": body,
@@ -48,12 +52,8 @@ def body_detail(request, body):
         "children": body.children.annotate(n_children=Count("children")),
         "ancestors": list(reversed(body.ancestors())),
         "roles": request.body_roles,
-        "can_census": bool(
-            request.body_roles & {Role.ELECTORAL, Role.COMPTROLLER, Role.ADMINISTRATOR}
-        ),
-        "administrators": Mandate.objects.filter(body=body, kind="administrator").select_related(
-            "resident"
-        ),
+        "can_census": can(request.user, Action.VIEW_CENSUS, body),
+        "administrators": active.filter(body=body, kind="administrator"),
     }
     return render(request, "web/body.html", context)
 
@@ -91,8 +91,7 @@ def census(request, body):
         "query": query,
         "residents": Resident.objects.filter(body=body).count(),
         "voters": census_service.register(body).filter(body=body).count(),
-        "can_manage": Role.ELECTORAL in request.body_roles
-        or Role.ADMINISTRATOR in request.body_roles,
+        "can_manage": can(request.user, Action.MANAGE_CENSUS, body),
     }
     return render(request, "web/census.html", context)
 
@@ -194,7 +193,7 @@ def census_questions(request, body, pk=None):
     )
 
 
-@login_required
+@personal
 def profile(request):
     resident = (
         Resident.objects.filter(user=request.user).select_related("body", "household").first()
@@ -217,6 +216,7 @@ def profile(request):
     return render(request, "web/profile.html", context)
 
 
+@public
 def ledger(request, slug):
     """A body's ledger, public: anyone may read it, download it and recompute its hashes."""
     from django.core.paginator import Paginator
@@ -234,6 +234,7 @@ def ledger(request, slug):
     )
 
 
+@public
 def ledger_export(request, slug):
     """The whole chain as JSON lines, each entry with every field its hash covers."""
     import json

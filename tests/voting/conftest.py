@@ -7,8 +7,8 @@ from comuna.voting import services
 
 @pytest.fixture
 def make_poll(cast):
-    """A poll of council A, opened unless ``open_it=False``; its register holds the five
-    council-A personas (resident, spokesperson, electoral, comptroller, admin)."""
+    """A poll of council A, opened unless ``open_it=False``; its register holds every
+    council-A persona (tests.conftest.COUNCIL_A_VOTERS of them)."""
 
     def make(method="single", options=("Sí", "No"), open_it=True, **settings):
         opts = [

@@ -3,6 +3,7 @@ import pytest
 from comuna.voting import services
 from comuna.voting.ballots import BallotError
 from comuna.voting.models import Ballot, Voter
+from tests.conftest import COUNCIL_A_VOTERS
 
 
 def ballots(poll):
@@ -78,7 +79,7 @@ def test_minors_are_not_on_the_register(cast, make_poll):
         username="child",
     )
     poll = make_poll()
-    assert poll.voters.count() == 5
+    assert poll.voters.count() == COUNCIL_A_VOTERS
 
 
 def test_a_draft_or_closed_poll_takes_no_ballots(cast, make_poll):
