@@ -8,23 +8,25 @@ council B: an outsider (a resident of another body).
 """
 
 from datetime import date
+from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from comuna.territory import services
+from comuna.territory.actors import SystemActor
+from comuna.territory.forms import HouseholdForm, ResidentForm
 from comuna.territory.models import (
-    Body,
     BodyKind,
     Household,
-    Mandate,
     MandateKind,
-    Organ,
     OrganKind,
     Resident,
 )
 
 PASSWORD = "a-long-test-password"
+SETUP = SystemActor("test-setup")  # the actor of every change the cast makes
 PERSONAS = [
     "anonymous",
     "resident",
@@ -64,75 +66,92 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def make_household(body, code=None, address=None):
+    form = HouseholdForm(
+        {
+            "code": code or f"H-{Household.objects.count() + 1}",
+            "address": address or "Calle Principal",
+            "tenure": "owned",
+            "dwelling": "house",
+            "has_running_water": True,
+            "has_electricity": True,
+            "has_gas": True,
+        },
+        body=body,
+    )
+    assert form.is_valid(), form.errors
+    return services.save_household(form, by=SETUP)
+
+
 def make_resident(
     body, name, *, born=date(1980, 5, 17), since=date(2010, 1, 1), household=None, username=None
 ):
-    household = household or Household.objects.create(
-        body=body, code=f"H-{Household.objects.count() + 1}", address=f"Calle {name}"
-    )
-    resident = Resident.objects.create(
+    """A resident added through the census service (so the ledger records it)."""
+    household = household or make_household(body, address=f"Calle {name}")
+    form = ResidentForm(
+        {
+            "given_name": name,
+            "family_name": "Prueba",
+            "birth_date": born.isoformat(),
+            "sex": "F",
+            "resident_since": max(since, born).isoformat(),
+        },
         household=household,
-        body=body,
-        given_name=name,
-        family_name="Prueba",
-        birth_date=born,
-        sex="F",
-        resident_since=since,
     )
+    assert form.is_valid(), form.errors
+    resident = services.save_resident(form, by=SETUP)
     if username:
-        resident.user = get_user_model().objects.create_user(username, password=PASSWORD)
-        resident.save()
+        user = get_user_model().objects.create_user(username, password=PASSWORD)
+        resident = services.link_login(resident, user, by=SETUP)
     return resident
 
 
 def add_voters(body, n, prefix):
-    """``n`` adult residents of ``body`` with logins (no passwords), in one household."""
+    """``n`` adult residents of ``body`` with logins (no passwords), in one household,
+    imported as a census file."""
+    lines = ["household_code,address,given_name,family_name,birth_date,sex,resident_since"]
+    lines += [
+        f"BLOQUE-{prefix},Bloque {prefix},{prefix}{i},Votante,1990-01-01,X,2015-01-01"
+        for i in range(n)
+    ]
+    services.import_census(body, "\n".join(lines).encode(), by=SETUP)
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"{prefix}{i}") for i in range(n)
     )
-    home = Household.objects.create(body=body, code=f"BLOQUE-{prefix}", address=f"Bloque {prefix}")
-    Resident.objects.bulk_create(
-        Resident(
-            household=home,
-            body=body,
-            user=u,
-            given_name=f"{prefix}{i}",
-            family_name="Votante",
-            birth_date=date(1990, 1, 1),
-            sex="X",
-            resident_since=date(2015, 1, 1),
-        )
-        for i, u in enumerate(users)
-    )
+    residents = {
+        r.given_name: r
+        for r in Resident.objects.filter(body=body, household__code=f"BLOQUE-{prefix}")
+    }
+    for i, user in enumerate(users):
+        services.link_login(residents[f"{prefix}{i}"], user, by=SETUP)
     return users
 
 
 class Cast:
     def __init__(self):
-        self.city = Body.objects.create(name="Ciudad", slug="ciudad", kind=BodyKind.CITY)
-        self.commune = Body.objects.create(
-            name="Comuna", slug="comuna", kind=BodyKind.COMMUNE, parent=self.city
-        )
-        self.council = Body.objects.create(
+        body = partial(services.create_body, by=SETUP)
+        self.city = body(name="Ciudad", slug="ciudad", kind=BodyKind.CITY)
+        self.commune = body(name="Comuna", slug="comuna", kind=BodyKind.COMMUNE, parent=self.city)
+        self.council = body(
             name="Consejo A", slug="consejo-a", kind=BodyKind.COUNCIL, parent=self.commune
         )
-        self.other = Body.objects.create(
+        self.other = body(
             name="Consejo B", slug="consejo-b", kind=BodyKind.COUNCIL, parent=self.commune
         )
-        self.health = Organ.objects.create(
-            body=self.council, kind=OrganKind.COMMITTEE, name="Comité de Salud"
+        self.health = services.create_organ(
+            self.council, by=SETUP, kind=OrganKind.COMMITTEE, name="Comité de Salud"
         )
-        self.electoral_organ = Organ.objects.create(
-            body=self.council, kind=OrganKind.ELECTORAL, name="Comisión Electoral"
+        self.electoral_organ = services.create_organ(
+            self.council, by=SETUP, kind=OrganKind.ELECTORAL, name="Comisión Electoral"
         )
-        self.comptroller_organ = Organ.objects.create(
-            body=self.council, kind=OrganKind.COMPTROLLER, name="Contraloría Social"
+        self.comptroller_organ = services.create_organ(
+            self.council, by=SETUP, kind=OrganKind.COMPTROLLER, name="Contraloría Social"
         )
-        self.financial_organ = Organ.objects.create(
-            body=self.council, kind=OrganKind.FINANCIAL, name="Unidad Financiera"
+        self.financial_organ = services.create_organ(
+            self.council, by=SETUP, kind=OrganKind.FINANCIAL, name="Unidad Financiera"
         )
-        self.parliament = Organ.objects.create(
-            body=self.commune, kind=OrganKind.PARLIAMENT, name="Parlamento Comunal"
+        self.parliament = services.create_organ(
+            self.commune, by=SETUP, kind=OrganKind.PARLIAMENT, name="Parlamento Comunal"
         )
         self.resident = make_resident(self.council, "Residente", username="resident")
         self.spokesperson = make_resident(self.council, "Vocera", username="spokesperson")
@@ -154,12 +173,14 @@ class Cast:
             (self.substitute, self.health, MandateKind.SUBSTITUTE),
             (self.parliamentarian, self.parliament, MandateKind.SPOKESPERSON),
         ]:
-            Mandate.objects.create(
-                body=organ.body if organ else self.council,
+            services.confer_mandate(
+                organ.body if organ else self.council,
+                resident,
                 organ=organ,
-                resident=resident,
                 kind=kind,
                 starts_on=date(2020, 1, 1),
+                ends_on=date(2099, 1, 1),
+                by=SETUP,
             )
         self.household = self.resident.household
 

@@ -4,7 +4,7 @@ The public API, importable from here once Django is set up::
 
     record(chain, kind, payload, *, actor="") -> Entry   # the only writer
     entries(chain) -> QuerySet[Entry]; head(chain) -> Head | None; chains() -> list[str]
-    register_check(kind, func); verify(chains=None) -> Report
+    register_check(kind, func); register_chain_check(name, func); verify(chains=None) -> Report
     canonical_json(obj) -> str
 
 A chain is named by a string (a body's chain is ``f"body:{body.pk}"``); the ledger imports no
@@ -21,6 +21,7 @@ _EXPORTS = {
     "head": "comuna.ledger.services",
     "chains": "comuna.ledger.services",
     "register_check": "comuna.ledger.checks",
+    "register_chain_check": "comuna.ledger.checks",
     "verify": "comuna.ledger.verification",
     "Report": "comuna.ledger.verification",
     "Problem": "comuna.ledger.verification",

@@ -21,11 +21,22 @@ from comuna.ledger.hashing import check_name
 if TYPE_CHECKING:
     from comuna.ledger.models import Entry
 
-__all__ = ["Check", "check_for", "register_check"]
+__all__ = [
+    "ChainCheck",
+    "Check",
+    "chain_checks",
+    "check_for",
+    "checked_kinds",
+    "register_chain_check",
+    "register_check",
+]
 
 Check = Callable[["Entry"], "str | None"]
 
+ChainCheck = Callable[[str], "list[tuple[int, str, str]]"]
+
 _CHECKS: dict[str, Check] = {}
+_CHAIN_CHECKS: dict[str, ChainCheck] = {}
 
 
 def register_check(kind: str, func: Check) -> Check:
@@ -47,3 +58,23 @@ def register_check(kind: str, func: Check) -> Check:
 def check_for(kind: str) -> Check | None:
     """The check registered for ``kind``, if any."""
     return _CHECKS.get(kind)
+
+
+def checked_kinds() -> frozenset[str]:
+    """Every entry kind that has a registered check."""
+    return frozenset(_CHECKS)
+
+
+def register_chain_check(name: str, func: ChainCheck) -> ChainCheck:
+    """Run ``func(chain)`` once per verified chain, after its entries; returns ``func``."""
+    check_name("kind", name)
+    existing = _CHAIN_CHECKS.get(name)
+    if existing is not None and existing is not func:
+        raise ValueError(f"chain check {name!r} is already registered: {existing!r}")
+    _CHAIN_CHECKS[name] = func
+    return func
+
+
+def chain_checks() -> dict[str, ChainCheck]:
+    """The registered chain checks, by name."""
+    return dict(_CHAIN_CHECKS)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comuna.ledger.canonical import canonical_json
-from comuna.ledger.checks import check_for
+from comuna.ledger.checks import chain_checks, check_for
 from comuna.ledger.hashing import GENESIS_HASH
 from comuna.ledger.models import Entry, Head
 from comuna.ledger.services import chains as all_chains
@@ -125,6 +125,7 @@ def _verify_chain(chain: str) -> ChainReport:
         if len(page) < _PAGE:
             break
     report.problems.extend(_head_problems(chain, published, last, at_head, past_head))
+    report.problems.extend(_chain_check_problems(chain, report))
     report.problems.sort(key=lambda problem: problem.seq)  # stable: entry before its head
     return report
 
@@ -183,6 +184,25 @@ def _run_check(entry: Entry, report: ChainReport) -> str | None:
             "value": difference
         }
     return difference or None
+
+
+def _chain_check_problems(chain: str, report: ChainReport) -> list[Problem]:
+    problems = []
+    for name, check in sorted(chain_checks().items()):
+        try:
+            with _savepoint_if_in_transaction():
+                found = check(chain)
+        except Exception as exc:
+            found = [
+                (
+                    0,
+                    "",
+                    _("the check %(name)s failed with %(type)s: %(error)s")
+                    % {"name": name, "type": type(exc).__name__, "error": exc},
+                )
+            ]
+        problems.extend(Problem(chain, seq, kind, what) for seq, kind, what in found)
+    return problems
 
 
 def _savepoint_if_in_transaction():

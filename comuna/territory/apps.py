@@ -8,7 +8,18 @@ class TerritoryConfig(AppConfig):
     verbose_name = _("Territory")
 
     def ready(self) -> None:
-        from comuna.territory import rules
+        from comuna.ledger import register_chain_check, register_check
+        from comuna.ledger.labels import register_chain_labels
+        from comuna.territory import records, rules, statutes
+        from comuna.territory.ledger_labels import BodyChains
 
+        # `comuna ledger verify` re-derives every territory entry from the database.
+        register_check("body.created", records.check_body_created)
+        register_check("statute.version", statutes.recheck_version)
+        for kind in records.ROW_KINDS:
+            register_check(kind, records.check_rows_entry)
+        register_chain_check("territory.rows", records.check_rows_match_database)
+        # `comuna ledger` names a body's chain by the body's short name.
+        register_chain_labels(BodyChains())
         # who may do what in a body; capabilities register their own tables the same way
         rules.register()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,11 +117,35 @@ class ImportResult:
     residents: int
 
 
-def import_csv(body: Body, data: bytes) -> ImportResult:
-    """Add the residents (and new households) listed in a CSV file to ``body``'s census.
+@dataclass
+class PreparedImport:
+    """A census file checked row by row, ready to save (by ``services.import_census``)."""
 
-    Every row is checked first; if any row is bad, nothing is imported and every problem is
-    reported with its line and column.
+    body: Body
+    existing: dict[str, Household]
+    new_households: dict[str, tuple[int, HouseholdForm]]
+    pending: list[tuple[int, str, ResidentForm]]
+
+    def save(self) -> tuple[list[Household], list[Resident]]:
+        """Save every row; call inside the transaction that records the import."""
+        households = dict(self.existing)
+        created: list[Household] = []
+        for code, (_line, form) in self.new_households.items():
+            households[code] = form.save()
+            created.append(households[code])
+        residents = []
+        for _line, code, form in self.pending:
+            form.instance.household = households[code]
+            form.instance.body = self.body
+            residents.append(form.save())
+        return created, residents
+
+
+def prepare_import(body: Body, data: bytes) -> PreparedImport:
+    """Check every row of a census CSV file for ``body``; nothing is written.
+
+    If any row is bad, raises :class:`CensusImportError` listing every problem with its line
+    and column.
     """
     questions = list(CensusQuestion.objects.filter(body=body))
     rows, header_errors = _read_rows(data, {q.key for q in questions})
@@ -196,24 +219,7 @@ def import_csv(body: Body, data: bytes) -> ImportResult:
 
     if errors:
         raise CensusImportError(sorted(errors, key=lambda e: e.line))
-    try:
-        with transaction.atomic():
-            households = dict(existing)
-            for code, (_line, form) in new_households.items():
-                households[code] = form.save()
-            for _line, code, form in pending:
-                form.instance.household = households[code]
-                form.instance.body = body
-                form.save()
-    except IntegrityError as exc:  # a concurrent edit took a code or document meanwhile
-        raise CensusImportError(
-            [
-                RowError(
-                    0, "", _("the census changed while importing; try again (%(e)s)") % {"e": exc}
-                )
-            ]
-        ) from exc
-    return ImportResult(households=len(new_households), residents=len(pending))
+    return PreparedImport(body, existing, new_households, pending)
 
 
 def _read_rows(

@@ -5,6 +5,8 @@ Deterministic (fixed seed), so tests and screenshots see the same people every t
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,13 +15,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from comuna.territory import statutes
+from comuna.territory import services, statutes
+from comuna.territory.actors import DEMO
+from comuna.territory.census import HOUSEHOLD_COLUMNS, RESIDENT_COLUMNS
 from comuna.territory.models import (
     Body,
     BodyKind,
     Dwelling,
     Education,
-    Household,
     Mandate,
     MandateKind,
     Organ,
@@ -174,20 +177,24 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load() -> None:
     rng = random.Random(SEED)
-    city = Body.objects.create(
+    city = services.create_body(
         slug=CITY[0],
         name=CITY[1],
         territory=CITY[2],
         kind=BodyKind.CITY,
         description="Ciudad comunal de ejemplo para conocer Comuna.",
+        by=DEMO,
     )
     communes = [
-        Body.objects.create(slug=s, name=n, territory=t, kind=BodyKind.COMMUNE, parent=city)
+        services.create_body(
+            slug=s, name=n, territory=t, kind=BodyKind.COMMUNE, parent=city, by=DEMO
+        )
         for s, n, t in COMMUNES
     ]
     councils = []
     for commune_index, slug, name, sectors in COUNCILS:
-        council = Body.objects.create(
+        council = services.create_body(
+            by=DEMO,
             slug=slug,
             name=name,
             kind=BodyKind.COUNCIL,
@@ -210,16 +217,18 @@ def load() -> None:
         councils.append(council)
     for body in [city, *communes]:
         _federal_organs(rng, body)
-    statutes.adopt(communes[1], "reforma-2023", note="Asamblea de la comuna, acta 12/2024")
+    statutes.adopt(
+        communes[1], "reforma-2023", note="Asamblea de la comuna, acta 12/2024", by=DEMO
+    )
     _demo_users(councils, communes)
 
 
 def _census(rng: random.Random, council: Body, sectors: list[str]) -> None:
-    statutes.current(council)
+    """The council's census, imported as a CSV file the way an electoral commission would."""
+    rows: list[dict[str, object]] = []
     for number in range(1, rng.randint(20, 26) + 1):
-        household = Household.objects.create(
-            body=council,
-            code=f"{council.slug.split('-', 1)[1][:3].upper()}-{number:03d}",
+        household = dict(
+            household_code=f"{council.slug.split('-', 1)[1][:3].upper()}-{number:03d}",
             address=f"{rng.choice(STREETS)} {rng.randint(1, 12)}, casa {rng.randint(1, 80)}",
             sector=rng.choice(sectors),
             tenure=rng.choice(Tenure.values),
@@ -234,20 +243,32 @@ def _census(rng: random.Random, council: Body, sectors: list[str]) -> None:
             sex = rng.choice([Sex.FEMALE, Sex.MALE])
             age_days = rng.randint(30 * 365, 75 * 365) if k < 2 else rng.randint(200, 30 * 365)
             born = TODAY - timedelta(days=age_days)
-            Resident.objects.create(
-                household=household,
-                body=council,
-                given_name=rng.choice(FEMALE if sex == Sex.FEMALE else MALE),
-                family_name=f"{family} {rng.choice(SURNAMES)}",
-                document_id=f"V-{rng.randint(5_000_000, 32_000_000)}",
-                birth_date=born,
-                sex=sex,
-                resident_since=max(arrived, born),
-                is_household_head=k == 0,
-                occupation=rng.choice(OCCUPATIONS) if age_days > 18 * 365 else "estudiante",
-                education=rng.choice(Education.values),
-                has_disability=rng.random() < 0.05,
+            rows.append(
+                dict(
+                    household,
+                    given_name=rng.choice(FEMALE if sex == Sex.FEMALE else MALE),
+                    family_name=f"{family} {rng.choice(SURNAMES)}",
+                    document_id=f"V-{rng.randint(5_000_000, 32_000_000)}",
+                    birth_date=born,
+                    sex=sex,
+                    resident_since=max(arrived, born),
+                    is_household_head=k == 0,
+                    occupation=rng.choice(OCCUPATIONS) if age_days > 18 * 365 else "estudiante",
+                    education=rng.choice(Education.values),
+                    has_disability=rng.random() < 0.05,
+                )
             )
+    services.import_census(council, _csv(rows), by=DEMO)
+
+
+def _csv(rows: list[dict[str, object]]) -> bytes:
+    columns = [c for c in [*HOUSEHOLD_COLUMNS, *RESIDENT_COLUMNS] if c in rows[0]]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["1" if v is True else "0" if v is False else v for v in map(row.get, columns)])
+    return out.getvalue().encode()
 
 
 def _adults(body: Body) -> list[Resident]:
@@ -256,22 +277,22 @@ def _adults(body: Body) -> list[Resident]:
 
 
 def _council_organs(rng: random.Random, council: Body) -> None:
-    statute = statutes.current(council)
     pool = _adults(council)
     rng.shuffle(pool)
-    Organ.objects.create(
-        body=council,
+    services.create_organ(
+        council,
         kind=OrganKind.ASSEMBLY,
         name="Asamblea de Ciudadanos y Ciudadanas",
         position=0,
         seats=0,
+        by=DEMO,
     )
-    executive = Organ.objects.create(
-        body=council, kind=OrganKind.EXECUTIVE, position=1, name="Unidad Ejecutiva", seats=0
+    executive = services.create_organ(
+        council, kind=OrganKind.EXECUTIVE, position=1, name="Unidad Ejecutiva", seats=0, by=DEMO
     )
     organs = [
-        Organ.objects.create(
-            body=council, kind=OrganKind.COMMITTEE, name=name, parent=executive, position=i
+        services.create_organ(
+            council, kind=OrganKind.COMMITTEE, name=name, parent=executive, position=i, by=DEMO
         )
         for i, name in enumerate(COMMITTEES)
     ]
@@ -285,39 +306,33 @@ def _council_organs(rng: random.Random, council: Body) -> None:
         start=2,
     ):
         organs.append(
-            Organ.objects.create(body=council, kind=kind, name=name, seats=seats, position=position)
+            services.create_organ(
+                council, kind=kind, name=name, seats=seats, position=position, by=DEMO
+            )
         )
     for organ in organs:
-        for _seat in range(organ.seats):
-            Mandate.objects.create(
-                body=council,
+        for kind in [MandateKind.SPOKESPERSON] * organ.seats + [MandateKind.SUBSTITUTE]:
+            services.confer_mandate(
+                council,
+                pool.pop(),
                 organ=organ,
-                resident=pool.pop(),
-                kind=MandateKind.SPOKESPERSON,
+                kind=kind,
                 starts_on=date(2025, 3, 1),
                 ends_on=date(2027, 3, 1),
-                statute=statute,
+                by=DEMO,
             )
-        Mandate.objects.create(
-            body=council,
-            organ=organ,
-            resident=pool.pop(),
-            kind=MandateKind.SUBSTITUTE,
-            starts_on=date(2025, 3, 1),
-            ends_on=date(2027, 3, 1),
-            statute=statute,
-        )
 
 
 def _federal_organs(rng: random.Random, body: Body) -> None:
-    statute = statutes.current(body)
     kind_name = "Parlamento Comunal" if body.kind == BodyKind.COMMUNE else "Consejo de la Ciudad"
     children = list(body.children.all())
-    parliament = Organ.objects.create(
-        body=body, kind=OrganKind.PARLIAMENT, name=kind_name, seats=len(children), position=0
+    parliament = services.create_organ(
+        body, kind=OrganKind.PARLIAMENT, name=kind_name, seats=len(children), position=0, by=DEMO
     )
     organs = [parliament] + [
-        Organ.objects.create(body=body, kind=kind, name=name, seats=len(children), position=i)
+        services.create_organ(
+            body, kind=kind, name=name, seats=len(children), position=i, by=DEMO
+        )
         for i, (kind, name) in enumerate(
             [
                 (OrganKind.EXECUTIVE, "Consejo Ejecutivo"),
@@ -348,14 +363,14 @@ def _federal_organs(rng: random.Random, body: Body) -> None:
             )
             chosen = rng.choice(list(member_residents[:40]))
             taken.add(chosen.pk)
-            Mandate.objects.create(
-                body=body,
+            services.confer_mandate(
+                body,
+                chosen,
                 organ=organ,
-                resident=chosen,
                 kind=MandateKind.SPOKESPERSON,
                 starts_on=date(2025, 6, 1),
                 ends_on=date(2027, 6, 1),
-                statute=statute,
+                by=DEMO,
             )
 
 
@@ -371,8 +386,7 @@ def _demo_users(councils: list[Body], communes: list[Body]) -> None:
             first_name=resident.given_name,
             last_name=resident.family_name,
         )
-        resident.user = user
-        resident.save(update_fields=["user"])
+        services.link_login(resident, user, by=DEMO)
 
     with_mandate = set(Mandate.objects.values_list("resident_id", flat=True))
     plain = [r for r in _adults(veritas) if r.pk not in with_mandate]
@@ -386,8 +400,8 @@ def _demo_users(councils: list[Body], communes: list[Body]) -> None:
         organ = Organ.objects.get(body=veritas, kind=kind)
         account(username, organ.mandates.filter(kind=MandateKind.SPOKESPERSON).first().resident)
     admin = plain[1]
-    Mandate.objects.create(
-        body=veritas, resident=admin, kind=MandateKind.ADMINISTRATOR, starts_on=date(2025, 3, 1)
+    services.confer_mandate(
+        veritas, admin, kind=MandateKind.ADMINISTRATOR, starts_on=date(2025, 3, 1), by=DEMO
     )
     account("admin", admin)
     parliament = Organ.objects.get(body=communes[0], kind=OrganKind.PARLIAMENT)

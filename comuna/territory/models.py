@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from fractions import Fraction
 
@@ -47,6 +48,10 @@ def validate_geojson(value: object) -> None:
         raise ValidationError(_('A GeoJSON geometry needs a list of "coordinates".'))
 
 
+def new_digest_key() -> str:
+    return secrets.token_hex(32)
+
+
 # Deeper than any real federation; guards the tree queries against a cycle.
 MAX_DEPTH = 64
 
@@ -71,6 +76,9 @@ class Body(models.Model):
         _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Keys the digests of census rows written to the public ledger, so a digest cannot be
+    # matched to a person by guessing their data; kept in the database, so verify can re-derive.
+    digest_key = models.CharField(max_length=64, default=new_digest_key, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -457,6 +465,7 @@ class Mandate(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MandateKind.choices)
     starts_on = models.DateField(_("starts"), default=timezone.localdate)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended early"), max_length=300, blank=True)
     statute = models.ForeignKey(
         StatuteVersion,
         null=True,

@@ -11,9 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comuna.ledger import record
+from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.models import Body, StatuteVersion
 
 LAW_2009: dict[str, Any] = {
@@ -33,9 +35,9 @@ LAW_2009: dict[str, Any] = {
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
-    "ley-2009": {"label": _("Communal councils law (2009)"), "settings": LAW_2009},
+    "ley-2009": {"label": gettext_lazy("Communal councils law (2009)"), "settings": LAW_2009},
     "reforma-2023": {
-        "label": _("Communal councils profile (2023): three-year terms"),
+        "label": gettext_lazy("Communal councils profile (2023): three-year terms"),
         "settings": {**LAW_2009, "term_years": 3},
     },
 }
@@ -43,25 +45,40 @@ DEFAULT_PROFILE = "ley-2009"
 SETTINGS = tuple(LAW_2009)
 
 
+class NoStatute(LookupError):
+    """A body without a statute: it was created behind ``services.create_body``'s back."""
+
+
 def current(body: Body) -> StatuteVersion:
-    """The version in force; bodies get version 1 of the default profile on first use."""
+    """The version in force (a read: it never writes; a body gets version 1 when created)."""
+    cached = getattr(body, "_current_statute", None)
+    if cached is not None:
+        return cached
     version = body.statutes.order_by("-number").first()
-    return version or adopt(body, DEFAULT_PROFILE)
+    if version is None:
+        raise NoStatute(
+            f"body {body.slug!r} has no statute; create bodies with "
+            "comuna.territory.services.create_body"
+        )
+    body._current_statute = version
+    return version
 
 
-def adopt(body: Body, profile: str, *, by=None, note: str = "") -> StatuteVersion:
+def adopt(body: Body, profile: str, *, by, note: str = "") -> StatuteVersion:
     """Start (or restart) a body's statute from a profile's defaults, as a new version."""
     if profile not in PROFILES:
         raise ValueError(f"unknown statute profile {profile!r}; known: {', '.join(PROFILES)}")
     return _write(body, profile, dict(PROFILES[profile]["settings"]), by=by, note=note)
 
 
-def amend(body: Body, changes: dict[str, Any], *, by=None, note: str = "") -> StatuteVersion:
+def amend(body: Body, changes: dict[str, Any], *, by, note: str = "") -> StatuteVersion:
     """Write the next version with ``changes`` applied on top of the current one."""
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise ValueError(f"unknown statute settings: {', '.join(sorted(unknown))}")
-    base = current(body)
+    base = body.statutes.order_by("-number").first()
+    if base is None:
+        raise NoStatute(f"body {body.slug!r} has no statute to amend")
     values = {key: getattr(base, key) for key in SETTINGS}
     values.update(changes)
     return _write(body, base.profile, values, by=by, note=note)
@@ -79,14 +96,16 @@ def overrides(version: StatuteVersion) -> dict[str, tuple[Any, Any]]:
 
 @transaction.atomic
 def _write(body: Body, profile: str, values: dict[str, Any], *, by, note: str) -> StatuteVersion:
+    actor = actor_label(by)
     # Lock the body row so two amendments cannot take the same version number.
     Body.objects.select_for_update().filter(pk=body.pk).first()
     last = body.statutes.order_by("-number").values_list("number", flat=True).first() or 0
     version = StatuteVersion(
-        body=body, number=last + 1, profile=profile, note=note, created_by=by, **values
+        body=body, number=last + 1, profile=profile, note=note, created_by=acting_user(by), **values
     )
     version.full_clean()
     version.save()
+    version.refresh_from_db()  # record what the database holds ("30.00", not "30")
     record(
         body.ledger_chain,
         "statute.version",
@@ -95,11 +114,43 @@ def _write(body: Body, profile: str, values: dict[str, Any], *, by, note: str) -
             "version": version.number,
             "profile": profile,
             "note": note,
-            "settings": {key: _jsonable(getattr(version, key)) for key in SETTINGS},
+            "settings": settings_of(version),
         },
-        actor=f"user:{by.pk}" if by is not None else "",
+        actor=actor,
     )
+    body._current_statute = version
     return version
+
+
+def settings_of(version: StatuteVersion) -> dict[str, Any]:
+    """The version's settings as its ledger entry records them."""
+    return {key: _jsonable(getattr(version, key)) for key in SETTINGS}
+
+
+def recheck_version(entry) -> str | None:
+    """``ledger verify``: the statute version an entry recorded is in the database, unchanged."""
+    data = entry.data
+    body = Body.objects.filter(slug=data.get("body")).first()
+    if body is None or body.ledger_chain != entry.chain:
+        return _("the body %(body)s of this statute version is not this chain's") % {
+            "body": data.get("body")
+        }
+    version = body.statutes.filter(number=data.get("version")).first()
+    if version is None:
+        return _("statute version %(n)s is missing from the database") % {"n": data.get("version")}
+    if version.profile != data.get("profile") or version.note != data.get("note"):
+        return _("statute version %(n)s has another profile or note than recorded") % {
+            "n": version.number
+        }
+    if settings_of(version) != data.get("settings"):
+        changed = sorted(
+            k for k, v in settings_of(version).items() if (data.get("settings") or {}).get(k) != v
+        )
+        return _("statute version %(n)s differs from what was recorded in: %(fields)s") % {
+            "n": version.number,
+            "fields": ", ".join(changed),
+        }
+    return None
 
 
 def _jsonable(value: Any) -> Any:

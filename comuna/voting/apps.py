@@ -9,10 +9,15 @@ class VotingConfig(AppConfig):
 
     def ready(self) -> None:
         from comuna.ledger import register_check
-        from comuna.voting import rules
+        from comuna.voting import checks, rules
         from comuna.voting.tally import recheck
 
         rules.register()
 
-        # `comuna ledger verify` re-counts every closed poll from the ballots in the database.
+        # `comuna ledger verify` re-derives every poll entry from the database and re-counts
+        # every closed poll from its ballots.
+        register_check("poll.created", checks.check_created)
+        register_check("poll.opened", checks.check_opened)
+        register_check("paper.entered", checks.check_paper)
+        register_check("paper.corrected", checks.check_paper)
         register_check("poll.closed", recheck)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comuna.ledger import canonical_json, record
-from comuna.territory import census, statutes
+from comuna.territory import census, records, statutes
+from comuna.territory.actors import acting_user, actor_label
 from comuna.voting import tally
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
@@ -39,8 +40,11 @@ def chain(poll: Poll) -> str:
     return poll.body.ledger_chain
 
 
-def _actor(user) -> str:
-    return f"user:{user.pk}" if user is not None and user.pk else ""
+def _options_payload(poll: Poll) -> list[dict[str, Any]]:
+    return [
+        {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
+        for o in poll.options.all()
+    ]
 
 
 # --- receipts -----------------------------------------------------------------------------
@@ -84,11 +88,12 @@ def create_poll(
     title: str,
     method: str,
     options: list[dict[str, Any]],
-    by=None,
+    by: Any,
     rule: str | None = None,
     **settings: Any,
 ) -> Poll:
     """A draft poll with its options (``{"label", "description"?, "cost"?}``)."""
+    actor = actor_label(by)
     if method not in RULES:
         raise VotingError(_("Unknown voting method %(m)s.") % {"m": method})
     rule = rule or RULES[method][0]
@@ -106,7 +111,9 @@ def create_poll(
             raise VotingError(_("Every project of a participatory budget needs a positive cost."))
     if method == Method.CUMULATIVE and not settings.get("max_points"):
         raise VotingError(_("Say how many points each voter shares out."))
-    poll = Poll(body=body, title=title, method=method, rule=rule, created_by=by, **settings)
+    poll = Poll(
+        body=body, title=title, method=method, rule=rule, created_by=acting_user(by), **settings
+    )
     poll.full_clean()
     poll.save()
     Option.objects.bulk_create(
@@ -119,12 +126,26 @@ def create_poll(
         )
         for i, o in enumerate(options)
     )
+    record(
+        chain(poll),
+        "poll.created",
+        {
+            "poll": poll.pk,
+            "title": poll.title,
+            "method": poll.method,
+            "rule": poll.rule,
+            "options": _options_payload(poll),
+        },
+        actor=actor,
+    )
     return poll
 
 
 @transaction.atomic
-def open_poll(poll: Poll, *, by=None) -> int:
-    """Open the poll and snapshot the electoral register; returns the number of voters."""
+def open_poll(poll: Poll, *, by: Any) -> int:
+    """Open the poll and snapshot the electoral register; returns the number of voters.
+    The ledger entry carries a keyed digest of the frozen register (resident ids only)."""
+    actor = actor_label(by)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be opened."))
@@ -136,7 +157,7 @@ def open_poll(poll: Poll, *, by=None) -> int:
     poll.status, poll.opened_on = Status.OPEN, today
     poll.statute = statutes.current(poll.body)
     poll.save(update_fields=["status", "opened_on", "statute"])
-    eligible = poll.voters.count()
+    frozen = list(poll.voters.values_list("resident_id", flat=True))
     record(
         chain(poll),
         "poll.opened",
@@ -147,15 +168,13 @@ def open_poll(poll: Poll, *, by=None) -> int:
             "rule": poll.rule,
             "seats": poll.seats,
             "statute_version": poll.statute.number,
-            "eligible": eligible,
-            "options": [
-                {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
-                for o in poll.options.all()
-            ],
+            "eligible": len(frozen),
+            "register_digest": records.register_digest(poll.body, frozen),
+            "options": _options_payload(poll),
         },
-        actor=_actor(by),
+        actor=actor,
     )
-    return eligible
+    return len(frozen)
 
 
 def _lock_poll_for_casting(poll: Poll) -> Poll:
@@ -212,8 +231,9 @@ def cast(
 
 
 @transaction.atomic
-def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
+def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
     """Close the poll, count it, and record the tally with the digest of its ballots."""
+    actor = actor_label(by)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.OPEN:
         raise VotingError(_("Only an open poll can be closed."))
@@ -232,7 +252,7 @@ def close_poll(poll: Poll, *, by=None) -> dict[str, Any]:
             "digest": tally.digest(poll, counted),
             "result": {k: result[k] for k in ("winners", "tally", "ballots")},
         },
-        actor=_actor(by),
+        actor=actor,
     )
     poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
     poll.result_entry = entry.seq
@@ -252,7 +272,7 @@ def enter_paper(
     poll: Poll,
     polling_place: str,
     *,
-    by=None,
+    by: Any,
     totals: dict[str, int] | None = None,
     n_ballots: int | None = None,
     ballots: list[Any] | None = None,
@@ -262,6 +282,7 @@ def enter_paper(
     """Enter a polling place's paper vote: per-option ``totals`` (single choice and approval
     polls, with the number of ballots cast) or individual ``ballots``. A second entry for the
     same place is refused unless it formally corrects the first (``corrects`` and ``reason``)."""
+    actor = actor_label(by)
     place = polling_place.strip()
     if not place:
         raise VotingError(_("Name the polling place."))
@@ -304,20 +325,21 @@ def enter_paper(
                 n_ballots=count,
                 corrects=corrects,
                 reason=reason.strip(),
-                entered_by=by,
+                entered_by=acting_user(by),
             )
             if totals is None:
                 Ballot.objects.bulk_create(
                     Ballot(poll=poll, choices=c, source=Source.PAPER, batch=batch)
                     for c in clean_ballots
                 )
-            content = {"totals": batch.totals, "ballots": clean_ballots if totals is None else None}
             payload = {
                 "poll": poll.pk,
                 "polling_place": place,
                 "batch": batch.pk,
                 "ballots": count,
-                "content_digest": hashlib.sha256(canonical_json(content).encode()).hexdigest(),
+                "content_digest": paper_digest(
+                    batch.totals, clean_ballots if totals is None else None
+                ),
             }
             if corrects is not None:
                 payload.update(replaces=corrects.pk, reason=reason.strip())
@@ -325,13 +347,22 @@ def enter_paper(
                 chain(poll),
                 "paper.corrected" if corrects else "paper.entered",
                 payload,
-                actor=_actor(by),
+                actor=actor,
             )
             return batch
     except IntegrityError:
         raise VotingError(
             _("%(place)s was already entered; correct that entry instead.") % {"place": place}
         ) from None
+
+
+def paper_digest(totals: dict[str, int] | None, ballots: list[Any] | None) -> str:
+    """SHA-256 of what a paper entry holds: its totals, or its ballots (sorted, since stored
+    ballots keep no order)."""
+    if ballots is not None:
+        ballots = sorted(ballots, key=canonical_json)
+    content = {"totals": totals, "ballots": ballots}
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
 def _check_totals(poll, options, totals, n_ballots):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
+from comuna.territory import services as territory_services
 from comuna.territory import statutes
 from comuna.territory.forms import (
     CensusImportForm,
@@ -102,7 +103,9 @@ def census_import(request, body):
     form = CensusImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = census_service.import_csv(body, form.cleaned_data["file"].read())
+            result = territory_services.import_census(
+                body, form.cleaned_data["file"].read(), by=request.user
+            )
         except census_service.CensusImportError as exc:
             errors = exc.errors
         else:
@@ -132,7 +135,7 @@ def household_edit(request, body, pk=None):
     household = get_object_or_404(Household, pk=pk, body=body) if pk else Household(body=body)
     form = HouseholdForm(request.POST or None, instance=household, body=body)
     if request.method == "POST" and form.is_valid():
-        household = form.save()
+        household = territory_services.save_household(form, by=request.user)
         messages.success(request, _("Household saved."))
         return redirect("household", slug=body.slug, pk=household.pk)
     residents = household.residents.all() if household.pk else []
@@ -158,7 +161,7 @@ def resident_edit(request, body, pk=None, household=None):
         resident = Resident(household=home, body=body)
     form = ResidentForm(request.POST or None, instance=resident, household=home)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        territory_services.save_resident(form, by=request.user)
         messages.success(request, _("Resident saved."))
         return redirect("household", slug=body.slug, pk=home.pk)
     return render(
@@ -178,7 +181,7 @@ def census_questions(request, body, pk=None):
     question = get_object_or_404(CensusQuestion, pk=pk, body=body) if pk else None
     form = CensusQuestionForm(request.POST or None, instance=question, body=body)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        territory_services.save_question(form, by=request.user)
         messages.success(request, _("Question saved."))
         return redirect("census-questions", slug=body.slug)
     return render(
@@ -203,7 +206,7 @@ def profile(request):
         if form is None:
             return HttpResponseNotAllowed(["GET"])
         if form.is_valid():
-            form.save()
+            territory_services.update_own_details(form, by=request.user)
             messages.success(request, _("Your details were saved."))
             return redirect("profile")
     context = {"resident": resident, "form": form, "bodies": bodies_of(request.user)}

@@ -32,6 +32,24 @@ def in_english():
 def no_checks(monkeypatch):
     """Each test starts with no registered checks and leaves none behind."""
     monkeypatch.setattr(checks, "_CHECKS", {})
+    monkeypatch.setattr(checks, "_CHAIN_CHECKS", {})
+
+
+@pytest.fixture
+def cast(db):
+    """Four bodies with empty chains (the ledger tests write their own entries): made
+    directly, since the territory's services would write entries of their own."""
+    from types import SimpleNamespace
+
+    from comuna.territory.models import Body, BodyKind
+
+    city = Body.objects.create(name="Ciudad", slug="ciudad", kind=BodyKind.CITY)
+    commune = Body.objects.create(name="Comuna", slug="comuna", kind=BodyKind.COMMUNE, parent=city)
+    council, other = (
+        Body.objects.create(name=name, slug=slug, kind=BodyKind.COUNCIL, parent=commune)
+        for name, slug in (("Consejo A", "consejo-a"), ("Consejo B", "consejo-b"))
+    )
+    return SimpleNamespace(city=city, commune=commune, council=council, other=other)
 
 
 def chain_of(body):

@@ -40,21 +40,21 @@ def test_verify_prints_one_summary_line_per_body(cast, recorded):
     out, err = ledger("verify")
     lines = out.splitlines()
     head = recorded[-1].hash
-    assert f"consejo-a: 5 entries, 2 re-counts, head {head[:12]}…" in lines
-    assert "consejo-b: 0 entries, 0 re-counts, no head yet" in lines
+    assert f"consejo-a: 5 entries, 2 checks, head {head[:12]}…" in lines
+    assert "consejo-b: 0 entries, 0 checks, no head yet" in lines
     assert [line.split(":")[0] for line in lines[:4]] == [
         "ciudad",
         "comuna",
         "consejo-a",
         "consejo-b",
     ]
-    assert lines[-1] == "Ledger verified: 4 chains, 5 entries, 2 re-counts."
+    assert lines[-1] == "Ledger verified: 4 chains, 5 entries, 2 checks."
     assert err == ""
 
 
 def test_verify_of_one_body(cast, recorded):
     out, _ = ledger("verify", "--body", "consejo-a")
-    assert out.splitlines()[0].startswith("consejo-a: 5 entries, 2 re-counts")
+    assert out.splitlines()[0].startswith("consejo-a: 5 entries, 2 checks")
     assert "consejo-b" not in out
 
 
@@ -103,7 +103,7 @@ def test_head_prints_each_body_s_full_head_hash(cast, recorded):
 def test_chains_of_no_body_are_reported_by_name(cast, recorded):
     record_many("body:999999", FIVE[:1])
     out, _ = ledger("verify")
-    assert "body:999999: 1 entry, 0 re-counts, head " in out
+    assert "body:999999: 1 entry, 0 checks, head " in out
 
 
 @pytest.mark.postgres_only

@@ -3,8 +3,15 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from comuna.territory.census import CensusImportError, import_csv
+from comuna.territory.census import CensusImportError
 from comuna.territory.models import Household, Resident
+from comuna.territory.services import import_census
+from tests.conftest import SETUP
+
+
+def import_csv(body, data: bytes):
+    return import_census(body, data, by=SETUP)
+
 
 DATA = Path(__file__).parent / "data"
 GOOD = (DATA / "census_good.csv").read_bytes()

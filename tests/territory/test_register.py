@@ -1,7 +1,7 @@
 from datetime import date
 
 from comuna.territory import census, statutes
-from tests.conftest import make_resident
+from tests.conftest import SETUP, make_resident
 
 
 def test_the_register_holds_residents_of_voting_age_on_the_day(cast):
@@ -17,7 +17,7 @@ def test_the_register_follows_an_amended_voting_age(cast):
     on = date(2026, 6, 1)
     sixteen = make_resident(cast.council, "Dieciséis", born=date(2010, 1, 1))
     fifteen = make_resident(cast.council, "Quince", born=date(2011, 1, 1))
-    statutes.amend(cast.council, {"voting_age": 16})
+    statutes.amend(cast.council, {"voting_age": 16}, by=SETUP)
     register = set(census.register(cast.council, on=on))
     assert sixteen in register and fifteen not in register
 
@@ -40,5 +40,5 @@ def test_residence_rule_for_voters_applies_when_the_statute_sets_one(cast):
     on = date(2026, 6, 1)
     newcomer = make_resident(cast.council, "Recién", since=date(2026, 3, 1))
     assert newcomer in set(census.register(cast.council, on=on))
-    statutes.amend(cast.council, {"voter_residence_months": 6})
+    statutes.amend(cast.council, {"voter_residence_months": 6}, by=SETUP)
     assert newcomer not in set(census.register(cast.council, on=on))

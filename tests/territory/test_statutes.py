@@ -3,13 +3,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from comuna.territory import statutes
-from comuna.territory.models import Body, BodyKind
+from comuna.territory import services, statutes
+from comuna.territory.models import BodyKind
+from tests.conftest import SETUP
 
 
 @pytest.fixture
 def body(db):
-    return Body.objects.create(name="Consejo", slug="consejo", kind=BodyKind.COUNCIL)
+    return services.create_body(name="Consejo", slug="consejo", kind=BodyKind.COUNCIL, by=SETUP)
 
 
 def test_a_new_body_gets_the_2009_law_as_version_1(body):
@@ -28,12 +29,12 @@ def test_a_new_body_gets_the_2009_law_as_version_1(body):
 
 
 def test_the_2023_profile_has_three_year_terms(body):
-    assert statutes.adopt(body, "reforma-2023").term_years == 3
+    assert statutes.adopt(body, "reforma-2023", by=SETUP).term_years == 3
 
 
 def test_amending_writes_a_new_version_and_keeps_the_old_one(body):
     first = statutes.current(body)
-    second = statutes.amend(body, {"voting_age": 16}, note="acta 3")
+    second = statutes.amend(body, {"voting_age": 16}, note="acta 3", by=SETUP)
     assert second.number == 2 and second.voting_age == 16
     first.refresh_from_db()
     assert first.voting_age == 15
@@ -53,13 +54,13 @@ def test_a_version_cannot_be_edited_or_deleted(body):
 def test_amending_an_unknown_setting_is_refused_and_changes_nothing(body):
     statutes.current(body)
     with pytest.raises(ValueError, match="bogus"):
-        statutes.amend(body, {"bogus": 1})
+        statutes.amend(body, {"bogus": 1}, by=SETUP)
     assert body.statutes.count() == 1
 
 
 def test_out_of_range_values_are_refused(body):
     with pytest.raises(ValidationError):
-        statutes.amend(body, {"quorum_first_call_pct": Decimal("1234.5")})
+        statutes.amend(body, {"quorum_first_call_pct": Decimal("1234.5")}, by=SETUP)
 
 
 def test_quorum_rounds_up_exactly(body):

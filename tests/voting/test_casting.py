@@ -3,7 +3,7 @@ import pytest
 from comuna.voting import services
 from comuna.voting.ballots import BallotError
 from comuna.voting.models import Ballot, Voter
-from tests.conftest import COUNCIL_A_VOTERS
+from tests.conftest import COUNCIL_A_VOTERS, SETUP
 
 
 def ballots(poll):
@@ -86,8 +86,8 @@ def test_a_draft_or_closed_poll_takes_no_ballots(cast, make_poll):
     poll = make_poll(open_it=False)
     with pytest.raises(services.VotingError):
         services.cast(poll, cast.resident.user, "1")
-    services.open_poll(poll)
-    services.close_poll(poll)
+    services.open_poll(poll, by=SETUP)
+    services.close_poll(poll, by=SETUP)
     with pytest.raises(services.VotingError):
         services.cast(poll, cast.resident.user, "1")
     assert not Ballot.objects.filter(poll=poll).exists()

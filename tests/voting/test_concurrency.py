@@ -12,7 +12,7 @@ from django.db import connection, connections
 
 from comuna.voting import services, tally
 from comuna.voting.models import Ballot
-from tests.conftest import add_voters
+from tests.conftest import SETUP, add_voters
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -75,7 +75,7 @@ def test_two_hundred_voters_at_once_lose_no_ballot(cast, make_poll):
         receipts = list(pool.map(vote, range(200)))
     assert len({r.code for r in receipts}) == 200
     assert Ballot.objects.filter(poll=poll).count() == 200
-    result = services.close_poll(poll)
+    result = services.close_poll(poll, by=SETUP)
     assert result["tally"] == {"1": 67, "2": 67, "3": 66}
     for r in receipts:
         assert services.find_ballot(poll, r.code) is not None
@@ -111,7 +111,7 @@ def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhil
     @in_thread
     def close():
         barrier.wait()
-        return services.close_poll(poll)
+        return services.close_poll(poll, by=SETUP)
 
     with ThreadPoolExecutor(21) as pool:
         futures = [pool.submit(vote, i) for i in range(60)]

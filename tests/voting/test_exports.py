@@ -2,10 +2,12 @@
 
 import pytest
 
-from comuna.choice.elections import count, from_preflib
+from comuna.choice import pb as pb_rules
+from comuna.choice.elections import count
+from comuna.choice.elections.preflib import from_preflib
 from comuna.choice.pb import pabulib
-from comuna.choice.pb import rules as pb_rules
 from comuna.voting import services, tally
+from tests.conftest import SETUP
 
 
 def test_a_closed_budget_poll_exported_as_pb_recounts_the_same_with_pabutools(
@@ -22,8 +24,10 @@ def test_a_closed_budget_poll_exported_as_pb_recounts_the_same_with_pabutools(
     }
     for persona, choices in votes.items():
         services.cast(budget_poll, getattr(cast, persona).user, choices)
-    services.enter_paper(budget_poll, "Casa comunal", ballots=[["2", "4"], ["4"], ["3", "2"]])
-    result = services.close_poll(budget_poll)
+    services.enter_paper(
+        budget_poll, "Casa comunal", ballots=[["2", "4"], ["4"], ["3", "2"]], by=SETUP
+    )
+    result = services.close_poll(budget_poll, by=SETUP)
     path = tmp_path / "poll.pb"
     path.write_text(tally.export_pb(budget_poll), encoding="utf-8")
     inst = pabulib.read(path)
@@ -40,7 +44,7 @@ def test_the_pb_cli_recounts_an_exported_poll(cast, budget_poll, tmp_path):
 
     services.cast(budget_poll, cast.resident.user, ["1", "2"])
     services.cast(budget_poll, cast.admin.user, ["3"])
-    result = services.close_poll(budget_poll)
+    result = services.close_poll(budget_poll, by=SETUP)
     path = tmp_path / "poll.pb"
     path.write_text(tally.export_pb(budget_poll), encoding="utf-8")
     out = subprocess.run(
@@ -76,7 +80,7 @@ def test_a_closed_ranked_poll_exported_as_preflib_recounts_the_same(cast, make_p
     }
     for persona, choices in votes.items():
         services.cast(poll, getattr(cast, persona).user, choices)
-    result = services.close_poll(poll)
+    result = services.close_poll(poll, by=SETUP)
     profile = from_preflib(tally.export_preflib(poll))
     again = count(rule, profile, seats=poll.seats)
     assert list(again.winners) == result["winners"]

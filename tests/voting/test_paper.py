@@ -4,6 +4,7 @@ from comuna.ledger import verify
 from comuna.ledger.models import Entry
 from comuna.voting import services, tally
 from comuna.voting.models import BatchState, PaperBatch
+from tests.conftest import SETUP
 
 
 def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make_poll):
@@ -13,7 +14,7 @@ def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make
     services.enter_paper(
         poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=cast.electoral.user
     )
-    result = services.close_poll(poll)
+    result = services.close_poll(poll, by=SETUP)
     assert result["tally"] == {"1": 3, "2": 3}
     assert result["ballots"] == 7
     # a 3-3 tie: plurality breaks it by the option order, documented in the explanation
@@ -28,7 +29,7 @@ def test_individual_paper_ballots_are_counted_and_published_as_paper(cast, make_
         poll, "Escuela", ballots=[["3", "1"], ["3"], ["1", "3"]], by=cast.electoral.user
     )
     services.cast(poll, cast.resident.user, ["2", "1"])
-    result = services.close_poll(poll)
+    result = services.close_poll(poll, by=SETUP)
     assert result["winners"] == ["3"]
     published = tally.published_ballots(poll)
     assert sorted(b["source"] for b in published) == ["online", "paper", "paper", "paper"]
@@ -37,19 +38,21 @@ def test_individual_paper_ballots_are_counted_and_published_as_paper(cast, make_
 
 def test_a_second_entry_for_the_same_place_is_refused(cast, make_poll):
     poll = make_poll()
-    services.enter_paper(poll, "Casa comunal", totals={"1": 3}, n_ballots=3)
+    services.enter_paper(poll, "Casa comunal", totals={"1": 3}, n_ballots=3, by=SETUP)
     with pytest.raises(services.VotingError):
-        services.enter_paper(poll, "Casa comunal", totals={"1": 30}, n_ballots=30)
+        services.enter_paper(poll, "Casa comunal", totals={"1": 30}, n_ballots=30, by=SETUP)
     assert PaperBatch.objects.count() == 1
     assert Entry.objects.filter(kind="paper.entered").count() == 1
 
 
 def test_a_formal_correction_replaces_the_entry_and_is_recorded(cast, make_poll):
     poll = make_poll()
-    first = services.enter_paper(poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=4)
+    first = services.enter_paper(
+        poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=4, by=SETUP
+    )
     with pytest.raises(services.VotingError):  # a correction must say why
         services.enter_paper(
-            poll, "Casa comunal", totals={"1": 2, "2": 2}, n_ballots=4, corrects=first
+            poll, "Casa comunal", totals={"1": 2, "2": 2}, n_ballots=4, corrects=first, by=SETUP
         )
     services.enter_paper(
         poll,
@@ -64,10 +67,16 @@ def test_a_formal_correction_replaces_the_entry_and_is_recorded(cast, make_poll)
     assert first.state == BatchState.CORRECTED
     entry = Entry.objects.get(kind="paper.corrected")
     assert "Acta mal transcrita" in entry.payload and f'"replaces":{first.pk}' in entry.payload
-    assert services.close_poll(poll)["tally"] == {"1": 2, "2": 2}
+    assert services.close_poll(poll, by=SETUP)["tally"] == {"1": 2, "2": 2}
     with pytest.raises(services.VotingError):  # the old entry cannot be corrected twice
         services.enter_paper(
-            poll, "Casa comunal", totals={"1": 1}, n_ballots=4, corrects=first, reason="otra vez"
+            poll,
+            "Casa comunal",
+            totals={"1": 1},
+            n_ballots=4,
+            corrects=first,
+            reason="otra vez",
+            by=SETUP,
         )
 
 
@@ -86,7 +95,7 @@ def test_a_formal_correction_replaces_the_entry_and_is_recorded(cast, make_poll)
 def test_bad_paper_entries_are_refused_and_change_nothing(cast, make_poll, kwargs, words):
     poll = make_poll()
     with pytest.raises(services.VotingError, match=words):
-        services.enter_paper(poll, "Casa comunal", **kwargs)
+        services.enter_paper(poll, "Casa comunal", **kwargs, by=SETUP)
     assert (
         not PaperBatch.objects.exists() and not Entry.objects.filter(kind="paper.entered").exists()
     )
@@ -95,4 +104,4 @@ def test_bad_paper_entries_are_refused_and_change_nothing(cast, make_poll, kwarg
 def test_totals_are_refused_for_ranked_polls(cast, make_poll):
     poll = make_poll("ranked", options=("A", "B"), rule="irv")
     with pytest.raises(services.VotingError, match="individual ballots"):
-        services.enter_paper(poll, "Escuela", totals={"1": 1}, n_ballots=1)
+        services.enter_paper(poll, "Escuela", totals={"1": 1}, n_ballots=1, by=SETUP)

@@ -4,7 +4,7 @@ from comuna.ledger import verify
 from comuna.ledger.models import Entry
 from comuna.voting import services
 from comuna.voting.models import Ballot, Voter
-from tests.conftest import COUNCIL_A_VOTERS
+from tests.conftest import COUNCIL_A_VOTERS, SETUP
 
 
 def vote_all(cast, poll, choices_by_persona):
@@ -25,7 +25,7 @@ def test_closing_counts_with_the_rule_and_records_the_tally(cast, make_poll):
             "admin": ["1", "2"],
         },
     )
-    result = services.close_poll(poll)
+    result = services.close_poll(poll, by=SETUP)
     # first choices 2-2-1: Carla out, her ballot goes to Beto: Beto 3, Ana 2
     assert result["winners"] == ["2"]
     assert result["tally"] == {"1": 2, "2": 2, "3": 1}
@@ -47,7 +47,7 @@ def test_a_budget_poll_is_allocated_by_equal_shares(cast, budget_poll):
             "admin": ["1"],
         },
     )
-    result = services.close_poll(budget_poll)
+    result = services.close_poll(budget_poll, by=SETUP)
     assert sum(int(o.cost) for o in budget_poll.options.filter(key__in=result["winners"])) <= 1000
     assert result["winners"]
 
@@ -60,7 +60,7 @@ def tamper(sql, params):
 def test_verify_catches_an_edited_ballot(cast, make_poll):
     poll = make_poll()
     vote_all(cast, poll, {"resident": "1", "spokesperson": "1", "electoral": "2"})
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     assert verify().ok
     ballot = Ballot.objects.filter(poll=poll, choices=["2"]).first()
     tamper(
@@ -76,7 +76,7 @@ def test_verify_catches_an_edited_ballot(cast, make_poll):
 def test_verify_catches_a_deleted_ballot(cast, make_poll):
     poll = make_poll()
     vote_all(cast, poll, {"resident": "1", "spokesperson": "2"})
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     ballot = Ballot.objects.filter(poll=poll).first()
     tamper(
         "DELETE FROM voting_ballot WHERE id = %s",
@@ -88,7 +88,7 @@ def test_verify_catches_a_deleted_ballot(cast, make_poll):
 def test_the_register_count_and_turnout_are_recorded(cast, make_poll):
     poll = make_poll()
     vote_all(cast, poll, {"resident": "1"})
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     opened = Entry.objects.get(kind="poll.opened")
     closed = Entry.objects.get(kind="poll.closed")
     eligible = f'"eligible":{COUNCIL_A_VOTERS}'

@@ -1,5 +1,6 @@
 from comuna.voting import services, tally
 from comuna.voting.models import Ballot, Voter
+from tests.conftest import SETUP
 
 
 def test_a_ballot_row_holds_no_voter_and_no_time():
@@ -26,6 +27,6 @@ def test_published_ballots_are_ordered_by_receipt_hash_not_by_time(cast, make_po
     poll = make_poll()
     for persona in ("resident", "spokesperson", "electoral", "comptroller", "admin"):
         services.cast(poll, getattr(cast, persona).user, "1")
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     hashes = [b["receipt_hash"] for b in tally.published_ballots(poll)]
     assert hashes == sorted(hashes) and len(set(hashes)) == 5

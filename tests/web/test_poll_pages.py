@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comuna.voting import services
 from comuna.voting.models import Ballot, PaperBatch, Poll, Status
-from tests.conftest import MEMBERS, PERSONAS
+from tests.conftest import MEMBERS, PERSONAS, SETUP
 
 
 def url(name, poll, **kw):
@@ -22,8 +22,9 @@ def poll(cast):
         title="¿Pintamos la casa comunal?",
         method="single",
         options=[{"label": "Sí"}, {"label": "No"}],
+        by=SETUP,
     )
-    services.open_poll(poll)
+    services.open_poll(poll, by=SETUP)
     return poll
 
 
@@ -69,7 +70,7 @@ def test_a_non_member_cannot_vote(cast, login, poll, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_a_closed_polls_results_ballots_and_receipt_check_are_public(cast, login, poll, persona):
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     client = login(cast.user(persona))
     results = client.get(url("poll-results", poll))
     assert results.status_code == 200 and results.context["entry"].kind == "poll.closed"
@@ -86,7 +87,7 @@ def test_voting_shows_the_receipt_once_and_the_check_page_finds_it(cast, login, 
     assert response.status_code == 200
     code = re.search(r'id="receipt-code"><strong>([0-9A-Z-]+)<', response.content.decode())[1]
     assert Ballot.objects.get().choices == ["1"]
-    services.close_poll(poll)
+    services.close_poll(poll, by=SETUP)
     found = client.post(url("poll-check", poll), {"code": code})
     assert found.status_code == 200 and 'id="receipt-found"' in found.content.decode()
     assert client.post(url("poll-check", poll), {"code": "AAAA-BBBB-CCCC-DDDD"}).status_code == 404
@@ -106,8 +107,9 @@ def test_a_ranked_ballot_is_cast_without_javascript(cast, login):
         method="ranked",
         rule="irv",
         options=[{"label": "Ana"}, {"label": "Beto"}, {"label": "Carla"}],
+        by=SETUP,
     )
-    services.open_poll(poll)
+    services.open_poll(poll, by=SETUP)
     client = login(cast.resident.user)
     bad = client.post(url("poll-vote", poll), {"rank_1": "1", "rank_2": "3"})
     assert bad.status_code == 400 and not Ballot.objects.exists()

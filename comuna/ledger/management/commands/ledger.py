@@ -1,7 +1,7 @@
 """``comuna ledger verify [--body SLUG]`` and ``comuna ledger head [--body SLUG]``.
 
-Territory maps bodies to ledger chains (a body's chain is ``body:<pk>``) and names bodies by
-their short name in what it prints. Exit status: 0 all verified, 1 a bad entry, 2 bad usage.
+Chains are named by the labels their apps register (``comuna.ledger.labels``: territory names a
+body's chain by the body's short name). Exit status: 0 all verified, 1 a bad entry, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -10,15 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from comuna.ledger import labels as chain_labels
 from comuna.ledger.hashing import utc_text
 from comuna.ledger.services import chains as ledger_chains
 from comuna.ledger.services import head
 from comuna.ledger.verification import verify
-from comuna.territory.models import Body
-
-
-def chain_of(body: Body) -> str:
-    return body.ledger_chain
 
 
 class Command(BaseCommand):
@@ -43,14 +39,14 @@ class Command(BaseCommand):
     def _labels(self, slug: str | None) -> dict[str, str]:
         """Chain name -> what to call it, in the order to report them."""
         if slug is not None:
-            found = Body.objects.filter(slug=slug).first()
+            found = chain_labels.find_chain(slug)
             if found is None:
                 raise CommandError(
                     _("There is no body with the short name %(slug)r.") % {"slug": slug},
                     returncode=2,
                 )
-            return {chain_of(found): found.slug}
-        labels = {chain_of(b): b.slug for b in Body.objects.order_by("slug").only("pk", "slug")}
+            return {found: slug}
+        labels = chain_labels.labels()
         for chain in ledger_chains():
             labels.setdefault(chain, chain)  # a chain of no (longer existing) body
         return labels
@@ -104,7 +100,7 @@ def _summary(entries: int, checks: int) -> str:
     return (
         ngettext("%(n)s entry", "%(n)s entries", entries) % {"n": entries}
         + ", "
-        + ngettext("%(n)s re-count", "%(n)s re-counts", checks) % {"n": checks}
+        + ngettext("%(n)s check", "%(n)s checks", checks) % {"n": checks}
     )
 
 

@@ -1,0 +1,238 @@
+"""What the ledger keeps of territory rows: a keyed digest per row, never the personal data.
+
+Each service that changes a household, a resident, a census question or a mandate records the
+row's id and its digest (HMAC-SHA256 under the body's ``digest_key`` of the row's fields as
+canonical JSON) in the body's chain. The public can see that resident 17 changed on a given day,
+not what changed, and cannot confirm a guess of anyone's data without the key. ``ledger verify``
+re-derives every digest from the database: a row edited, added or removed behind the services'
+back (through SQL) no longer matches the last digest its chain recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from comuna.ledger import canonical_json, entries
+from comuna.territory.models import Body, CensusQuestion, Household, Mandate, Organ, Resident
+
+HOUSEHOLD_FIELDS = (
+    "code",
+    "address",
+    "sector",
+    "tenure",
+    "dwelling",
+    "monthly_income",
+    "has_running_water",
+    "has_electricity",
+    "has_gas",
+    "extra",
+)
+RESIDENT_FIELDS = (
+    "household_id",
+    "user_id",
+    "given_name",
+    "family_name",
+    "document_id",
+    "birth_date",
+    "sex",
+    "resident_since",
+    "is_household_head",
+    "occupation",
+    "education",
+    "has_disability",
+    "phone",
+    "email",
+    "extra",
+)
+QUESTION_FIELDS = ("target", "key", "label", "kind", "choices", "required", "position")
+ORGAN_FIELDS = ("kind", "name", "parent_id", "seats", "position")
+MANDATE_FIELDS = (
+    "organ_id",
+    "resident_id",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "end_reason",
+    "statute_id",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A kind of row whose state the ledger tracks, and how to find a body's rows of it."""
+
+    name: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    of_body: Callable[[Body], models.QuerySet]
+
+
+TABLES = {
+    t.name: t
+    for t in [
+        Table("household", Household, HOUSEHOLD_FIELDS, lambda b: Household.objects.filter(body=b)),
+        Table("resident", Resident, RESIDENT_FIELDS, lambda b: Resident.objects.filter(body=b)),
+        Table(
+            "question",
+            CensusQuestion,
+            QUESTION_FIELDS,
+            lambda b: CensusQuestion.objects.filter(body=b),
+        ),
+        Table("organ", Organ, ORGAN_FIELDS, lambda b: Organ.objects.filter(body=b)),
+        Table("mandate", Mandate, MANDATE_FIELDS, lambda b: Mandate.objects.filter(body=b)),
+    ]
+}
+TABLE_OF_MODEL = {t.model: t for t in TABLES.values()}
+
+# Every ledger kind whose payload carries "rows": [[table, id, digest], ...]
+ROW_KINDS = (
+    "census.household",
+    "census.resident",
+    "census.question",
+    "census.imported",
+    "organ.created",
+    "mandate.conferred",
+    "mandate.ended",
+    "mandate.replaced",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def digest(body: Body, table: str, values: dict[str, Any]) -> str:
+    """HMAC-SHA256 of one row's fields under the body's key (hex)."""
+    text = canonical_json({"table": table, **{k: _plain(v) for k, v in values.items()}})
+    return hmac.new(bytes.fromhex(body.digest_key), text.encode(), hashlib.sha256).hexdigest()
+
+
+def row(body: Body, obj: models.Model) -> list[Any]:
+    """``[table, id, digest]`` of a saved row, as a ledger payload lists it."""
+    table = TABLE_OF_MODEL[type(obj)]
+    values = {f: _as_stored(obj, f) for f in table.fields}
+    return [table.name, obj.pk, digest(body, table.name, values)]
+
+
+def _as_stored(obj: models.Model, name: str) -> Any:
+    """The value as the database gives it back (a form leaves Decimal("40"), the column
+    holds 40.00), so a digest taken on saving equals one taken on reading."""
+    value = getattr(obj, name)
+    field = obj._meta.get_field(name)
+    if isinstance(field, models.DecimalField) and value is not None:
+        return Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
+def rows(body: Body, objs: Iterable[models.Model]) -> list[list[Any]]:
+    return [row(body, obj) for obj in objs]
+
+
+def register_digest(body: Body, resident_ids: Iterable[int]) -> str:
+    """Keyed digest of a frozen register (the sorted resident ids on it)."""
+    text = canonical_json({"register": sorted(resident_ids)})
+    return hmac.new(bytes.fromhex(body.digest_key), text.encode(), hashlib.sha256).hexdigest()
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+
+def body_of_chain(chain: str) -> Body | None:
+    prefix, _sep, pk = chain.partition(":")
+    if prefix != "body" or not pk.isdigit():
+        return None
+    return Body.objects.filter(pk=int(pk)).first()
+
+
+def check_rows_entry(entry) -> str | None:
+    """Per entry: its rows are well formed and name tables the territory tracks."""
+    listed = entry.data.get("rows") if isinstance(entry.data, dict) else None
+    if not isinstance(listed, list):
+        return _("it lists no rows")
+    for item in listed:
+        if (
+            not isinstance(item, list)
+            or len(item) != 3
+            or item[0] not in TABLES
+            or not isinstance(item[1], int)
+        ):
+            return _("it lists a malformed row %(row)s") % {"row": json.dumps(item)}
+    return None
+
+
+def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
+    """The chain's last digest of every tracked row equals the row's digest now, and every
+    tracked row of the body has an entry."""
+    body = body_of_chain(chain)
+    if body is None:
+        return []
+    last: dict[tuple[str, int], tuple[int, str, str]] = {}
+    for entry in entries(chain).filter(kind__in=ROW_KINDS).only("seq", "kind", "payload"):
+        data = entry.data
+        for item in data.get("rows", []) if isinstance(data, dict) else []:
+            if isinstance(item, list) and len(item) == 3:
+                last[(item[0], item[1])] = (entry.seq, entry.kind, item[2])
+    problems: list[tuple[int, str, str]] = []
+    for table in TABLES.values():
+        present = set()
+        for obj in table.of_body(body).only("pk", *table.fields).order_by("pk"):
+            present.add(obj.pk)
+            _name, pk, now = row(body, obj)
+            recorded = last.get((table.name, pk))
+            if recorded is None:
+                problems.append(
+                    (
+                        0,
+                        "",
+                        _("%(table)s %(id)s is in the database but no entry records it")
+                        % {"table": table.name, "id": pk},
+                    )
+                )
+            elif recorded[2] != now:
+                problems.append(
+                    (
+                        recorded[0],
+                        recorded[1],
+                        _("%(table)s %(id)s differs from the state this entry recorded")
+                        % {"table": table.name, "id": pk},
+                    )
+                )
+        for (name, pk), (seq, kind, _digest) in last.items():
+            if name == table.name and pk not in present:
+                problems.append(
+                    (
+                        seq,
+                        kind,
+                        _("%(table)s %(id)s was recorded here but is gone from the database")
+                        % {"table": name, "id": pk},
+                    )
+                )
+    return problems
+
+
+def check_body_created(entry) -> str | None:
+    """The body an entry says was created is the body of this chain, of the recorded kind."""
+    body = body_of_chain(entry.chain)
+    data = entry.data if isinstance(entry.data, dict) else {}
+    if body is None:
+        return _("the body of this chain is missing from the database")
+    if body.slug != data.get("body") or body.kind != data.get("kind"):
+        return _("the body of this chain is not the one recorded (%(slug)s, %(kind)s)") % {
+            "slug": data.get("body"),
+            "kind": data.get("kind"),
+        }
+    return None

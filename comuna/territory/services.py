@@ -1,0 +1,333 @@
+"""Every change to bodies, the census and mandates: one function each, one transaction each,
+with an acting user (or a system actor), recording the change in the body's ledger chain in the
+same transaction. Views and the demo call these; nothing else writes these rows.
+
+Census entries carry row ids and keyed digests (``comuna.territory.records``), never personal
+data: the ledger is public.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comuna.ledger import record
+from comuna.territory import records, statutes
+from comuna.territory.actors import actor_label
+from comuna.territory.census import (
+    CensusImportError,
+    ImportResult,
+    RowError,
+    prepare_import,
+)
+from comuna.territory.models import (
+    Body,
+    CensusQuestion,
+    Household,
+    Mandate,
+    MandateKind,
+    Organ,
+    Resident,
+)
+
+__all__ = [
+    "TerritoryError",
+    "confer_mandate",
+    "create_body",
+    "create_organ",
+    "end_mandate",
+    "import_census",
+    "link_login",
+    "replace_by_substitute",
+    "save_household",
+    "save_question",
+    "save_resident",
+    "update_own_details",
+]
+
+
+class TerritoryError(Exception):
+    """A change refused; nothing changed. The message says why, for the person who tried."""
+
+
+# --- bodies ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_body(
+    *,
+    name: str,
+    slug: str,
+    kind: str,
+    by: Any,
+    parent: Body | None = None,
+    profile: str = statutes.DEFAULT_PROFILE,
+    **fields: Any,
+) -> Body:
+    """A new body with version 1 of its statute (from ``profile``), both in its ledger chain."""
+    actor = actor_label(by)
+    body = Body(name=name, slug=slug, kind=kind, parent=parent, **fields)
+    body.full_clean()
+    body.save()
+    record(
+        body.ledger_chain,
+        "body.created",
+        {
+            "body": body.slug,
+            "name": body.name,
+            "kind": body.kind,
+            "parent": parent.slug if parent else None,
+        },
+        actor=actor,
+    )
+    statutes.adopt(body, profile, by=by)
+    return body
+
+
+@transaction.atomic
+def create_organ(
+    body: Body,
+    *,
+    kind: str,
+    name: str,
+    by: Any,
+    seats: int = 1,
+    parent: Organ | None = None,
+    position: int = 0,
+) -> Organ:
+    """A new organ of ``body`` (a committee is part of another organ, its ``parent``)."""
+    actor = actor_label(by)
+    organ = Organ(body=body, kind=kind, name=name, seats=seats, parent=parent, position=position)
+    _full_clean(organ)
+    if parent is not None and parent.body_id != body.pk:
+        raise TerritoryError(_("A committee is part of an organ of the same body."))
+    organ.save()
+    _record_rows(body, "organ.created", [organ], actor, name=name, kind=kind, seats=seats)
+    return organ
+
+
+# --- census ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_household(form, *, by: Any) -> Household:
+    """Save a valid :class:`~comuna.territory.forms.HouseholdForm` (new or edited)."""
+    actor = actor_label(by)
+    created = form.instance.pk is None
+    household = form.save()
+    _record_rows(household.body, "census.household", [household], actor, created=created)
+    return household
+
+
+@transaction.atomic
+def save_resident(form, *, by: Any) -> Resident:
+    """Save a valid :class:`~comuna.territory.forms.ResidentForm` (new or edited)."""
+    actor = actor_label(by)
+    created = form.instance.pk is None
+    resident = form.save()
+    _record_rows(resident.body, "census.resident", [resident], actor, created=created)
+    return resident
+
+
+@transaction.atomic
+def update_own_details(form, *, by: Any) -> Resident:
+    """A member saves their own contact details (:class:`~comuna.territory.forms.ProfileForm`)."""
+    actor = actor_label(by)
+    if form.instance.user_id != getattr(by, "pk", None):
+        raise TerritoryError(_("Members may change only their own details."))
+    resident = form.save()
+    _record_rows(resident.body, "census.resident", [resident], actor, created=False)
+    return resident
+
+
+@transaction.atomic
+def link_login(resident: Resident, user: Any, *, by: Any) -> Resident:
+    """Give a resident their login (the census row then names the user)."""
+    actor = actor_label(by)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.user_id is not None:
+        raise TerritoryError(_("This resident already has a login."))
+    resident.user = user
+    resident.save(update_fields=["user", "updated_at"])
+    _record_rows(resident.body, "census.resident", [resident], actor, created=False)
+    return resident
+
+
+@transaction.atomic
+def save_question(form, *, by: Any) -> CensusQuestion:
+    """Save a valid :class:`~comuna.territory.forms.CensusQuestionForm` (new or edited)."""
+    actor = actor_label(by)
+    created = form.instance.pk is None
+    question = form.save()
+    _record_rows(question.body, "census.question", [question], actor, created=created)
+    return question
+
+
+def import_census(body: Body, data: bytes, *, by: Any) -> ImportResult:
+    """Add the residents (and new households) of a census CSV file to ``body``'s census.
+
+    Every row is checked first; if any is bad, nothing is imported and
+    :class:`~comuna.territory.census.CensusImportError` lists each problem by line and column.
+    One entry records the counts and each new row's id and digest.
+    """
+    actor = actor_label(by)
+    prepared = prepare_import(body, data)
+    try:
+        with transaction.atomic():
+            households, residents = prepared.save()
+            record(
+                body.ledger_chain,
+                "census.imported",
+                {
+                    "households": len(households),
+                    "residents": len(residents),
+                    "rows": records.rows(body, [*households, *residents]),
+                },
+                actor=actor,
+            )
+    except IntegrityError as exc:  # a concurrent edit took a code or document meanwhile
+        raise CensusImportError(
+            [RowError(0, "", _("the census changed while importing; try again (%(e)s)") % {"e": exc})]
+        ) from exc
+    return ImportResult(households=len(households), residents=len(residents))
+
+
+def _record_rows(body: Body, entry_kind: str, objs: list, actor: str, **extra: Any) -> None:
+    record(body.ledger_chain, entry_kind, {**extra, "rows": records.rows(body, objs)}, actor=actor)
+
+
+# --- mandates ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confer_mandate(
+    body: Body,
+    resident: Resident,
+    *,
+    kind: str,
+    by: Any,
+    organ: Organ | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Mandate:
+    """Confer a mandate (spokesperson or substitute of an organ, or administrator) under the
+    statute in force, for the statute's term unless ``ends_on`` says otherwise."""
+    actor = actor_label(by)
+    statute = statutes.current(body)
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is None and kind != MandateKind.ADMINISTRATOR:
+        ends_on = _years_after(starts_on, statute.term_years)
+    if ends_on is not None and ends_on <= starts_on:
+        raise TerritoryError(_("A mandate must end after it starts."))
+    mandate = Mandate(
+        body=body,
+        organ=organ,
+        resident=resident,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        statute=statute,
+    )
+    _full_clean(mandate)
+    mandate.save()
+    _record_mandates(body, "mandate.conferred", [mandate], actor)
+    return mandate
+
+
+@transaction.atomic
+def end_mandate(mandate: Mandate, *, on: date, reason: str, by: Any) -> Mandate:
+    """End an active mandate on ``on`` (resignation, recall, death...), saying why."""
+    actor = actor_label(by)
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    _end(mandate, on, reason)
+    _record_mandates(mandate.body, "mandate.ended", [mandate], actor, reason=reason.strip())
+    return mandate
+
+
+@transaction.atomic
+def replace_by_substitute(mandate: Mandate, *, on: date, reason: str, by: Any) -> Mandate:
+    """End a spokesperson's mandate and seat the organ's first active substitute in it for the
+    rest of the term; returns the new spokesperson mandate. Refused when there is no substitute
+    (the seat then needs an election)."""
+    actor = actor_label(by)
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if mandate.kind != MandateKind.SPOKESPERSON or mandate.organ_id is None:
+        raise TerritoryError(_("Only a spokesperson's seat is taken by a substitute."))
+    substitute = (
+        Mandate.objects.select_for_update()
+        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE, starts_on__lte=on)
+        .exclude(ends_on__lte=on)
+        .order_by("starts_on", "pk")
+        .first()
+    )
+    if substitute is None:
+        raise TerritoryError(_("This organ has no substitute; the seat needs an election."))
+    _end(mandate, on, reason)
+    _end(substitute, on, _("takes the seat"))
+    seated = Mandate(
+        body=mandate.body,
+        organ_id=mandate.organ_id,
+        resident_id=substitute.resident_id,
+        kind=MandateKind.SPOKESPERSON,
+        starts_on=on,
+        ends_on=mandate.ends_on if mandate.ends_on and mandate.ends_on > on else None,
+        statute=mandate.statute,
+    )
+    _full_clean(seated)
+    seated.save()
+    _record_mandates(
+        mandate.body,
+        "mandate.replaced",
+        [mandate, substitute, seated],
+        actor,
+        reason=reason.strip(),
+        ended=mandate.pk,
+        seated=seated.pk,
+    )
+    return seated
+
+
+def _end(mandate: Mandate, on: date, reason: str) -> None:
+    if not reason.strip():
+        raise TerritoryError(_("Say why the mandate ends."))
+    if not mandate.is_active(on):
+        raise TerritoryError(_("This mandate is not active on %(day)s.") % {"day": on})
+    mandate.ends_on = on
+    mandate.end_reason = reason.strip()[:300]
+    mandate.save(update_fields=["ends_on", "end_reason"])
+
+
+def _record_mandates(body: Body, kind: str, mandates: list[Mandate], actor: str, **extra) -> None:
+    # Mandates are public (who speaks for whom): the entry names them plainly as well.
+    listed = [
+        {
+            "mandate": m.pk,
+            "organ": m.organ_id,
+            "resident": m.resident_id,
+            "kind": m.kind,
+            "starts_on": m.starts_on.isoformat(),
+            "ends_on": m.ends_on.isoformat() if m.ends_on else None,
+        }
+        for m in mandates
+    ]
+    payload = {**extra, "mandates": listed, "rows": records.rows(body, mandates)}
+    record(body.ledger_chain, kind, payload, actor=actor)
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise TerritoryError(" ".join(exc.messages)) from None
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

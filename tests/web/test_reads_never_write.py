@@ -1,0 +1,143 @@
+"""No GET changes the database: every URL, for every persona, in every phase of a poll.
+
+The URLs are read from the URL configuration, so a new page cannot be left out: each named URL
+must have its sample arguments below. The whole database (every table of every installed model,
+the ledger included) is compared before and after each request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comuna.voting import services as voting
+from tests.conftest import PERSONAS
+
+
+def _named_patterns(resolver: URLResolver | None = None) -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            names |= _named_patterns(entry)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(entry.name)
+    return names
+
+
+def _polls(cast):
+    """A draft, an open and a closed poll of council A."""
+    by = cast.electoral.user
+    made = {}
+    for phase in ("draft", "open", "closed"):
+        poll = voting.create_poll(
+            cast.council,
+            title=f"Encuesta {phase}",
+            method="ranked",
+            options=[{"label": "Uno"}, {"label": "Dos"}, {"label": "Tres"}],
+            by=by,
+        )
+        if phase != "draft":
+            voting.open_poll(poll, by=by)
+        if phase == "closed":
+            voting.cast(poll, cast.resident.user, ["2", "1"])
+            voting.close_poll(poll, by=by)
+        made[phase] = poll
+    return made
+
+
+def _urls(cast, polls) -> dict[str, list[str]]:
+    """Every named URL with the arguments that reach real objects of council A (and its
+    federation, and the outsider's council)."""
+    slugs = [b.slug for b in (cast.council, cast.other, cast.commune, cast.city)]
+    question = cast.question
+    council = cast.council.slug
+    poll_urls = {}
+    for name in ("poll", "poll-vote", "poll-open", "poll-close", "poll-paper", "poll-results"):
+        poll_urls[name] = [
+            reverse(name, kwargs={"slug": council, "pk": p.pk}) for p in polls.values()
+        ]
+    poll_urls["poll-check"] = [
+        reverse("poll-check", kwargs={"slug": council, "pk": p.pk}) + "?code=ABCD-EFGH"
+        for p in polls.values()
+    ]
+    poll_urls["poll-ballots"] = [
+        reverse("poll-ballots", kwargs={"slug": council, "pk": p.pk, "fmt": fmt})
+        for p in polls.values()
+        for fmt in ("json", "pb", "soi")
+    ]
+    per_body = [
+        "body",
+        "ledger",
+        "ledger-export",
+        "register",
+        "census",
+        "census-import",
+        "census-questions",
+        "household-new",
+        "polls",
+        "poll-new",
+    ]
+    return {
+        "home": [reverse("home")],
+        "login": [reverse("login")],
+        "logout": [reverse("logout")],
+        "profile": [reverse("profile")],
+        "set_language": [reverse("set_language")],
+        **{name: [reverse(name, kwargs={"slug": s}) for s in slugs] for name in per_body},
+        "household": [reverse("household", kwargs={"slug": council, "pk": cast.household.pk})],
+        "resident-new": [
+            reverse("resident-new", kwargs={"slug": council, "household": cast.household.pk})
+        ],
+        "resident": [reverse("resident", kwargs={"slug": council, "pk": cast.resident.pk})],
+        "census-question": [
+            reverse("census-question", kwargs={"slug": council, "pk": question.pk})
+        ],
+        **poll_urls,
+    }
+
+
+def _database_state() -> str:
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.db_table):
+        rows = model._base_manager.order_by("pk").values_list()
+        digest.update(model._meta.db_table.encode())
+        for row in rows:
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def question(cast):
+    from comuna.territory import services
+    from comuna.territory.forms import CensusQuestionForm
+
+    form = CensusQuestionForm(
+        {"target": "household", "key": "bolsa", "label": "¿Bolsa?", "kind": "yes_no", "position": 0},
+        body=cast.council,
+    )
+    assert form.is_valid(), form.errors
+    cast.question = services.save_question(form, by=cast.electoral.user)
+    return cast.question
+
+
+def test_every_named_url_has_sample_arguments(cast, question):
+    assert set(_urls(cast, {"draft": _polls(cast)["draft"]})) >= _named_patterns()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_get_changes_the_database(cast, question, client, persona):
+    urls = _urls(cast, _polls(cast))
+    user = cast.user(persona)
+    if user is not None:
+        client.force_login(user)
+    before = _database_state()
+    for name, addresses in urls.items():
+        for url in addresses:
+            response = client.get(url)
+            assert response.status_code < 500, (name, url, response.status_code)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            assert _database_state() == before, f"GET {url} ({name}) as {persona} wrote"
