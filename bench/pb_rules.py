@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from comuna.choice.pb import RULES, run  # noqa: E402
 from comuna.choice.pb.pabulib import read  # noqa: E402
-from comuna.choice.pb.rules import RULES, run  # noqa: E402
 
 PABULIB = ROOT.parent / "shared" / "pabulib"
 FILES = [
@@ -87,7 +87,7 @@ def main() -> int:
         )
         parse_s = None
         for rule_id in args.rules:
-            if inst.vote_type not in RULES[rule_id].vote_types:
+            if inst.vote_type not in RULES[rule_id].accepts:
                 continue
             ours_s, ours = best_of(args.repeat, rule_id, inst)
             if args.no_reference:

@@ -21,7 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from comuna.choice.elections import ApprovalProfile, RankedProfile, count  # noqa: E402
+from comuna.choice.elections import count  # noqa: E402
+from comuna.choice.elections.profile import ApprovalProfile, RankedProfile  # noqa: E402
 
 M = 12  # candidates
 SEATS = 5

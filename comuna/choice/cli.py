@@ -1,9 +1,9 @@
 """``comuna pb``: count, check and explain Pabulib .pb files from the command line.
 
-    comuna pb run FILE.pb --rule RULE [--json] [--tiebreak id] [--lenient]
+    comuna pb run FILE.pb --rule RULE [--json] [--tiebreak ORDER] [--strict]
     comuna pb rules
     comuna pb check FILE.pb
-    comuna pb explain FILE.pb --rule RULE --project ID [--tiebreak id] [--lenient]
+    comuna pb explain FILE.pb --rule RULE --project ID [--tiebreak ORDER] [--strict]
 
 ``run`` prints the selected project ids (as written in the file), one per line, in the order
 the rule selected them. With ``--json`` it prints one object
@@ -11,13 +11,20 @@ the rule selected them. With ``--json`` it prints one object
 (``"850.25"``, or ``"1/3"`` if no finite decimal exists) so that no reader rounds it through a
 float; ``seconds`` is the time the rule itself took, reading the file not included.
 
-A file whose ballots break its own META constraints (``max_length``, ``max_sum_cost``, ...) is
-an error unless ``--lenient`` counts them as cast (see ``comuna.choice.pb.pabulib``); ``check``
-reads leniently and lists those problems.
+``--tiebreak`` names the order that decides ties (``comuna.choice.ties``): ``id`` (the
+default, as pabutools), ``listed``, ``supporters`` (as Katowice breaks ties), ``cost-min``,
+``cost-max``.
+
+A real file is counted as the city published it: ballots that break the file's own META limits
+(``max_length``, ``max_sum_cost``, a project listed twice, ...; see
+``comuna.choice.pb.pabulib.constraints``) are counted as cast, as pabutools does, with one
+warning per broken limit on stderr, ``warning: file:line: field: message``. ``--strict``
+refuses such a file instead; ``check`` lists those problems and exits 1.
 
 Exit status: 0 done; 1 ``check`` found ballots breaking the file's constraints; 2 bad input
 (unreadable or malformed file, unknown rule or project, a rule that does not take the file's
-vote type), reported on stderr as ``error: file:line: field: message``, never a traceback.
+vote type, with ``--strict`` a ballot breaking the file's limits), reported on stderr as
+``error: file:line: field: message``, never a traceback.
 
 Also runnable as ``python -m comuna.choice.cli ...``.
 """
@@ -33,8 +40,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from comuna.choice import elections, pb, ties
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBError, PBInstance
+from comuna.choice.pb.outcome import Outcome
+from comuna.choice.registry import Rule
 
 BAD_INPUT = 2
 CONSTRAINTS = (
@@ -59,12 +69,13 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        return args.command(args)
+        status: int = args.command(args)
     except (PBError, UsageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return BAD_INPUT
     except BrokenPipeError:  # `comuna pb run ... | head`
         return 0
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,12 +90,16 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--tiebreak",
             default="id",
-            help='tie-breaking order (default "id": project ids compared as text)',
+            metavar="ORDER",
+            help="the order that decides ties: "
+            + "; ".join(f"{name}: {ties.TIE_ORDERS[name]}" for name in ties.PB_TIE_ORDERS)
+            + ' (default "id")',
         )
         p.add_argument(
-            "--lenient",
+            "--strict",
             action="store_true",
-            help="count ballots that break the file's own constraints as cast",
+            help="refuse a file whose ballots break its own limits (default: count them as "
+            "cast, with a warning)",
         )
 
     p = sub.add_parser("run", help="print the projects a rule selects")
@@ -110,10 +125,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    inst = _load(args.file, lenient=args.lenient)
-    run = _rule_runner(args.rule, inst, args.file)
+    inst = _load(args.file, strict=args.strict)
     started = time.perf_counter()
-    outcome = run(args.rule, inst, tiebreak=_tiebreak(args.tiebreak, args.file))
+    outcome = _count(args, inst)
     seconds = time.perf_counter() - started
     if args.json:
         print(
@@ -134,35 +148,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    inst = _load(args.file, lenient=args.lenient)
+    inst = _load(args.file, strict=args.strict)
     if args.project not in inst.project_index:
         raise UsageError(f"{args.file}: --project: no project {args.project!r} in this file")
-    run = _rule_runner(args.rule, inst, args.file)
-    outcome = run(args.rule, inst, tiebreak=_tiebreak(args.tiebreak, args.file))
-    print(outcome.explain(args.project))
+    print(_count(args, inst).explain(args.project))
     return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from comuna.choice.pb.rules import RULES
-
     print("Participatory-budgeting rules (comuna pb run FILE.pb --rule ID):")
-    width = max(len(r) for r in RULES)
-    for rid, spec in RULES.items():
-        missing = "" if getattr(spec, "available", True) else " [not available yet]"
-        print(f"  {rid:<{width}}  {spec.description}{missing}")
-        print(f"  {'':<{width}}  vote types: {', '.join(spec.vote_types)}")
-    try:
-        from comuna.choice.elections import ELECTION_RULES
-    except ImportError:
-        return 0
+    _print_rules(pb.RULES, "vote types")
     print()
     print("Election rules (comuna.choice.elections; they count candidate ballots, not .pb files):")
-    width = max(len(r) for r in ELECTION_RULES)
-    for rid, rule in ELECTION_RULES.items():
-        seats = "one or more seats" if rule.multi_seat else "one seat"
-        print(f"  {rid:<{width}}  {rule.description}")
-        print(f"  {'':<{width}}  ballots: {rule.ballot}; {seats}")
+    _print_rules(elections.RULES, "ballots")
     return 0
 
 
@@ -173,7 +171,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not problems:
         print("ok: the file is well formed and every ballot keeps its constraints")
         return 0
-    print(f"{len(problems)} problem(s) (`--lenient` counts such ballots as cast):")
+    print(
+        f"{len(problems)} problem(s) (`run` counts such ballots as cast, `run --strict` refuses):"
+    )
     for p in problems:
         print(f"  {p}")
     return 1
@@ -209,46 +209,51 @@ def summary(inst: PBInstance) -> list[str]:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _load(path: str, *, lenient: bool) -> PBInstance:
+def _load(path: str, *, strict: bool) -> PBInstance:
+    """The election in ``path``; ballots breaking its limits are refused or counted with a warning."""
     inst, problems = pabulib.read_checked(path)
-    if problems and not lenient:
+    if problems and strict:
         first = problems[0]
         raise PBError(
-            f"{first.message} (--lenient counts such ballots as cast)",
+            f"{first.message} (--strict refuses such a file; without it they count as cast)",
             path=first.path,
             line=first.line,
             field=first.field,
         )
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if problems:
+        print("warning: such ballots are counted as cast (--strict refuses them)", file=sys.stderr)
     return inst
+
+
+def _count(args: argparse.Namespace, inst: PBInstance) -> Outcome:
+    """``pb.run`` with the rule and tie order of ``args``, bad ones reported as usage errors."""
+    rule = pb.RULES.get(args.rule)
+    if rule is None:
+        raise UsageError(f"--rule: unknown rule {args.rule!r} (known: {', '.join(pb.RULES)})")
+    if inst.vote_type not in rule.accepts:
+        raise UsageError(
+            f"{args.file}: vote_type: rule {args.rule} does not count {inst.vote_type} ballots "
+            f"(it takes: {', '.join(rule.accepts)})"
+        )
+    if args.tiebreak not in ties.PB_TIE_ORDERS:
+        raise UsageError(
+            f"--tiebreak: unknown order {args.tiebreak!r} (known: {', '.join(ties.PB_TIE_ORDERS)})"
+        )
+    return pb.run(args.rule, inst, tiebreak=args.tiebreak)
+
+
+def _print_rules(rules: dict[str, Rule], takes: str) -> None:
+    width = max(map(len, rules))
+    for rid, rule in rules.items():
+        seats = "" if rule.multi_seat else "; one seat"
+        print(f"  {rid:<{width}}  {rule.description}")
+        print(f"  {'':<{width}}  {takes}: {', '.join(rule.accepts)}{seats}")
 
 
 def _amount(x: Fraction) -> str:
     return pabulib.format_number(x)
-
-
-def _rule_runner(rule_id: str, inst: PBInstance, path: str):  # noqa: ANN202
-    """``comuna.choice.pb.rules.run`` after checking the rule exists and takes this vote type."""
-    from comuna.choice.pb.rules import RULES, run
-
-    spec = RULES.get(rule_id)
-    if spec is None:
-        raise UsageError(f"--rule: unknown rule {rule_id!r} (known: {', '.join(RULES)})")
-    if inst.vote_type not in spec.vote_types:
-        raise UsageError(
-            f"{path}: vote_type: rule {rule_id} does not count {inst.vote_type} ballots "
-            f"(it takes: {', '.join(spec.vote_types)})"
-        )
-    return run
-
-
-def _tiebreak(name: str, path: str) -> str:
-    try:
-        from comuna.choice.pb.tiebreak import TIE_ORDERS
-    except ImportError:
-        return name
-    if name not in TIE_ORDERS:
-        raise UsageError(f"--tiebreak: unknown order {name!r} (known: {', '.join(TIE_ORDERS)})")
-    return name
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ found again only through the hash of the receipt code that only the voter holds.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from comuna.choice import elections, pb
+from comuna.choice.registry import Rule
 from comuna.territory.models import Body, Resident, StatuteVersion
 
 
@@ -24,20 +27,35 @@ class Method(models.TextChoices):
     BUDGET = "budget", _("Participatory budget")
 
 
-# Which counting rules each method may use; the first is the default.
+def _rules(
+    table: Mapping[str, Rule], kind: str, default: str, *, leave_out: Sequence[str] = ()
+) -> list[str]:
+    """The ids of the engine's rules that count ``kind`` ballots, ``default`` first.
+
+    A rule the engine renames or drops fails here, when Django starts, not when a poll closes.
+    """
+    ids = [r.id for r in table.values() if kind in r.accepts and r.id not in leave_out]
+    ids.remove(default)
+    return [default, *ids]
+
+
+# Which counting rules each method may use, from the engine's rule tables; the first is the
+# default. A budget poll has no META threshold for greedy-threshold; a cumulative poll (every
+# option costs 1, the budget is the seats) elects the options with the most points, so the
+# rules that ignore points are left out, and so, for now, is mes-points.
 RULES = {
-    Method.SINGLE: ["plurality"],
-    Method.APPROVAL: ["approval"],
-    Method.RANKED: ["irv", "schulze", "stv"],
-    Method.CUMULATIVE: ["greedy-points"],
-    Method.BUDGET: [
-        "mes-cost-complete",
-        "greedy-cost",
-        "mes-cost",
-        "phragmen",
-        "greedy-card",
-        "mes-card",
-    ],
+    Method.SINGLE: _rules(elections.RULES, "single", "plurality"),
+    Method.APPROVAL: _rules(elections.RULES, "approval", "approval"),
+    Method.RANKED: _rules(elections.RULES, "ranked", "irv"),
+    Method.CUMULATIVE: _rules(
+        pb.RULES,
+        "cumulative",
+        "greedy-points",
+        leave_out=[r.id for r in pb.RULES.values() if "approval" in r.accepts] + ["mes-points"],
+    ),
+    Method.BUDGET: _rules(
+        pb.RULES, "approval", "mes-cost-complete", leave_out=["greedy-threshold"]
+    ),
 }
 
 

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from comuna.choice.elections import ApprovalProfile, RankedProfile, count, to_preflib
+from comuna.choice import pb as pb_rules
+from comuna.choice.elections import count
+from comuna.choice.elections.preflib import to_preflib
+from comuna.choice.elections.profile import ApprovalProfile, RankedProfile
 from comuna.choice.pb import pabulib
-from comuna.choice.pb import rules as pb_rules
 from comuna.choice.pb.instance import PBInstance, Project
 from comuna.ledger import canonical_json
 from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll

@@ -58,7 +58,7 @@ TIE_RULES = {
     "id": lexico_tie_breaking,
     "cost-min": TieBreakingRule(lambda inst, prof, p: (p.cost, p.name)),
     "cost-max": TieBreakingRule(lambda inst, prof, p: (-p.cost, p.name)),
-    "votes": TieBreakingRule(lambda inst, prof, p: (-_listed(prof, p), p.name)),
+    "supporters": TieBreakingRule(lambda inst, prof, p: (-_listed(prof, p), p.name)),
 }
 
 

@@ -8,14 +8,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from preflibtools.instances import OrdinalInstance
 
-from comuna.choice.elections import (
+from comuna.choice.elections.preflib import (
     PrefLibError,
-    RankedProfile,
     from_preflib,
     read_preflib,
     to_preflib,
     write_preflib,
 )
+from comuna.choice.elections.profile import RankedProfile
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from comuna.choice.elections import ApprovalProfile, RankedProfile
+from comuna.choice.elections.profile import ApprovalProfile, RankedProfile
 
 
 def test_ranked_profile_merges_identical_ballots_and_keeps_counts():

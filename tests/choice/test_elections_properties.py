@@ -10,7 +10,8 @@ from pref_voting.margin_based_methods import beat_path
 from pref_voting.profiles import Profile
 from pref_voting.profiles_with_ties import ProfileWithTies
 
-from comuna.choice.elections import RankedProfile, count
+from comuna.choice.elections import count
+from comuna.choice.elections.profile import RankedProfile
 from comuna.choice.elections.schulze import pairwise_matrix
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,7 +100,7 @@ def test_schulze_with_margins_agrees_with_pref_voting_on_truncated_ballots(data)
         for b in range(m):
             if a != b:
                 assert d[a, b] - d[b, a] == theirs.margin(a, b)
-    from comuna.choice.elections import schulze
+    from comuna.choice.elections.schulze import schulze
 
     result = schulze(profile, strength="margin")
     p = np.array(result.tables["strongest_paths"])

@@ -1,13 +1,17 @@
 """Greedy rules on hand-made elections (every expected outcome worked out by hand in comments)."""
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from comuna.choice.pb.rules import RULES, run
+from comuna.choice.pb import RULES, run
+from comuna.choice.pb.pabulib import read
 from comuna.choice.pb.rules.greedy import greedy_points
 from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_greedy_cost_skips_what_does_not_fit_and_goes_on():
@@ -42,7 +46,40 @@ def test_a_constructed_tie_is_decided_by_the_tie_order():
         assert run(rule, inst, tiebreak="cost-max").selected == ["10"], rule
         # with the order reversed, the other project wins
         reverse = -tie_rank(inst, "id")
-        assert RULES[rule].func(inst, tie_rank=reverse).selected == ["9"], rule
+        assert RULES[rule].target(inst, tie_rank=reverse).selected == ["9"], rule
+        # "9" is listed first in the file
+        assert run(rule, inst, tiebreak="listed").selected == ["9"], rule
+
+
+# Katowice breaks ties in points by supporters. Kostuchna 2025 (greedy-threshold, cumulative):
+# L21/05/XII and L21/08/XII both have 96 points; the city funded L21/08/XII, which 62 voters
+# chose against 53. The hand-made file tells the same story in small: after L21/01/XII (30 of
+# 100) the two tie at 6 points and only one (60) fits; L21/08/XII has 3 supporters, L21/05/XII 2.
+KOSTUCHNA = "Poland_Katowice_2025_Kostuchna.pb"
+
+
+def _funded(inst):
+    return {p.id for p in inst.projects if p.fields["selected"] == "1"}
+
+
+def test_tiebreak_by_supporters_funds_the_tied_project_more_voters_chose():
+    inst = read(DATA / "rules_tie_supporters.pb")
+    by_supporters = run("greedy-threshold", inst, tiebreak="supporters")
+    assert by_supporters.selected == ["L21/01/XII", "L21/08/XII"]
+    assert set(by_supporters.selected) == _funded(inst)  # what the "city" funded
+    assert run("greedy-threshold", inst).selected == ["L21/01/XII", "L21/05/XII"]  # by id
+
+
+def test_katowice_2025_kostuchna_is_reproduced_with_ties_by_supporters(pabulib_dir):
+    path = pabulib_dir / KOSTUCHNA
+    if not path.exists():
+        pytest.skip(f"{KOSTUCHNA} is not in the corpus at {pabulib_dir}")
+    inst = read(path, strict=False)
+    by_supporters = set(run("greedy-threshold", inst, tiebreak="supporters").selected)
+    assert {"L21/08/XII"} <= by_supporters and "L21/05/XII" not in by_supporters
+    assert by_supporters == _funded(inst)
+    by_id = set(run("greedy-threshold", inst).selected)
+    assert {"L21/05/XII"} <= by_id and "L21/08/XII" not in by_id
 
 
 def test_greedy_points_orders_by_points_per_cost():

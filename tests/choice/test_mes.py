@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from comuna.choice.pb import run
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.outcome import Outcome
 from comuna.choice.pb.pabulib import read
-from comuna.choice.pb.rules import run
 from comuna.choice.pb.rules.mes import mes_card, mes_cost, mes_points
 from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools

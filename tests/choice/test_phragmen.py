@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from comuna.choice.pb.rules import run
+from comuna.choice.pb import run
 from comuna.choice.pb.rules.phragmen import merge_ballots, phragmen
 from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools

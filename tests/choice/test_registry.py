@@ -1,4 +1,4 @@
-"""The PB rule table and its entry point ``run``."""
+"""The rule tables of both families (one shape) and the PB entry point ``run``."""
 
 from fractions import Fraction
 from pathlib import Path
@@ -7,9 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from comuna.choice.elections import RULES as ELECTION_RULES
+from comuna.choice.pb import RULES, run
 from comuna.choice.pb.instance import VOTE_TYPES
 from comuna.choice.pb.pabulib import read
-from comuna.choice.pb.rules import RULES, accepts, get, run
+from comuna.choice.registry import Rule, table
+from comuna.choice.ties import PB_TIE_ORDERS
 from tests.choice.oracle import make_instance
 
 EXPECTED_IDS = {
@@ -27,31 +30,51 @@ EXPECTED_IDS = {
 
 def test_it_lists_every_pb_rule_with_a_one_line_description():
     assert set(RULES) == EXPECTED_IDS
-    for rule_id, spec in RULES.items():
-        assert spec.id == rule_id
-        assert spec.description and "\n" not in spec.description
-        assert set(spec.vote_types) <= set(VOTE_TYPES)
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id
+        assert rule.description and "\n" not in rule.description
+        assert set(rule.accepts) <= set(VOTE_TYPES)
+
+
+def test_both_families_share_one_table_shape():
+    for rules in (RULES, ELECTION_RULES):
+        for rule_id, rule in rules.items():
+            assert isinstance(rule, Rule) and rule.id == rule_id
+            assert rule.name and rule.description and "\n" not in rule.description
+            assert rule.accepts and callable(rule.target)
+    assert {k for r in ELECTION_RULES.values() for k in r.accepts} == {
+        "single",
+        "ranked",
+        "approval",
+    }
+    assert [r for r in ELECTION_RULES.values() if not r.multi_seat] == [ELECTION_RULES["irv"]]
+
+
+def test_a_table_refuses_a_repeated_id():
+    rule = RULES["phragmen"]
+    with pytest.raises(ValueError, match="'phragmen' appears twice"):
+        table(rule, rule)
 
 
 def test_point_rules_take_point_ballots_and_phragmen_approval_ones():
-    assert RULES["greedy-points"].vote_types == ("cumulative", "scoring")
-    assert RULES["mes-points"].vote_types == ("cumulative", "scoring")
-    assert RULES["phragmen"].vote_types == ("approval", "choose-1")
-    assert accepts("greedy-cost", "ordinal")
-    assert not accepts("phragmen", "ordinal")
+    assert RULES["greedy-points"].accepts == ("cumulative", "scoring")
+    assert RULES["mes-points"].accepts == ("cumulative", "scoring")
+    assert RULES["phragmen"].accepts == ("approval", "choose-1")
+    assert "ordinal" in RULES["greedy-cost"].accepts
+    assert "ordinal" not in RULES["phragmen"].accepts
 
 
 def test_an_unknown_rule_is_a_clear_error():
     inst = make_instance({"a": 1}, [["a"]], 1)
     with pytest.raises(ValueError, match="unknown rule 'greedy'; known rules: greedy-card"):
         run("greedy", inst)
-    with pytest.raises(ValueError, match="unknown rule"):
-        get("")
+    with pytest.raises(ValueError, match="unknown rule ''"):
+        run("", inst)
 
 
 def test_a_vote_type_the_rule_does_not_take_is_a_clear_error():
     inst = make_instance({"a": 1}, [["a"]], 1, vote_type="ordinal")
-    with pytest.raises(ValueError, match="phragmen does not accept ordinal ballots"):
+    with pytest.raises(ValueError, match=r"phragmen does not accept ordinal ballots \(it accepts"):
         run("phragmen", inst)
 
 
@@ -63,8 +86,8 @@ def test_an_unknown_tie_order_is_a_clear_error():
 
 def test_every_rule_names_itself_in_its_outcome():
     inst = make_instance({"a": 1, "b": 2}, [{"a": 2}, {"b": 1}], 3, vote_type="cumulative")
-    for rule_id, spec in RULES.items():
-        if spec.available and accepts(rule_id, "cumulative"):
+    for rule_id, rule in RULES.items():
+        if "cumulative" in rule.accepts:
             assert run(rule_id, inst).rule == rule_id
 
 
@@ -89,10 +112,10 @@ def elections(draw):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(inst=elections(), tiebreak=st.sampled_from(["id", "cost-min", "cost-max", "votes"]))
+@given(inst=elections(), tiebreak=st.sampled_from(PB_TIE_ORDERS))
 def test_no_rule_ever_spends_more_than_the_budget(inst, tiebreak):
-    for rule_id, spec in RULES.items():
-        if not spec.available or not accepts(rule_id, inst.vote_type):
+    for rule_id, rule in RULES.items():
+        if inst.vote_type not in rule.accepts:
             continue
         out = run(rule_id, inst, tiebreak=tiebreak)
         costs = {p.id: p.cost for p in inst.projects}
@@ -125,7 +148,6 @@ def test_golden_files_give_the_hand_worked_outcome_of_every_rule(path):
         for key, value in inst.meta.items()
         if key.startswith("expected_")
     }
-    assert set(expected) == {r for r in RULES if accepts(r, inst.vote_type)}
+    assert set(expected) == {r for r, rule in RULES.items() if inst.vote_type in rule.accepts}
     for rule_id, funded in expected.items():
-        if RULES[rule_id].available:
-            assert set(run(rule_id, inst).selected) == funded, rule_id
+        assert set(run(rule_id, inst).selected) == funded, rule_id

@@ -8,11 +8,11 @@ import numpy as np
 
 from .piles import Piles, weakest
 from .profile import RankedProfile
-from .result import ElectionResult, Round
-from .ties import tie_rank
+from .result import ElectionResult, Round, Votes
+from .tiebreak import tie_rank
 
 
-def _transfer_words(transfers: dict[str, int]) -> str:
+def _transfer_words(transfers: dict[str, Votes]) -> str:
     if not transfers:
         return "no ballots to transfer"
     return ", ".join(f"{v} to {k}" for k, v in transfers.items())
@@ -52,7 +52,7 @@ def irv(
         t = piles.tally()
         cont = np.flatnonzero(continuing).tolist()
         history.append([int(t[j]) if continuing[j] else None for j in range(m)])
-        tallies = {names[j]: int(t[j]) for j in cont}
+        tallies: dict[str, Votes] = {names[j]: int(t[j]) for j in cont}
         active = sum(tallies.values())
         leader = max(cont, key=lambda j: (t[j], -rank[j]))
         if 2 * t[leader] > active or len(cont) == 1:
@@ -75,7 +75,9 @@ def irv(
         piles.advance(rows, continuing)
         moved = piles.moved(rows)
         exhausted += moved.get(-1, 0)
-        transfers = {(names[j] if j >= 0 else "exhausted"): v for j, v in sorted(moved.items())}
+        transfers: dict[str, Votes] = {
+            (names[j] if j >= 0 else "exhausted"): v for j, v in sorted(moved.items())
+        }
         why = (
             f"No candidate has a majority of the {active} votes still in the count; "
             f"{names[loser]} has the fewest ({low}) and is eliminated; "

@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from .profile import RankedProfile
+from .result import ElectionResult, Votes
 
 EXHAUSTED = -1
 
@@ -81,8 +82,8 @@ def break_tie(
     """
     group = list(tied)
     for r, tallies in enumerate(history):
-        vals = {j: tallies[j] for j in group}
-        if any(v is None for v in vals.values()):
+        vals = {j: v for j in group if (v := tallies[j]) is not None}
+        if len(vals) < len(group):
             continue
         best = min(vals.values()) if lowest else max(vals.values())
         keep = [j for j in group if vals[j] == best]
@@ -103,13 +104,21 @@ def break_tie(
     )
 
 
-def weakest(cont, tallies, history, rank, names, number, result) -> int:
+def weakest(
+    cont: Sequence[int],
+    tallies: Sequence[Votes] | np.ndarray,
+    history: Sequence[Sequence[Votes | None]],
+    rank: np.ndarray,
+    names: Sequence[str],
+    number: int,
+    result: ElectionResult,
+) -> int:
     """The continuing candidate with the fewest votes; a tie is broken by ``break_tie`` and
     noted in ``result.tie_breaks``."""
     low = min(tallies[j] for j in cont)
     tied = [j for j in cont if tallies[j] == low]
     if len(tied) == 1:
-        return tied[0]
+        return int(tied[0])
     loser, note = break_tie(tied, history, rank, names, lowest=True)
     result.tie_breaks.append(f"Round {number}: {note}")
     return loser

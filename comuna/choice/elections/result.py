@@ -100,7 +100,7 @@ class ElectionResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable record (fractions as "p/q" strings) for publishing the count."""
-        return _jsonable(
+        record: dict[str, Any] = _jsonable(
             {
                 "rule": self.rule,
                 "candidates": self.candidates,
@@ -112,3 +112,4 @@ class ElectionResult:
                 "tables": self.tables,
             }
         )
+        return record

@@ -8,7 +8,7 @@ import numpy as np
 
 from .profile import RankedProfile
 from .result import ElectionResult, Round
-from .ties import tie_rank
+from .tiebreak import tie_rank
 
 
 # Candidates per bitmask block in pairwise_matrix; the histogram has m * 2**block bins, so

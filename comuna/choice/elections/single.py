@@ -8,7 +8,7 @@ import numpy as np
 
 from .profile import ApprovalProfile, RankedProfile
 from .result import ElectionResult, Round
-from .ties import tie_rank
+from .tiebreak import tie_rank
 
 _CHUNK = 1 << 16
 

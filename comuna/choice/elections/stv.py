@@ -10,7 +10,7 @@ import numpy as np
 from .piles import Piles, break_tie, weakest
 from .profile import RankedProfile
 from .result import ElectionResult, Round, fmt_votes
-from .ties import tie_rank
+from .tiebreak import tie_rank
 
 
 class _Weights:

@@ -115,3 +115,8 @@ class PBInstance:
         if not raw:
             return None
         return int(Fraction(raw))
+
+
+def supporters(inst: PBInstance) -> np.ndarray:
+    """How many ballots list each project, whatever points or rank they give it (int64)."""
+    return np.bincount(inst.indices, minlength=inst.n_projects).astype(np.int64)

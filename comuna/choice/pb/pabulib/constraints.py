@@ -21,6 +21,7 @@ checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -50,7 +51,7 @@ def ballot_problems(inst: PBInstance, path: str = "", lines: Lines | None = None
     voter_of = np.repeat(np.arange(n, dtype=np.int64), counts)
     found: list[tuple[int, PBError]] = []  # (sort key: first offending line, error)
 
-    def report(field: str, bad: np.ndarray, what: str, detail) -> None:  # noqa: ANN001
+    def report(field: str, bad: np.ndarray, what: str, detail: Callable[[int], str]) -> None:
         """``bad``: indices of offending ballots; ``detail(k)`` describes ballot k."""
         if not len(bad):
             return
@@ -197,10 +198,11 @@ def _segment_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     cs = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=cs[1:])
     ends = np.cumsum(counts)
-    return cs[ends] - cs[ends - counts]
+    sums: np.ndarray = cs[ends] - cs[ends - counts]
+    return sums
 
 
-def _compare_exact(values: np.ndarray, bound: Fraction, cmp) -> np.ndarray:  # noqa: ANN001
+def _compare_exact(values: np.ndarray, bound: Fraction, cmp: np.ufunc) -> np.ndarray:
     """Indices where ``cmp(value, bound)`` for integer values and an exact ``bound``."""
     # for integers v: v < b  <=>  v < ceil(b);  v > b  <=>  v > floor(b)
     edge = (

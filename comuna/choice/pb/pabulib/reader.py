@@ -303,7 +303,15 @@ class _Parser:
 
     def parse_votes(
         self, sec: _Section, meta: dict[str, str], projects: list[Project]
-    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, list[str], list | None, np.ndarray]:
+    ) -> tuple[
+        list[str],
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        list[str],
+        list[dict[str, str]] | None,
+        np.ndarray,
+    ]:
         hline, cols, it = self.header(sec)
         vote_type = meta["vote_type"]
         for need in ("voter_id", "vote", *(("points",) if vote_type in POINT_TYPES else ())):

@@ -19,6 +19,12 @@ left of the budget; otherwise it is skipped and the rule goes on to the next one
 drop every project whose score is below META ``min_project_score_threshold``, then fund by
 score (votes for approval-like ballots, points for cumulative and scoring ballots).
 
+Ties in density or score go to the lower ``tie_rank``, which ``comuna.choice.pb.run`` computes
+from a named order (``tiebreak``; the names are in ``comuna.choice.ties``): ``"id"`` by default,
+as pabutools; ``"supporters"`` as Katowice breaks them (of two projects with equal points, the
+one on more ballots: Kostuchna 2025 funded L21/08/XII, 62 supporters, over L21/05/XII, 53, both
+at 96 points); ``"cost-min"`` as Warszawa does.
+
 Orders are decided with exact rationals (``fractions.Fraction``) over at most a few hundred
 projects; the per-voter work is one vectorised count over the ballot arrays.
 """
@@ -27,19 +33,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
-from comuna.choice.pb.instance import PBInstance
+from comuna.choice.pb.instance import POINT_TYPES, PBInstance, supporters
 from comuna.choice.pb.outcome import Outcome, Step
 
 INF = float("inf")
-POINT_TYPES = ("cumulative", "scoring")
-
-
-def supporters(inst: PBInstance) -> np.ndarray:
-    """Number of ballots listing each project (int64)."""
-    return np.bincount(inst.indices, minlength=inst.n_projects).astype(np.int64)
 
 
 def points(inst: PBInstance) -> np.ndarray:
@@ -81,7 +82,7 @@ def _fund_in_order(
     rule: str,
     order: Sequence[int],
     why: Sequence[str],
-    data: Sequence[dict],
+    data: Sequence[dict[str, Any]],
     steps: list[Step],
 ) -> Outcome:
     """Fund projects in ``order``, each if it fits; ``why[j]`` says why j came where it did."""
