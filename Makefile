@@ -57,6 +57,7 @@ test: install-dev browser lint test-sqlite test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check comuna tests bench
+	$(BIN)/mypy comuna/choice
 	env -u DATABASE_URL $(BIN)/comuna makemigrations --check --dry-run
 
 test-sqlite: install-dev
