@@ -267,6 +267,7 @@ def replace_by_substitute(mandate: Mandate, *, on: date, reason: str, by: Any) -
     )
     if substitute is None:
         raise TerritoryError(_("This organ has no substitute; the seat needs an election."))
+    term_ends = mandate.ends_on
     _end(mandate, on, reason)
     _end(substitute, on, _("takes the seat"))
     seated = Mandate(
@@ -275,7 +276,7 @@ def replace_by_substitute(mandate: Mandate, *, on: date, reason: str, by: Any) -
         resident_id=substitute.resident_id,
         kind=MandateKind.SPOKESPERSON,
         starts_on=on,
-        ends_on=mandate.ends_on if mandate.ends_on and mandate.ends_on > on else None,
+        ends_on=term_ends,
         statute=mandate.statute,
     )
     _full_clean(seated)
