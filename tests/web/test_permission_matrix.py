@@ -1,124 +1,279 @@
-"""Every page against every persona: who may see it, and who is refused.
+"""Every page, against every persona, in every phase of its object.
 
-Rows are views (GET) and form submissions (POST); columns are the personas of tests/conftest.py.
-"allow" means 200 (or a redirect after a successful POST); anonymous visitors are sent to log
-in; everybody else not allowed gets 403 and nothing changes.
+The cases are generated from what the code declares: each body page names its action (and the
+model of its object) in its decorator, each capability registers its ``(action, phase) -> roles``
+table. For every such page, every phase of its object and every persona of tests/conftest.py,
+the page is requested (GET, and POST with valid data for forms). Allowed: 200, or a redirect
+after a successful POST, and the change happened. Refused: 403 (anonymous visitors are sent to
+log in) and nothing changed. A page or a registered rule with no probe here fails the suite.
 """
 
-import pytest
-from django.urls import reverse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from comuna.territory.models import CensusQuestion, Household, Resident
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comuna.territory.models import Body, CensusQuestion, Household, Resident
+from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
+from comuna.voting import services
+from comuna.voting.models import Ballot, PaperBatch, Poll
+from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.conftest import MEMBERS, PERSONAS
 
-CENSUS_READERS = {"electoral", "comptroller", "admin"}
-CENSUS_WRITERS = {"electoral", "admin"}
+R, S = Role.RESIDENT, Role.SPOKESPERSON
+# The roles each persona holds in council A: the facts the matrix is built on (checked below).
+PERSONA_ROLES = {
+    "anonymous": set(),
+    "outsider": set(),
+    "resident": {R},
+    "substitute": {R},  # a substitute holds no power until they take the seat
+    "parliamentarian": {R},  # their mandate is in the commune, not in the council
+    "spokesperson": {R, S},
+    "electoral": {R, S, Role.ELECTORAL},
+    "comptroller": {R, S, Role.COMPTROLLER},
+    "financial": {R, S, Role.FINANCIAL},
+    "admin": {R, Role.ADMINISTRATOR},
+}
+# Django's own pages, guarded by nothing of ours.
+NOT_OURS = {"login", "logout", "set_language"}
 
 
-def body_url(name, cast, **kw):
-    return reverse(name, kwargs={"slug": cast.council.slug, **kw})
-
-
-PAGES = [
-    ("body", lambda c: body_url("body", c), MEMBERS),
-    ("register", lambda c: body_url("register", c), MEMBERS),
-    ("census", lambda c: body_url("census", c), CENSUS_READERS),
-    ("census-import", lambda c: body_url("census-import", c), CENSUS_WRITERS),
-    ("household-new", lambda c: body_url("household-new", c), CENSUS_WRITERS),
-    ("census-questions", lambda c: body_url("census-questions", c), CENSUS_WRITERS),
-    ("household", lambda c: body_url("household", c, pk=c.household.pk), CENSUS_WRITERS),
-    (
-        "resident-new",
-        lambda c: body_url("resident-new", c, household=c.household.pk),
-        CENSUS_WRITERS,
-    ),
-    ("resident", lambda c: body_url("resident", c, pk=c.resident.pk), CENSUS_WRITERS),
-]
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("page", PAGES, ids=[p[0] for p in PAGES])
-def test_page_access(cast, login, persona, page):
-    _name, url, allowed = page
-    response = login(cast.user(persona)).get(url(cast))
-    if persona == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
-    elif persona in allowed:
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 403
-
-
-def _household_post(cast):
-    return body_url("household-new", cast), {
-        "code": "NEW-1",
-        "address": "Calle Nueva 1",
-        "tenure": "owned",
-        "dwelling": "house",
-    }
-
-
-def _resident_post(cast):
-    return body_url("resident-new", cast, household=cast.household.pk), {
-        "given_name": "Nuevo",
-        "family_name": "Vecino",
-        "birth_date": "1990-01-01",
-        "sex": "M",
-        "resident_since": "2020-01-01",
-    }
-
-
-def _resident_edit_post(cast):
-    r = cast.resident
-    return body_url("resident", cast, pk=r.pk), {
-        "given_name": "Cambiado",
-        "family_name": r.family_name,
-        "birth_date": "1980-05-17",
-        "sex": "F",
-        "resident_since": "2010-01-01",
-    }
-
-
-def _question_post(cast):
-    return body_url("census-questions", cast), {
-        "target": "household",
-        "key": "food_bag",
-        "label": "¿Bolsa de alimentos?",
-        "kind": "yes_no",
-        "position": 0,
-    }
-
-
-POSTS = [
-    ("add household", _household_post),
-    ("add resident", _resident_post),
-    ("edit resident", _resident_edit_post),
-    ("add census question", _question_post),
-]
-
-
-def _census_state():
+def _world():
+    """Everything a page of the matrix could change."""
     return (
-        list(Household.objects.values_list("code", "address").order_by("pk")),
-        list(Resident.objects.values_list("given_name", "family_name").order_by("pk")),
-        list(CensusQuestion.objects.values_list("key", flat=True)),
+        sorted(Household.objects.values_list("code", "address")),
+        sorted(Resident.objects.values_list("given_name", "family_name")),
+        sorted(CensusQuestion.objects.values_list("key", "label")),
+        sorted(Poll.objects.values_list("pk", "title", "status")),
+        Ballot.objects.count(),
+        PaperBatch.objects.count(),
     )
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("post", POSTS, ids=[p[0] for p in POSTS])
-def test_census_changes(cast, login, persona, post):
-    url, data = post[1](cast)
-    before = _census_state()
-    response = login(cast.user(persona)).post(url, data)
-    if persona in CENSUS_WRITERS:
-        assert response.status_code == 302, response.content.decode()[:2000]
-        assert _census_state() != before
+def _poll_in(cast, phase, body=None):
+    poll = services.create_poll(
+        body or cast.council,
+        title="¿Pintamos la casa comunal?",
+        method="single",
+        options=[{"label": "Sí"}, {"label": "No"}],
+        by=cast.electoral.user,
+    )
+    if phase in ("open", "closed"):
+        services.open_poll(poll, by=cast.electoral.user)
+    if phase == "closed":
+        services.close_poll(poll, by=cast.electoral.user)
+    return poll
+
+
+# How to make an object of each model, in a phase. A new capability adds its model here.
+OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
+    Body: lambda cast, phase: cast.council,
+    Poll: _poll_in,
+}
+
+
+def _question(cast):
+    return CensusQuestion.objects.get_or_create(
+        body=cast.council,
+        key="food_bag",
+        defaults={"target": "household", "label": "¿Bolsa?", "kind": "yes_no"},
+    )[0]
+
+
+def _household_form(code, address):
+    return {"code": code, "address": address, "tenure": "owned", "dwelling": "house"}
+
+
+def _resident_form(given_name, family_name, birth_date, sex, resident_since):
+    return dict(
+        given_name=given_name,
+        family_name=family_name,
+        birth_date=birth_date,
+        sex=sex,
+        resident_since=resident_since,
+    )
+
+
+def _question_form(key, label):
+    return {"target": "household", "key": key, "label": label, "kind": "yes_no", "position": 0}
+
+
+CENSUS_CSV = (Path(__file__).parents[1] / "territory" / "data" / "census_good.csv").read_bytes()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to request a page: its URL arguments besides the slug, and its form, if any."""
+
+    kwargs: Callable[[Any, Any], dict] = lambda cast, obj: {}
+    get: bool = True
+    post: Callable[[Any, Any], dict] | None = None
+
+
+def _pk(cast, obj):
+    return {"pk": obj.pk}
+
+
+PROBES = {
+    "body": Probe(),
+    "register": Probe(),
+    "census": Probe(),
+    "census-import": Probe(
+        post=lambda cast, obj: {"file": SimpleUploadedFile("census.csv", CENSUS_CSV)}
+    ),
+    "household-new": Probe(post=lambda cast, obj: _household_form("NEW-1", "Calle Nueva 1")),
+    "household": Probe(
+        kwargs=lambda cast, obj: {"pk": cast.household.pk},
+        post=lambda cast, obj: _household_form(cast.household.code, "Calle Cambiada 9"),
+    ),
+    "resident-new": Probe(
+        kwargs=lambda cast, obj: {"household": cast.household.pk},
+        post=lambda cast, obj: _resident_form("Nuevo", "Vecino", "1990-01-01", "M", "2020-01-01"),
+    ),
+    "resident": Probe(
+        kwargs=lambda cast, obj: {"pk": cast.resident.pk},
+        post=lambda cast, obj: _resident_form(
+            "Cambiado", cast.resident.family_name, "1980-05-17", "F", "2010-01-01"
+        ),
+    ),
+    "census-questions": Probe(
+        post=lambda cast, obj: _question_form("water_tank", "¿Tanque de agua?")
+    ),
+    "census-question": Probe(
+        kwargs=lambda cast, obj: {"pk": _question(cast).pk},
+        post=lambda cast, obj: _question_form("food_bag", "¿Recibe bolsa de alimentos?"),
+    ),
+    "polls": Probe(),
+    "poll-new": Probe(
+        post=lambda cast, obj: {
+            "title": "Presupuesto 2027",
+            "method": "single",
+            "seats": 1,
+            "min_choices": 1,
+            "options": "Techo\nCancha\n",
+        }
+    ),
+    "poll": Probe(kwargs=_pk),
+    "poll-vote": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {"choice": "1"}),
+    "poll-open": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {}),
+    "poll-close": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {}),
+    "poll-paper": Probe(
+        kwargs=_pk,
+        post=lambda cast, obj: {
+            "polling_place": "Casa comunal",
+            "n_ballots": "4",
+            "total_1": "3",
+            "total_2": "1",
+        },
+    ),
+}
+
+
+def _patterns(resolver=None):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry
+
+
+def declared_pages() -> dict[str, Any]:
+    """Every named page and what its decorator declares (None when it declares nothing)."""
+    return {p.name: getattr(p.callback, "permission", None) for p in _patterns()}
+
+
+def body_pages() -> dict[str, Permission]:
+    return {n: d for n, d in declared_pages().items() if isinstance(d, Permission)}
+
+
+def _phases(model):
+    subject = subject_of(model)
+    return [None] if subject is None else list(subject.phases)
+
+
+CASES = [
+    (name, phase, method, persona)
+    for name, declared in sorted(body_pages().items())
+    for phase in _phases(declared.model)
+    for method in ("get", "post")
+    if (method == "get" and PROBES[name].get) or (method == "post" and PROBES[name].post)
+    for persona in PERSONAS
+]
+
+
+def _id(case):
+    name, phase, method, persona = case
+    return f"{name}-{phase or 'body'}-{method}-{persona}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_the_page_lets_exactly_the_roles_of_its_rule_act_in_each_phase(cast, login, case):
+    name, phase, method, persona = case
+    declared = body_pages()[name]
+    obj = OBJECTS[declared.model](cast, phase)
+    probe = PROBES[name]
+    url = reverse(name, kwargs={"slug": cast.council.slug, **probe.kwargs(cast, obj)})
+    allowed = bool(PERSONA_ROLES[persona] & allowed_roles(declared.action, phase))
+    client = login(cast.user(persona))
+    before = _world()
+    if method == "get":
+        response = client.get(url)
     else:
-        assert response.status_code in (302, 403)
+        response = client.post(url, probe.post(cast, obj))
+    detail = f"{declared.action} in phase {phase}: {response.status_code}"
+    if persona == "anonymous":
+        assert response.status_code == 302, detail
+        assert response["Location"].startswith("/login/")
+    elif not allowed:
+        assert response.status_code == 403, detail
+    elif method == "get":
+        assert response.status_code == 200, detail
+    else:
+        assert response.status_code in (200, 302), detail
         if response.status_code == 302:
-            assert response["Location"].startswith("/login/")
-        assert _census_state() == before
+            assert not response["Location"].startswith("/login/")
+        assert _world() != before, f"{name}: an allowed {method} changed nothing"
+    if not allowed or method == "get":
+        assert _world() == before, f"{name}: a refused or read-only request changed something"
+
+
+def test_every_page_declares_who_it_is_for():
+    undeclared = [n for n, d in declared_pages().items() if d is None and n not in NOT_OURS]
+    assert undeclared == []
+    for name, declared in declared_pages().items():
+        assert declared in (None, PUBLIC, PERSONAL) or isinstance(declared, Permission), name
+
+
+def test_every_body_page_has_a_probe_and_a_registered_action():
+    pages = body_pages()
+    assert sorted(set(pages) - set(PROBES)) == [], "pages with no probe in this test"
+    assert sorted(set(PROBES) - set(pages)) == [], "probes of pages that no longer exist"
+    for declared in pages.values():
+        allowed_roles(declared.action, None)  # raises for an action nobody registered
+        assert declared.model in OBJECTS
+
+
+def test_every_registered_rule_is_exercised_by_a_page():
+    exercised = {
+        (declared.action, phase)
+        for declared in body_pages().values()
+        for phase in _phases(declared.model)
+    }
+    assert sorted(set(rules()) - exercised, key=str) == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_holds_the_roles_the_matrix_assumes(cast, persona):
+    user = cast.user(persona)
+    assert roles(user, cast.council) == PERSONA_ROLES[persona]
+    assert (persona in MEMBERS) == bool(PERSONA_ROLES[persona])
+
+
+# --- cases that are not a row of the matrix --------------------------------------------------
 
 
 def test_an_outsider_body_page_is_refused_but_their_own_is_open(cast, login):
@@ -135,8 +290,14 @@ def test_residents_of_a_council_are_members_of_its_commune_and_city(cast, login)
 
 def test_a_household_of_another_body_is_not_found_through_this_body(cast, login):
     foreign = cast.outsider.household
-    response = login(cast.electoral.user).get(body_url("household", cast, pk=foreign.pk))
-    assert response.status_code == 404
+    url = reverse("household", kwargs={"slug": cast.council.slug, "pk": foreign.pk})
+    assert login(cast.electoral.user).get(url).status_code == 404
+
+
+def test_a_poll_of_another_body_is_not_found_through_this_body(cast, login):
+    poll = _poll_in(cast, "draft", body=cast.other)
+    url = reverse("poll", kwargs={"slug": cast.council.slug, "pk": poll.pk})
+    assert login(cast.electoral.user).get(url).status_code == 404
 
 
 def test_profile_needs_a_login(client):
