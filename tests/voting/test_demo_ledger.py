@@ -48,6 +48,20 @@ def test_the_demo_verifies(demo_loaded):
     assert "Ledger verified" in out
 
 
+def test_every_kind_of_entry_the_demo_writes_has_a_check_and_every_entry_is_checked(demo_loaded):
+    from comuna.ledger import verify
+    from comuna.ledger.checks import checked_kinds
+    from comuna.ledger.models import Entry
+
+    written = set(Entry.objects.values_list("kind", flat=True))
+    assert written - checked_kinds() == set()
+    assert {"census.imported", "mandate.conferred", "poll.opened", "poll.closed"} <= written
+    report = verify()
+    assert report.ok and report.checks_run == report.entries == Entry.objects.count()
+    # every entry names who acted: a user or a system actor, never nobody
+    assert not Entry.objects.filter(actor="").exists()
+
+
 def test_an_edited_paper_ballot_of_the_demo_budget_is_named(demo_loaded):
     poll = Poll.objects.get(title="Presupuesto participativo 2026")
     ballot = Ballot.objects.filter(poll=poll, source="paper").first()
