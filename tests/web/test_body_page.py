@@ -34,11 +34,11 @@ def test_the_body_page_of_a_council_runs_a_bounded_number_of_queries(
 
 
 def test_the_body_page_costs_the_same_however_deep_the_federation(
-    cast, login, django_assert_num_queries
+    cast, login, django_assert_max_num_queries, django_assert_num_queries
 ):
     """Three more levels above the city and three more councils below: same count."""
     client = _warm(login(cast.resident.user), cast.council)
-    with django_assert_num_queries(MAX_QUERIES) as shallow:
+    with django_assert_max_num_queries(MAX_QUERIES) as shallow:
         _page(client, cast.council)
     below = cast.city
     for level in range(3):
