@@ -1,18 +1,21 @@
 """Comuna's PB rules select exactly the projects pabutools 1.2.3 selects.
 
-1. Real elections (the shared Pabulib corpus). The default run covers every file under
-   100 KB plus a fixed stratified sample of larger files (``LARGE_SAMPLE``: for each vote type,
-   the smallest and the median file of 100 KB-1 MB, by file size). To fit in about four
-   minutes, the default run hands pabutools its profile with identical ballots merged
-   (``as_multiprofile()``, which pabutools' rules accept as the same election); the slow run
-   uses the plain profile.
-   ``mes-cost-complete`` is slow in pabutools (one MES run per unit of per-voter budget), so
-   the default run checks it only on ``COMPLETE_SAMPLE``, small files on which pabutools
-   finishes in under a second. ``-m slow`` runs every rule on every other file (pabutools'
-   completion capped at 600 s a file, reported as "capped").
+1. Real elections (the shared Pabulib corpus). The default run covers ``SAMPLE``, a fixed
+   sample of about thirty files chosen from the files' sizes and META (see ``_sample``): for
+   each vote type the smallest file, the median file under 100 KB and the smallest of
+   100 KB-1 MB; the files that break their own META limits, one of each kind; the files with
+   exact ties in score that the cities broke by cost. It hands pabutools its profile with
+   identical ballots merged (``as_multiprofile()``, which pabutools' rules accept as the same
+   election). ``mes-cost-complete`` is slow in pabutools (one MES run per unit of per-voter
+   budget), so the default run checks it on ``COMPLETE_SAMPLE``, two small files of each vote
+   type on which pabutools finishes in well under a second. ``-m slow`` checks every rule on
+   every other file of the corpus (plain profiles from 100 KB up, pabutools' completion capped
+   at 600 s a file, reported as "capped") and the completion on the rest of the sample.
 2. Random small elections (hypothesis), where exact ties are frequent.
 3. Files whose META ``rule`` is ``greedy`` or ``greedy-threshold``: ``greedy-threshold``
-   reproduces the file's ``selected`` column, except for the documented cases below.
+   reproduces the file's ``selected`` column, except for the documented cases below. The
+   default run covers the documented cases, the files named above and, for each vote type, the
+   smallest and the median file; ``-m slow`` the others.
 
 pabutools reads each file with its own parser, Comuna with ``comuna.choice.pb.pabulib.read``, so
 the test also catches a reading difference that changes an outcome.
@@ -34,7 +37,7 @@ from hypothesis import strategies as st
 from comuna.choice.pb import RULES, run
 from comuna.choice.pb.pabulib import read
 from tests.choice.conftest import PABULIB
-from tests.choice.oracle import make_instance, parse, reference, to_pabutools
+from tests.choice.oracle import TIE_RULES, make_instance, parse, reference, to_pabutools
 
 SMALL = 100_000
 COMPLETE_CAP = 600  # seconds for pabutools' completion in the slow run
@@ -73,27 +76,51 @@ def _corpus() -> list[tuple[str, int, dict[str, str], list[str]]]:
 
 CORPUS = _corpus()
 
+# Exact ties in score that the city broke by cost (checked: with that tie order
+# greedy-threshold reproduces the file). Warszawa took the cheaper project; Kraków-Czyżyny 2022
+# took 26 (12,000, 21 voters) over 24 (7,300, 27 voters), both at 40 points.
+CITY_TIE_ORDER = {
+    "Poland_Warszawa_2020_Rembertow.pb": "cost-min",
+    "Poland_Warszawa_2023_Ursus.pb": "cost-min",
+    "Poland_Warszawa_2026_Marymont-Potok_Stary_Zoliborz.pb": "cost-min",
+    "Poland_Warszawa_2026_Stary_Mokotow.pb": "cost-min",
+    "Poland_Krakow_2022_Czyzyny.pb": "cost-max",
+}
 
-def _large_sample() -> list[str]:
-    chosen = []
-    by_type: dict[str, list[tuple[int, str]]] = {}
+# One file for each way a real file breaks its own META limits (both tools count such ballots
+# as cast): ballots over max_sum_cost (Warszawa 2018, Praga-Południe), a project listed twice
+# (Warszawa 2026, Stanford Seattle 2019), ballots under min_sum_points (Mechanical Turk).
+LIMITS_BROKEN = [
+    "Poland_Warszawa_2018_Grochow_Kinowa.pb",
+    "Poland_Warszawa_2026_Blonia_Wilanowskie.pb",
+    "US_Stanford_Dataset_Your_Voice_Your_Choice_Parks_and_Streets-_Seattle_2019_District_3_vote_knapsacks.pb",
+    "Worldwide_Mechanical_Turk_Utilities_3.pb",
+]
+
+
+def _by_type(names: set[str] | None = None) -> dict[str, list[str]]:
+    """Corpus files (or those of ``names``) of each vote type, smallest first."""
+    out: dict[str, list[tuple[int, str]]] = {}
     for name, size, meta, _ in CORPUS:
-        by_type.setdefault(meta.get("vote_type", ""), []).append((size, name))
-    for files in by_type.values():
-        files.sort()
-        mid = [f for f in files if SMALL <= f[0] < 1_000_000]
-        if mid:
-            chosen += [mid[0][1], mid[len(mid) // 2][1]]
-    return sorted(set(chosen))
+        if names is None or name in names:
+            out.setdefault(meta.get("vote_type", ""), []).append((size, name))
+    return {vt: [n for _, n in sorted(files)] for vt, files in out.items()}
 
 
-LARGE_SAMPLE = _large_sample()
-DEFAULT = sorted({name for name, size, _, _ in CORPUS if size < SMALL} | set(LARGE_SAMPLE))
+def _sample() -> list[str]:
+    size = {name: s for name, s, _, _ in CORPUS}
+    chosen = {n for n in [*LIMITS_BROKEN, *CITY_TIE_ORDER] if size.get(n, SMALL) < SMALL}
+    for files in _by_type().values():
+        small = [n for n in files if size[n] < SMALL]
+        mid = [n for n in files if SMALL <= size[n] < 1_000_000]
+        chosen |= {files[0], small[len(small) // 2], *mid[:1]}
+    return sorted(chosen)
+
 
 # For each vote type, the 8 largest files under 100 KB on which pabutools 1.2.3 computed
 # mes-cost-complete in under 0.2 s on the (busy) 2-core development machine; on 428 of the 766
-# small files it needed more than 3 s.
-COMPLETE_SAMPLE = [
+# small files it needed more than 3 s. The default run takes the two smallest of each type.
+COMPLETE_CANDIDATES = [
     "Poland_Gdansk_2020_Matarnia.pb",
     "Poland_Gdansk_2020_Strzyza.pb",
     "Poland_Gdynia_2021_Pustki_Cisowskie-Demptowo__small.pb",
@@ -127,6 +154,10 @@ COMPLETE_SAMPLE = [
     "Worldwide_Mechanical_Turk_Ranking_value_money_7.pb",
     "Worldwide_Mechanical_Turk_Ranking_value_money_8.pb",
 ]
+COMPLETE_SAMPLE = sorted(
+    n for files in _by_type(set(COMPLETE_CANDIDATES)).values() for n in files[:2]
+)
+SAMPLE = sorted(set(_sample()) | set(COMPLETE_SAMPLE))
 
 
 def _params(names: list[str], mark: pytest.MarkDecorator | None = None) -> list:
@@ -183,23 +214,24 @@ def _check_file(pabulib_dir: Path, name: str, complete: bool, merged: bool) -> N
     assert not wrong, f"{name}: " + "; ".join(wrong)
 
 
-@pytest.mark.parametrize("name", _params(DEFAULT))
+@pytest.mark.parametrize("name", _params(SAMPLE))
 def test_rules_agree_with_pabutools_on_real_elections(pabulib_dir, name):
     _check_file(pabulib_dir, name, complete=name in COMPLETE_SAMPLE, merged=True)
 
 
-@pytest.mark.parametrize(
-    "name", _params([n for n, *_ in CORPUS if n not in DEFAULT], pytest.mark.slow)
-)
+REST = [(n, size) for n, size, *_ in CORPUS if n not in SAMPLE]
+
+
+@pytest.mark.parametrize("name", _params([n for n, _ in REST], pytest.mark.slow))
 def test_rules_agree_with_pabutools_on_the_rest_of_the_corpus(pabulib_dir, name):
-    _check_file(pabulib_dir, name, complete=True, merged=False)
+    merged = dict(REST)[name] < SMALL if name else True
+    _check_file(pabulib_dir, name, complete=True, merged=merged)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", _params(DEFAULT, pytest.mark.slow))
-def test_completion_agrees_with_pabutools_on_the_default_files(pabulib_dir, name):
-    if name in COMPLETE_SAMPLE:
-        pytest.skip("checked in the default run")
+@pytest.mark.parametrize(
+    "name", _params([n for n in SAMPLE if n not in COMPLETE_SAMPLE], pytest.mark.slow)
+)
+def test_completion_agrees_with_pabutools_on_the_rest_of_the_sample(pabulib_dir, name):
     path = pabulib_dir / name
     ours = set(run("mes-cost-complete", read(path, strict=False)).selected)
     try:
@@ -208,6 +240,22 @@ def test_completion_agrees_with_pabutools_on_the_default_files(pabulib_dir, name
     except Capped:
         pytest.skip(f"capped: pabutools took over {COMPLETE_CAP} s")
     assert ours == theirs
+
+
+def test_the_default_sample_covers_every_vote_type_and_rule_and_the_slow_tier_the_rest():
+    if not CORPUS:
+        pytest.skip(f"Pabulib corpus not found at {PABULIB}")
+    types = {meta["vote_type"] for _, _, meta, _ in CORPUS}
+    sample_types = _by_type(set(SAMPLE))
+    assert set(sample_types) == set(types)
+    for rule_id, rule in RULES.items():
+        if rule_id == "mes-cost-complete":
+            assert set(_by_type(set(COMPLETE_SAMPLE))) == set(types)
+        else:
+            assert set(rule.accepts) & set(sample_types), rule_id
+    assert set(LIMITS_BROKEN) <= set(SAMPLE)
+    assert len(SAMPLE) < 40
+    assert set(SAMPLE) | {n for n, _ in REST} == {n for n, *_ in CORPUS}
 
 
 # ------------------------------------------------------------------ random small elections
@@ -238,7 +286,7 @@ def elections(draw, vote_type: str):
 def test_rules_agree_with_pabutools_on_random_elections(vote_type, data):
     inst = data.draw(elections(vote_type))
     instance, profile = to_pabutools(inst)
-    tiebreak = data.draw(st.sampled_from(["id", "cost-min", "cost-max"]))
+    tiebreak = data.draw(st.sampled_from(sorted(TIE_RULES)))
     for rule_id, spec in RULES.items():
         if vote_type in spec.accepts:
             ours = set(run(rule_id, inst, tiebreak=tiebreak).selected)
@@ -251,17 +299,6 @@ def test_rules_agree_with_pabutools_on_random_elections(vote_type, data):
 # general max_length - position; the file's `score` column) and funds by those points, not by
 # votes. Checked: greedy-threshold on those positional points reproduces the file.
 POSITIONAL_POINTS = "ordinal"
-
-# Exact ties in score that the city broke by cost (checked: with that tie order
-# greedy-threshold reproduces the file). Warszawa took the cheaper project; Kraków-Czyżyny 2022
-# took 26 (12,000, 21 voters) over 24 (7,300, 27 voters), both at 40 points.
-CITY_TIE_ORDER = {
-    "Poland_Warszawa_2020_Rembertow.pb": "cost-min",
-    "Poland_Warszawa_2023_Ursus.pb": "cost-min",
-    "Poland_Warszawa_2026_Marymont-Potok_Stary_Zoliborz.pb": "cost-min",
-    "Poland_Warszawa_2026_Stary_Mokotow.pb": "cost-min",
-    "Poland_Krakow_2022_Czyzyny.pb": "cost-max",
-}
 
 # The city did not fund this project although it came next by votes and fit the remaining
 # budget (withdrawn or not feasible, presumably); `selected` records what was funded. Checked:
@@ -279,6 +316,16 @@ GREEDY_FILES = [
 ]
 
 
+def _greedy_sample() -> list[str]:
+    chosen = {n for n in [*CITY_TIE_ORDER, *PASSED_OVER, *LIMITS_BROKEN] if n in GREEDY_FILES}
+    for files in _by_type(set(GREEDY_FILES)).values():
+        chosen |= {files[0], files[len(files) // 2]}
+    return sorted(chosen)
+
+
+GREEDY_SAMPLE = _greedy_sample()
+
+
 def _positional(inst):
     """The same election as cumulative ballots: max_length - position points per choice."""
     length = inst.meta_int("max_length") or int(np.diff(inst.indptr).max(initial=0))
@@ -291,8 +338,19 @@ def _positional(inst):
     )
 
 
-@pytest.mark.parametrize("name", _params(GREEDY_FILES))
+@pytest.mark.parametrize("name", _params(GREEDY_SAMPLE))
 def test_greedy_threshold_reproduces_what_greedy_cities_funded(pabulib_dir, name):
+    _check_funded(pabulib_dir, name)
+
+
+@pytest.mark.parametrize(
+    "name", _params([n for n in GREEDY_FILES if n not in GREEDY_SAMPLE], pytest.mark.slow)
+)
+def test_greedy_threshold_reproduces_what_the_other_greedy_cities_funded(pabulib_dir, name):
+    _check_funded(pabulib_dir, name)
+
+
+def _check_funded(pabulib_dir: Path, name: str) -> None:
     inst = read(pabulib_dir / name, strict=False)
     funded = {p.id for p in inst.projects if p.fields.get("selected", "").strip() == "1"}
     if inst.vote_type == POSITIONAL_POINTS:
@@ -305,11 +363,3 @@ def test_greedy_threshold_reproduces_what_greedy_cities_funded(pabulib_dir, name
         assert (first.project, first.action) == (PASSED_OVER[name], "selected")
     else:
         assert set(out.selected) == funded
-
-
-def test_the_default_sample_is_stratified():
-    if not CORPUS:
-        pytest.skip(f"Pabulib corpus not found at {PABULIB}")
-    types = {meta["vote_type"] for name, _, meta, _ in CORPUS if name in LARGE_SAMPLE}
-    assert types == {meta["vote_type"] for _, _, meta, _ in CORPUS}
-    assert all(size >= SMALL for name, size, _, _ in CORPUS if name in LARGE_SAMPLE)
