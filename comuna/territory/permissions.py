@@ -54,6 +54,8 @@ class Subject:
     body: Callable[[Any], Body]
     phase: Callable[[Any], str]
     phases: tuple[str, ...]
+    # the phase as a person reads it, in their language (a refusal names it)
+    phase_label: Callable[[Any], str] | None = None
 
 
 class UnknownAction(LookupError):

@@ -43,6 +43,7 @@ POLL = Subject(
     body=lambda poll: poll.body,
     phase=lambda poll: poll.status,
     phases=tuple(Status.values),
+    phase_label=lambda poll: poll.get_status_display(),
 )
 
 

@@ -17,9 +17,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from comuna.territory.models import Body
-from comuna.territory.permissions import can, roles
+from comuna.territory.permissions import allowed_roles, can, roles, subject_of
 
 PUBLIC = "public"  # anyone may read the page, logged in or not
 PERSONAL = "personal"  # a page about the logged-in user, needing no role
@@ -49,7 +50,7 @@ def body_view(action: str, model: type[Model] | None = None) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action, target):
-                raise PermissionDenied
+                raise PermissionDenied(refusal(request.user, action, target, body))
             request.body_roles = roles(request.user, body)
             if model is None:
                 return view(request, body, *args, **kwargs)
@@ -59,6 +60,18 @@ def body_view(action: str, model: type[Model] | None = None) -> Callable:
         return wrapper
 
     return decorator
+
+
+def refusal(user, action: str, target: Model, body: Body) -> str:
+    """Why ``user`` may not take ``action`` on ``target``, in a sentence for them."""
+    held = roles(user, body)
+    if not held:
+        return _("Only members of %(body)s may do this.") % {"body": body.name}
+    subject = subject_of(type(target))
+    if subject is not None and any(held & allowed_roles(action, p) for p in subject.phases):
+        label = subject.phase_label(target) if subject.phase_label else subject.phase(target)
+        return _("This cannot be done at this stage (%(phase)s).") % {"phase": label}
+    return _("None of your roles in %(body)s allows this.") % {"body": body.name}
 
 
 def public(view: Callable) -> Callable:
