@@ -187,6 +187,7 @@ def test_tiebreak_supporters_funds_the_tied_project_more_voters_chose():
         "L21/05/XII",
     )
     assert why.returncode == 0 and "L21/05/XII was not selected" in why.stdout
+    assert "(tied with L21/08/XII; the tie order placed it after L21/08/XII)" in why.stdout
 
 
 def test_explain_says_why_a_project_was_or_was_not_funded():

@@ -68,6 +68,9 @@ def test_tiebreak_by_supporters_funds_the_tied_project_more_voters_chose():
     assert by_supporters.selected == ["L21/01/XII", "L21/08/XII"]
     assert set(by_supporters.selected) == _funded(inst)  # what the "city" funded
     assert run("greedy-threshold", inst).selected == ["L21/01/XII", "L21/05/XII"]  # by id
+    # each step names the projects it was tied with; the top project was tied with none
+    tied = {s.project: s.data.get("tied_with") for s in by_supporters.steps}
+    assert tied == {"L21/01/XII": None, "L21/08/XII": ["L21/05/XII"], "L21/05/XII": ["L21/08/XII"]}
 
 
 def test_katowice_2025_kostuchna_is_reproduced_with_ties_by_supporters(pabulib_dir):

@@ -81,37 +81,65 @@ def _fund_in_order(
     inst: PBInstance,
     rule: str,
     order: Sequence[int],
+    keys: Sequence[object],
     why: Sequence[str],
     data: Sequence[dict[str, Any]],
     steps: list[Step],
 ) -> Outcome:
-    """Fund projects in ``order``, each if it fits; ``why[j]`` says why j came where it did."""
+    """Fund projects in ``order``, each if it fits; ``why[j]`` says why j came where it did.
+
+    ``keys[j]`` is what ``order`` ranks project j by: projects with equal keys were placed by
+    the tie order, and each one's step says so.
+    """
     scale = inst.scale
     costs = inst.int_costs
     remaining = inst.int_budget
     selected: list[str] = []
+    tied = _tied(order, keys)
     for pos, j in enumerate(order, start=1):
         p = inst.projects[j]
         c = int(costs[j])
         left = Fraction(remaining, scale)
         info = {**data[j], "position": pos, "cost": str(p.cost), "remaining_before": str(left)}
+        tie = _tie_words(inst, tied[j], j, info) if j in tied else ""
         if c <= remaining:
             remaining -= c
             selected.append(p.id)
             info["remaining_after"] = str(Fraction(remaining, scale))
             reason = (
-                f"{why[j]}, {ordinal(pos)} in that ranking; its cost of {money(p.cost)} fit "
-                f"the remaining budget of {money(left)}."
+                f"{why[j]}, {ordinal(pos)} in that ranking{tie}; its cost of {money(p.cost)} "
+                f"fit the remaining budget of {money(left)}."
             )
             steps.append(Step("selected", p.id, reason, info))
         else:
             reason = (
-                f"{why[j]}, {ordinal(pos)} in that ranking, but its cost of {money(p.cost)} did "
-                f"not fit the remaining budget of {money(left)}."
+                f"{why[j]}, {ordinal(pos)} in that ranking{tie}, but its cost of "
+                f"{money(p.cost)} did not fit the remaining budget of {money(left)}."
             )
             steps.append(Step("skipped", p.id, reason, info))
     cost = sum((inst.projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
     return Outcome(rule=rule, selected=selected, cost=cost, steps=steps)
+
+
+def _tied(order: Sequence[int], keys: Sequence[object]) -> dict[int, list[int]]:
+    """For each project of ``order`` that shares its key with others, that group, in order."""
+    groups: dict[object, list[int]] = {}
+    for k in order:
+        groups.setdefault(keys[k], []).append(k)
+    return {k: group for group in groups.values() if len(group) > 1 for k in group}
+
+
+def _tie_words(inst: PBInstance, group: list[int], j: int, info: dict[str, Any]) -> str:
+    """Words on the projects tied with ``j`` (its ``group``), also put in ``info``."""
+    at = group.index(j)
+    before = [inst.projects[k].id for k in group[:at]]
+    after = [inst.projects[k].id for k in group[at + 1 :]]
+    info["tied_with"] = before + after
+    placed = [f"after {', '.join(before)}"] if before else []
+    placed += [f"before {', '.join(after)}"] if after else []
+    return (
+        f" (tied with {', '.join(before + after)}; the tie order placed it {' and '.join(placed)})"
+    )
 
 
 def _greedy_by_density(
@@ -132,7 +160,7 @@ def _greedy_by_density(
     order = sorted(range(m), key=lambda j: (-dens[j], int(tie_rank[j])))
     why = [describe.format(n=f"{shown[j]:,}", cost=money(inst.projects[j].cost)) for j in range(m)]
     data = [{"support": int(shown[j]), "density": str(dens[j])} for j in range(m)]
-    return _fund_in_order(inst, rule, order, why, data, [])
+    return _fund_in_order(inst, rule, order, dens, why, data, [])
 
 
 def greedy_card(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
@@ -206,4 +234,4 @@ def greedy_threshold(
     order = sorted(kept, key=lambda j: (-sc[j], int(tie_rank[j])))
     why = [f"Projects were ranked by {unit}: it received {s:,}" for s in sc]
     data = [{"score": s, "threshold": threshold} for s in sc]
-    return _fund_in_order(inst, "greedy-threshold", order, why, data, steps)
+    return _fund_in_order(inst, "greedy-threshold", order, sc, why, data, steps)
