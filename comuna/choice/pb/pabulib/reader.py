@@ -1,11 +1,4 @@
-"""Reading Pabulib ``.pb`` files (the format of pabulib.org/format).
-
-A file has three sections, in this order, each a line with its name and then ``;``-separated
-rows whose first row names the columns::
-
-    META                      key;value rows: budget, vote_type, max_length, ...
-    PROJECTS                  project_id;cost;... one row per project
-    VOTES                     voter_id;vote;... one row per voter (points for cumulative/scoring)
+"""Reading Pabulib ``.pb`` files (the sections are described in ``comuna.choice.pb.pabulib``).
 
 Reading is tolerant of what real files contain: CRLF or LF, a UTF-8 BOM, blank lines, quoted
 fields holding ``;``, quotes or line breaks, surrounding spaces (stripped, as pabutools does),
