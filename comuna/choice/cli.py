@@ -44,22 +44,11 @@ from comuna.choice import elections, pb, ties
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBError, PBInstance
 from comuna.choice.pb.outcome import Outcome
+from comuna.choice.pb.pabulib.constraints import LIMITS
 from comuna.choice.registry import Rule
 
 BAD_INPUT = 2
-CONSTRAINTS = (
-    "min_length",
-    "max_length",
-    "min_sum_cost",
-    "max_sum_cost",
-    "min_points",
-    "max_points",
-    "min_sum_points",
-    "max_sum_points",
-    "min_project_score_threshold",
-    "min_project_cost",
-    "max_project_cost",
-)
+CONSTRAINTS = (*LIMITS, "min_project_score_threshold")  # the META keys `check` shows
 
 
 class UsageError(Exception):

@@ -30,6 +30,20 @@ import numpy as np
 from comuna.choice.pb.instance import POINT_TYPES, PBError, PBInstance
 from comuna.choice.pb.pabulib.numbers import parse_number
 
+# the META keys holding the limits checked here
+LIMITS = (
+    "min_length",
+    "max_length",
+    "min_sum_cost",
+    "max_sum_cost",
+    "min_points",
+    "max_points",
+    "min_sum_points",
+    "max_sum_points",
+    "min_project_cost",
+    "max_project_cost",
+)
+
 
 @dataclass
 class Lines:
@@ -109,21 +123,11 @@ def ballot_problems(inst: PBInstance, path: str = "", lines: Lines | None = None
             "choose-1 (one project per ballot)",
             lambda k: f"chose {counts[k]}",
         )
-    lo, hi = bound("min_length"), bound("max_length")
-    if lo is not None:
-        report(
-            "min_length",
-            _compare_exact(counts, lo, np.less),
-            f"min_length {inst.meta['min_length']}",
-            lambda k: f"lists {counts[k]}",
-        )
-    if hi is not None:
-        report(
-            "max_length",
-            _compare_exact(counts, hi, np.greater),
-            f"max_length {inst.meta['max_length']}",
-            lambda k: f"lists {counts[k]}",
-        )
+    for key, cmp in (("min_length", np.less), ("max_length", np.greater)):
+        b = bound(key)
+        if b is not None:
+            bad = _compare_exact(counts, b, cmp)
+            report(key, bad, f"{key} {inst.meta[key]}", lambda k: f"lists {counts[k]}")
 
     lo, hi = bound("min_sum_cost"), bound("max_sum_cost")
     if lo is not None or hi is not None:

@@ -30,26 +30,13 @@ from pathlib import Path
 import numpy as np
 
 from comuna.choice.pb.instance import POINT_TYPES, VOTE_TYPES, PBError, PBInstance, Project
-from comuna.choice.pb.pabulib.constraints import Lines, ballot_problems, drop_repeats
+from comuna.choice.pb.pabulib.constraints import LIMITS, Lines, ballot_problems, drop_repeats
 from comuna.choice.pb.pabulib.numbers import parse_number
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type")
 # META keys holding numbers, checked for being numbers when present and non-empty
-NUMERIC_META = (
-    "num_projects",
-    "num_votes",
-    "min_length",
-    "max_length",
-    "min_sum_cost",
-    "max_sum_cost",
-    "min_points",
-    "max_points",
-    "min_sum_points",
-    "max_sum_points",
-    "min_project_cost",
-    "max_project_cost",
-)
+NUMERIC_META = ("num_projects", "num_votes", *LIMITS)
 
 
 def read(path: str | Path, *, strict: bool = True) -> PBInstance:
