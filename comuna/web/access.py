@@ -63,15 +63,16 @@ def body_view(action: str, model: type[Model] | None = None) -> Callable:
 
 
 def refusal(user, action: str, target: Model, body: Body) -> str:
-    """Why ``user`` may not take ``action`` on ``target``, in a sentence for them."""
+    """Why ``user`` may not take ``action`` on ``target``, in a sentence for them (naming
+    nothing of the body a stranger could not already see)."""
     held = roles(user, body)
     if not held:
-        return _("Only members of %(body)s may do this.") % {"body": body.name}
+        return _("Only members of this body may do this.")
     subject = subject_of(type(target))
     if subject is not None and any(held & allowed_roles(action, p) for p in subject.phases):
         label = subject.phase_label(target) if subject.phase_label else subject.phase(target)
         return _("This cannot be done at this stage (%(phase)s).") % {"phase": label}
-    return _("None of your roles in %(body)s allows this.") % {"body": body.name}
+    return _("None of your roles in this body allows this.")
 
 
 def public(view: Callable) -> Callable:
