@@ -260,8 +260,8 @@ def replace_by_substitute(mandate: Mandate, *, on: date, reason: str, by: Any) -
         raise TerritoryError(_("Only a spokesperson's seat is taken by a substitute."))
     substitute = (
         Mandate.objects.select_for_update()
-        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE, starts_on__lte=on)
-        .exclude(ends_on__lte=on)
+        .active(on)
+        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE)
         .order_by("starts_on", "pk")
         .first()
     )
