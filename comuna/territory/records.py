@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body, CensusQuestion, Household, Mandate, Organ, Resident
@@ -75,6 +76,16 @@ class Table:
     model: type[models.Model]
     fields: tuple[str, ...]
     of_body: Callable[[Body], models.QuerySet]
+
+
+# What verify calls each kind of row, in the reader's language ("resident 17 differs ...").
+LABELS = {
+    "household": pgettext_lazy("ledger row", "household"),
+    "resident": pgettext_lazy("ledger row", "resident"),
+    "question": pgettext_lazy("ledger row", "census question"),
+    "organ": pgettext_lazy("ledger row", "organ"),
+    "mandate": pgettext_lazy("ledger row", "mandate"),
+}
 
 
 TABLES = {
@@ -199,7 +210,7 @@ def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
                         0,
                         "",
                         _("%(table)s %(id)s is in the database but no entry records it")
-                        % {"table": table.name, "id": pk},
+                        % {"table": LABELS[table.name], "id": pk},
                     )
                 )
             elif recorded[2] != now:
@@ -208,7 +219,7 @@ def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
                         recorded[0],
                         recorded[1],
                         _("%(table)s %(id)s differs from the state this entry recorded")
-                        % {"table": table.name, "id": pk},
+                        % {"table": LABELS[table.name], "id": pk},
                     )
                 )
         for (name, pk), (seq, kind, _digest) in last.items():
@@ -218,7 +229,7 @@ def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
                         seq,
                         kind,
                         _("%(table)s %(id)s was recorded here but is gone from the database")
-                        % {"table": name, "id": pk},
+                        % {"table": LABELS[name], "id": pk},
                     )
                 )
     return problems

@@ -148,7 +148,9 @@ def recheck_version(entry) -> str | None:
         )
         return _("statute version %(n)s differs from what was recorded in: %(fields)s") % {
             "n": version.number,
-            "fields": ", ".join(changed),
+            "fields": "; ".join(
+                str(StatuteVersion._meta.get_field(k).verbose_name) for k in changed
+            ),
         }
     return None
 

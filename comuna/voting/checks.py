@@ -35,9 +35,15 @@ def check_created(entry) -> str | None:
     if changed:
         return _("poll %(poll)s differs from what was recorded in: %(fields)s") % {
             "poll": poll.pk,
-            "fields": ", ".join(changed),
+            "fields": "; ".join(_field_label(k) for k in changed),
         }
     return None
+
+
+def _field_label(name: str) -> str:
+    if name == "options":
+        return _("options")
+    return str(Poll._meta.get_field(name).verbose_name)
 
 
 def check_opened(entry) -> str | None:

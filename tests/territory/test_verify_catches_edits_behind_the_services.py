@@ -36,7 +36,7 @@ def test_an_edited_statute_version_is_named(cast):
         [cast.council.pk],
     )
     [problem] = problems(cast.council)
-    assert "statute.version" in problem and "voting_age" in problem
+    assert "statute.version" in problem and "voting age (years)" in problem
 
 
 def test_a_census_row_edited_with_sql_is_named(cast):
