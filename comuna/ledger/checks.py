@@ -27,6 +27,7 @@ __all__ = [
     "chain_checks",
     "check_for",
     "checked_kinds",
+    "label_for",
     "register_chain_check",
     "register_check",
 ]
@@ -36,11 +37,13 @@ Check = Callable[["Entry"], "str | None"]
 ChainCheck = Callable[[str], "list[tuple[int, str, str]]"]
 
 _CHECKS: dict[str, Check] = {}
+_LABELS: dict[str, object] = {}
 _CHAIN_CHECKS: dict[str, ChainCheck] = {}
 
 
-def register_check(kind: str, func: Check) -> Check:
-    """Make ``func`` the check of entries of ``kind``; returns ``func``.
+def register_check(kind: str, func: Check, *, label: object = None) -> Check:
+    """Make ``func`` the check of entries of ``kind``; returns ``func``. ``label`` is what
+    people read for the kind (a lazily translated string), e.g. on the ledger page.
 
     Registering the same function again is harmless; a different function for a kind that
     already has one is refused, so two capabilities cannot silently claim one kind.
@@ -52,7 +55,14 @@ def register_check(kind: str, func: Check) -> Check:
     if existing is not None and existing is not func:
         raise ValueError(f"ledger kind {kind!r} already has a check: {existing!r}")
     _CHECKS[kind] = func
+    if label is not None:
+        _LABELS[kind] = label
     return func
+
+
+def label_for(kind: str) -> object:
+    """The registered label of ``kind``, or the kind itself."""
+    return _LABELS.get(kind, kind)
 
 
 def check_for(kind: str) -> Check | None:

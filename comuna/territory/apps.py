@@ -14,10 +14,12 @@ class TerritoryConfig(AppConfig):
         from comuna.territory.ledger_labels import BodyChains
 
         # `comuna ledger verify` re-derives every territory entry from the database.
-        register_check("body.created", records.check_body_created)
-        register_check("statute.version", statutes.recheck_version)
-        for kind in records.ROW_KINDS:
-            register_check(kind, records.check_rows_entry)
+        register_check("body.created", records.check_body_created, label=_("Body created"))
+        register_check(
+            "statute.version", statutes.recheck_version, label=_("Statute version adopted")
+        )
+        for kind, label in records.ROW_KINDS.items():
+            register_check(kind, records.check_rows_entry, label=label)
         register_chain_check("territory.rows", records.check_rows_match_database)
         # `comuna ledger` names a body's chain by the body's short name.
         register_chain_labels(BodyChains())

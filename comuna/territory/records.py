@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body, CensusQuestion, Household, Mandate, Organ, Resident
@@ -105,17 +105,17 @@ TABLES = {
 }
 TABLE_OF_MODEL = {t.model: t for t in TABLES.values()}
 
-# Every ledger kind whose payload carries "rows": [[table, id, digest], ...]
-ROW_KINDS = (
-    "census.household",
-    "census.resident",
-    "census.question",
-    "census.imported",
-    "organ.created",
-    "mandate.conferred",
-    "mandate.ended",
-    "mandate.replaced",
-)
+# Every ledger kind whose payload carries "rows": [[table, id, digest], ...], with its label
+ROW_KINDS = {
+    "census.household": gettext_lazy("Census: household saved"),
+    "census.resident": gettext_lazy("Census: resident saved"),
+    "census.question": gettext_lazy("Census: question saved"),
+    "census.imported": gettext_lazy("Census: file imported"),
+    "organ.created": gettext_lazy("Organ created"),
+    "mandate.conferred": gettext_lazy("Mandate conferred"),
+    "mandate.ended": gettext_lazy("Mandate ended"),
+    "mandate.replaced": gettext_lazy("Seat taken by a substitute"),
+}
 
 
 def _plain(value: Any) -> Any:
@@ -192,7 +192,7 @@ def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
     if body is None:
         return []
     last: dict[tuple[str, int], tuple[int, str, str]] = {}
-    for entry in entries(chain).filter(kind__in=ROW_KINDS).only("seq", "kind", "payload"):
+    for entry in entries(chain).filter(kind__in=list(ROW_KINDS)).only("seq", "kind", "payload"):
         data = entry.data
         for item in data.get("rows", []) if isinstance(data, dict) else []:
             if isinstance(item, list) and len(item) == 3:

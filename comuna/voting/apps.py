@@ -16,8 +16,8 @@ class VotingConfig(AppConfig):
 
         # `comuna ledger verify` re-derives every poll entry from the database and re-counts
         # every closed poll from its ballots.
-        register_check("poll.created", checks.check_created)
-        register_check("poll.opened", checks.check_opened)
-        register_check("paper.entered", checks.check_paper)
-        register_check("paper.corrected", checks.check_paper)
-        register_check("poll.closed", recheck)
+        register_check("poll.created", checks.check_created, label=_("Poll convened"))
+        register_check("poll.opened", checks.check_opened, label=_("Poll opened"))
+        register_check("paper.entered", checks.check_paper, label=_("Paper votes entered"))
+        register_check("paper.corrected", checks.check_paper, label=_("Paper votes corrected"))
+        register_check("poll.closed", recheck, label=_("Poll closed and counted"))

@@ -225,11 +225,14 @@ def ledger(request, slug):
     from django.core.paginator import Paginator
 
     from comuna.ledger import entries
+    from comuna.ledger.checks import label_for
     from comuna.territory.models import Body
 
     body = get_object_or_404(Body, slug=slug)
     chain = body.ledger_chain
     page = Paginator(entries(chain).order_by("-seq"), 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.label = label_for(entry.kind)
     return render(
         request,
         "web/ledger.html",
