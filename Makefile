@@ -58,6 +58,7 @@ test: install-dev browser lint test-sqlite test-postgres
 lint: install-dev
 	$(BIN)/ruff check comuna tests bench
 	$(BIN)/mypy comuna/choice
+	@mkdir -p var  # where the SQLite database lives, so the check can read its history
 	env -u DATABASE_URL $(BIN)/comuna makemigrations --check --dry-run
 
 test-sqlite: install-dev
