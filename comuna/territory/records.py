@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body, CensusQuestion, Household, Mandate, Organ, Resident
 
+# The fields each digest covers. Never change a list: every digest already recorded was taken
+# over it (a new field needs a new table name, e.g. "resident2", and a migration of the check).
 HOUSEHOLD_FIELDS = (
     "code",
     "address",

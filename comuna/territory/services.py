@@ -114,24 +114,23 @@ def create_organ(
 # --- census ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def save_household(form, *, by: Any) -> Household:
     """Save a valid :class:`~comuna.territory.forms.HouseholdForm` (new or edited)."""
-    actor = actor_label(by)
-    created = form.instance.pk is None
-    household = form.save()
-    _record_rows(household.body, "census.household", [household], actor, created=created)
-    return household
+    return _save_census_form(form, "census.household", by)
+
+
+def save_resident(form, *, by: Any) -> Resident:
+    """Save a valid :class:`~comuna.territory.forms.ResidentForm` (new or edited)."""
+    return _save_census_form(form, "census.resident", by)
 
 
 @transaction.atomic
-def save_resident(form, *, by: Any) -> Resident:
-    """Save a valid :class:`~comuna.territory.forms.ResidentForm` (new or edited)."""
+def _save_census_form(form, entry_kind: str, by: Any):
     actor = actor_label(by)
     created = form.instance.pk is None
-    resident = form.save()
-    _record_rows(resident.body, "census.resident", [resident], actor, created=created)
-    return resident
+    saved = form.save()
+    _record_rows(saved.body, entry_kind, [saved], actor, created=created)
+    return saved
 
 
 @transaction.atomic
@@ -158,14 +157,9 @@ def link_login(resident: Resident, user: Any, *, by: Any) -> Resident:
     return resident
 
 
-@transaction.atomic
 def save_question(form, *, by: Any) -> CensusQuestion:
     """Save a valid :class:`~comuna.territory.forms.CensusQuestionForm` (new or edited)."""
-    actor = actor_label(by)
-    created = form.instance.pk is None
-    question = form.save()
-    _record_rows(question.body, "census.question", [question], actor, created=created)
-    return question
+    return _save_census_form(form, "census.question", by)
 
 
 def import_census(body: Body, data: bytes, *, by: Any) -> ImportResult:
