@@ -260,7 +260,7 @@ def test_a_big_choose_one_file_agrees_with_pabutools(pabulib_dir):
 
 
 def test_voter_groups_merge_identical_ballots_only():
-    from comuna.choice.pb.rules._mes_engine import make_groups
+    from comuna.choice.pb.rules._mes_run import make_groups
 
     inst = make_instance({"a": 1, "b": 2}, [["a", "b"], ["b", "a"], ["a"], ["b"], ["a"]], budget=3)
     g = make_groups(inst, "cost")

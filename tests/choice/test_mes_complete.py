@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from comuna.choice.pb import run
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.pabulib import read
-from comuna.choice.pb.rules._mes_engine import Engine, Run
+from comuna.choice.pb.rules._mes_run import Engine, Run
 from comuna.choice.pb.rules.mes import equal_shares_raised
 from comuna.choice.pb.tiebreak import tie_rank
 from tests.choice.oracle import make_instance, reference, to_pabutools

@@ -21,17 +21,16 @@ Meanings are those of pabutools 1.2.3 (``rules/mes/mes_rule.py``, ``rules/exhaus
   the outcome of ``k - 1``) or is exhaustive (no unfunded project with supporters and a
   positive cost fits the money left; it returns that outcome). It does not assume outcomes
   are monotone in ``k`` and neither do we: the same ``k`` are visited in order, but a ``k`` at
-  which the run is proven identical to the last one computed is skipped, and a rerun starts
-  from the first round that can differ (see ``_mes_engine``). Greedy then funds the other
+  which the run is proven identical to the last one computed is skipped (see
+  ``_mes_raise``). Greedy then funds the other
   projects by number of votes (ties by ``tie_rank``; a free project has "density" 0 there,
   so it comes last) while they fit.
 
-The arithmetic is exact where it decides anything (see ``_mes_engine``).
+The arithmetic is exact where it decides anything (see ``_mes_run`` and ``_mes_raise``).
 """
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any
 
@@ -39,7 +38,8 @@ import numpy as np
 
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.outcome import Outcome, Step
-from comuna.choice.pb.rules._mes_engine import Engine, Run
+from comuna.choice.pb.rules._mes_raise import equal_shares_raised
+from comuna.choice.pb.rules._mes_run import Engine, Run
 from comuna.choice.pb.rules.greedy import money
 
 _UNIT = {
@@ -162,54 +162,6 @@ def mes_points(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     return _mes(inst, tie_rank, "points", "mes-points")
 
 
-def _exhaustive(run: Run) -> bool:
-    """pabutools' ``is_exhaustive(outcome, available_projects=<MES projects>)``."""
-    e = run.e
-    chosen = set(run.selected)
-    left = e.inst.budget - run.cost
-    return all(j in chosen or e.costs[j] > left for j in np.nonzero(e.eligible)[0].tolist())
-
-
-def _next_k(run: Run, base: Fraction, k: int) -> int:
-    """The first k' > k at which the run is not proven to fund the same projects."""
-    bound = min(run.Uc, default=math.inf)
-    k2 = k + 1
-    if bound != math.inf and bound > float(base + k2):
-        k2 = max(k2, math.floor(bound - float(base)) - 1)
-    while run.same_at(base + k2):
-        k2 += 1
-    return k2
-
-
-def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, int, str]:
-    """The Equal Shares run that pabutools' ``voter_budget_increment=1`` loop returns.
-
-    Returns the run (at its final per-voter budget), the number of one-unit raises and why
-    the raising stopped.
-    """
-    eng = Engine(inst, "cost", tie_rank)
-    base = inst.budget / inst.n_voters
-    run = Run(eng, base, cap=inst.budget, certify=True)
-    k = 0
-    while True:
-        if _exhaustive(run):
-            return run, k, "no unfunded project with supporters fits the money left"
-        k2 = _next_k(run, base, k)
-        kept = list(run.selected)  # what every k in k .. k2 - 1 funds
-        run.restart(base + k2)
-        if run.overspent:  # (k = 0 never overspends: the voters hold exactly the budget)
-            # the answer is the run at k2 - 1, proven equal to the one at k; recompute it
-            # at its own budget for the explanation's figures
-            final = Run(eng, base + k2 - 1)
-            if final.selected != kept:
-                raise AssertionError("MES completion: a certified budget step changed the run")
-            why = (
-                f"with a share of {money(base + k2)} Equal Shares would spend more than the budget"
-            )
-            return final, k2 - 1, why
-        k = k2
-
-
 def mes_cost_complete(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     """Equal Shares (cost satisfaction) with the per-voter budget raised one unit at a time
     while the outcome stays within the budget, then greedy by votes to fill what is left."""
@@ -275,4 +227,5 @@ def _listed_counts(inst: PBInstance) -> list[int]:
         return [0] * m
     voter = np.repeat(np.arange(n, dtype=np.int64), np.diff(inst.indptr))
     key = np.unique(voter * m + inst.indices.astype(np.int64))
-    return np.bincount(key % m, minlength=m).astype(np.int64).tolist()
+    counts: list[int] = np.bincount(key % m, minlength=m).astype(np.int64).tolist()
+    return counts
