@@ -10,12 +10,11 @@ between projects at their *floor*: every supporter who still has money pays the 
 so ``rho = cost / (sat * W)`` with ``W`` the voters of those supporters (one satisfaction
 value ``sat`` for all of them): comparing two such prices is comparing integers.
 
-Skipping budgets. The kernel also returns ``D``: for every ``b'`` in ``[b, b + D]`` the run at
-``b'`` funds the same projects in the same order, so the completion skips those ``k``. Fix the
-run's *classes* (per round, who pays the full price, who pays all they have, which projects
-drop out). With them fixed, every budget and every funded project's ``rho`` is affine in
-``b'`` (slopes ``gamma`` per group, ``drho`` per round; full payers' budgets only grow
-faster, all-in payers stay at 0), and the classes stay right while
+Skipping budgets, restarting rounds. Fix a run's *classes* (per round, who pays the full
+price, who pays all they have, which projects drop out). With them fixed, every budget and
+every funded project's ``rho`` is affine in the per-voter budget ``b'`` (slopes ``gamma``
+per group, ``drho`` per round; full payers' budgets only grow faster, all-in payers stay at
+0), and round ``t``'s classes stay right up to its limit ``U_t``, where
 
 - every all-in payer who had money stays short of the price (one linear inequality each);
 - every dropped project's supporters, their money growing at rate ``sum w * gamma``, still
@@ -27,7 +26,12 @@ faster, all-in payers stay at 0), and the classes stay right while
   only grows from round to round. Projects tied at their floor with the winner never beat
   it while the classes hold (the winner's price is constant, theirs is at least their floor).
 
-``D`` is the least of those limits, with relative margins ``REL`` on the safe side.
+Below ``min_t U_t`` the whole run is the same, so the completion skips those ``k``. Above it,
+the run at ``b'`` keeps the rounds before the first ``t`` with ``U_t <= b'``: the kernel
+undoes the later rounds (each logs its payers' values), moves the budgets along their
+slopes and computes from round ``t`` on. Limits carry relative margins on the safe side;
+the slopes are kept as float bounds ``glo <= gamma <= ghi`` (whatever the rounding) besides
+the plain ``gmid`` that moves the budgets.
 """
 
 from __future__ import annotations
@@ -54,7 +58,6 @@ _BIG = 2.0**53  # integers below this are exact in float64
 def _float_run(
     x: float,
     capf: float,
-    n_groups: int,
     ptr: np.ndarray,
     grp: np.ndarray,
     s: np.ndarray,
@@ -67,27 +70,90 @@ def _float_run(
     smax: np.ndarray,
     qp: np.ndarray,
     qr: np.ndarray,
+    beta: np.ndarray,
+    gmid: np.ndarray,
+    glo: np.ndarray,
+    ghi: np.ndarray,
+    log: np.ndarray,
     seq: np.ndarray,
+    xr: np.ndarray,
+    ulim: np.ndarray,
+    logpos: np.ndarray,
+    rem_s: np.ndarray,
+    lb_s: np.ndarray,
+    ls_s: np.ndarray,
+    spent_s: np.ndarray,
+    meta: np.ndarray,
 ) -> tuple[int, int, float]:
-    """One MES run at per-voter budget ``x``: (status, rounds, D); the funded projects in
-    ``seq[:rounds]``. Arrays as in ``Engine``; ``qp / qr`` is a project's cost over its one
-    satisfaction value, as a fraction of integers (``qp = 0``: none such)."""
+    """The MES run at per-voter budget ``x`` (not below the last call's): (status, rounds,
+    U), the funded projects in ``seq[:rounds]``; the run is the same at every budget below
+    ``U``. Static arrays as in ``Engine``; ``qp / qr`` is a project's cost over its one
+    satisfaction value, as a fraction of integers (``qp = 0``: none such).
+
+    The other arrays are the state kept between calls: per group its budget and the slopes
+    of its budget in ``b'`` (``gmid``; ``glo <= slope <= ghi`` whatever the float rounding);
+    per round its project, budget ``xr``, limit ``ulim`` (the round's classes hold below it),
+    the pre-round values of its payers (``log`` from ``logpos``) and the pre-round projects in
+    play and lines. ``meta``: rounds kept, whether there is a state, the budget of the state.
+    A call restarts at the first round whose limit is at most ``x``, the earlier ones moved
+    along their slopes.
+    """
     m = len(costf)
-    beta = np.full(n_groups, x)
-    # d budget / d b' with the classes fixed lies in [gam_lo, gam_hi] (float rounding)
-    gam_lo = np.ones(n_groups)
-    gam_hi = np.ones(n_groups)
-    rem = eligible.copy()
-    lb = lb0.copy()  # per project, a line under its rho: lb + (b' - x) * ls
-    ls = np.zeros(m)
+    n_old = int(meta[0])
+    t = 0
+    if meta[1]:
+        while t < n_old and ulim[t] > x:
+            t += 1
+    if t == 0:
+        beta[:] = x
+        gmid[:] = 1.0
+        glo[:] = 1.0
+        ghi[:] = 1.0
+        rem = eligible.copy()
+        lb = lb0.copy()  # per project, a line under its rho: lb + (b' - x) * ls
+        ls = np.zeros(m)
+        spent = 0.0
+        logpos[0] = 0
+    else:
+        x0 = float(meta[2])
+        for r in range(n_old - 1, t - 1, -1):  # undo rounds n_old - 1 .. t
+            j = seq[r]
+            dx = x0 - xr[r]
+            q = logpos[r]
+            for e in range(ptr[j], ptr[j + 1]):
+                g = grp[e]
+                beta[g] = log[q, 0] + dx * log[q, 1]
+                gmid[g] = log[q, 1]
+                glo[g] = log[q, 2]
+                ghi[g] = log[q, 3]
+                q += 1
+        dx = x - x0
+        if dx != 0:
+            for g in range(len(beta)):
+                beta[g] += dx * gmid[g]
+        rem = rem_s[t].copy()
+        lb = lb_s[t] + (x - xr[t]) * ls_s[t]
+        ls = ls_s[t].copy()
+        spent = spent_s[t]
+    meta[1] = 1
+    meta[2] = x
+    U = math.inf
+    for r in range(t):
+        U = min(U, ulim[r])
+    n = t
     evald = np.zeros(m, dtype=np.bool_)
     settled = np.zeros(m, dtype=np.bool_)
     evlist = np.empty(m, dtype=np.int64)
     rhos = np.empty(m)
-    n = 0
-    spent = 0.0
-    D = math.inf
     while True:
+        rem_s[n] = rem
+        lb_s[n] = lb
+        ls_s[n] = ls
+        spent_s[n] = spent
+        xr[n] = x
+        ulim[n] = -math.inf  # until the round is done
+        meta[0] = n
+        D = math.inf  # the round's classes hold on [x, x + D]
         # evaluate projects by their lower bound (ties by tie rank) until none can win
         nev = 0
         best = math.inf
@@ -101,12 +167,22 @@ def _float_run(
                 break
             evald[j] = True
             lo, hi = ptr[j], ptr[j + 1]
+            c = costf[j]
+            rho = c / totf[j]
             avail = 0.0
             grow = 0.0
+            poor_money = 0.0
+            poor_sat = 0.0
+            k = 0
             for e in range(lo, hi):
-                avail += w[e] * beta[grp[e]]
-                grow += w[e] * gam_hi[grp[e]]
-            c = costf[j]
+                g = grp[e]
+                b = beta[g]
+                avail += w[e] * b
+                grow += w[e] * ghi[g]
+                if b < rho * s[e]:
+                    poor_money += w[e] * b
+                    poor_sat += w[e] * s[e]
+                    k += 1
             if avail < c * (1 + REL):
                 if c - avail <= REL * c:
                     return UNDECIDED, n, 0.0
@@ -117,14 +193,14 @@ def _float_run(
                 elif grow > 0:
                     D = min(D, short / grow)
                 continue
-            rho = _level(beta, grp, s, w, lo, hi, totf[j], c)
+            rho = _level(beta, grp, s, w, lo, hi, totf[j], c, rho, poor_money, poor_sat, k)
             # the line's slope: supporters near the price count as all-in payers
             num = 0.0
             rich = 0.0
             for e in range(lo, hi):
                 g = grp[e]
                 if beta[g] < rho * s[e] * (1 + REL) + REL * x:
-                    num += w[e] * gam_hi[g]
+                    num += w[e] * ghi[g]
                 else:
                     rich += w[e] * s[e]
             lb[j] = rho
@@ -135,8 +211,9 @@ def _float_run(
             best = min(best, rho)
         for i in range(nev):
             evald[evlist[i]] = False
-        if nev == 0:
-            return DONE, n, D
+        if nev == 0:  # the end: every project left is unaffordable
+            ulim[n] = x + D * (1 - 1e-6)
+            return DONE, n, min(U, ulim[n])
         win = -1
         nnear = 0
         for i in range(nev):
@@ -155,37 +232,52 @@ def _float_run(
         lo, hi = ptr[win], ptr[win + 1]
         tol = REL * (x + rw * smax[win])
         pa_lo = 0.0
+        pa_mid = 0.0
         pa_hi = 0.0
         rich_sat = 0.0
         for e in range(lo, hi):
             g = grp[e]
             d = beta[g] - rw * s[e]
             if -tol <= d <= tol:
+                for i in range(nev):
+                    settled[evlist[i]] = False
                 return UNDECIDED, n, 0.0
             if d < 0:
-                pa_lo += w[e] * gam_lo[g]
-                pa_hi += w[e] * gam_hi[g]
+                pa_lo += w[e] * glo[g]
+                pa_mid += w[e] * gmid[g]
+                pa_hi += w[e] * ghi[g]
             else:
                 rich_sat += w[e] * s[e]
         if rich_sat <= 0:
+            for i in range(nev):
+                settled[evlist[i]] = False
             return UNDECIDED, n, 0.0
-        # d rho / d b' (<= 0) lies in [drho_lo, drho_hi]
+        # d rho / d b' (<= 0): drho_mid, and it lies in [drho_lo, drho_hi]
         drho_lo = -pa_hi / rich_sat * (1 + REL)
+        drho_mid = -pa_mid / rich_sat
         drho_hi = -pa_lo / rich_sat * (1 - REL)
+        q = logpos[n]
         for e in range(lo, hi):
             g = grp[e]
+            log[q, 0] = beta[g]
+            log[q, 1] = gmid[g]
+            log[q, 2] = glo[g]
+            log[q, 3] = ghi[g]
+            q += 1
             d = beta[g] - rw * s[e]
             if d < 0:
                 if beta[g] > 0:  # an all-in payer must stay short of the price
-                    den = gam_hi[g] - drho_lo * s[e]
+                    den = ghi[g] - drho_lo * s[e]
                     if den > 0:
                         D = min(D, (-d - tol) / den)
                 beta[g] = 0.0
-                gam_lo[g] = gam_hi[g] = 0.0
+                gmid[g] = glo[g] = ghi[g] = 0.0
             else:
                 beta[g] = d
-                gam_lo[g] -= s[e] * drho_hi
-                gam_hi[g] -= s[e] * drho_lo
+                gmid[g] -= s[e] * drho_mid
+                glo[g] -= s[e] * drho_hi
+                ghi[g] -= s[e] * drho_lo
+        logpos[n + 1] = q
         for q in range(m):  # every other project in play stays dearer
             if rem[q] and q != win and not settled[q]:
                 gap = lb[q] - rw - REL * (abs(lb[q]) + abs(rw))
@@ -195,11 +287,15 @@ def _float_run(
                     D = min(D, gap / (drho_hi - ls[q]))
         for i in range(nev):
             settled[evlist[i]] = False
+        ulim[n] = x + D * (1 - 1e-6)
+        U = min(U, ulim[n])
         rem[win] = False
         seq[n] = win
         n += 1
+        meta[0] = n
         spent += costf[win]
         if spent > capf * (1 + 1e-9):
+            meta[1] = 0  # (the completion stops here; no restart from this state)
             return OVERSPENT, n, 0.0
 
 
@@ -212,21 +308,17 @@ def _level(
     hi: int,
     total: float,
     c: float,
+    rho: float,
+    poor_money: float,
+    poor_sat: float,
+    k: int,
 ) -> float:
     """Float rho of the (affordable) project with supporter entries ``lo:hi``, as
-    ``_mes_run._water_level``: whoever is short of the price pays all they have."""
-    rho = c / total
+    ``_mes_run._water_level``: whoever is short of the price pays all they have, the price
+    is recomputed for the others. Starts from the ``k`` supporters short of ``rho`` (their
+    money and satisfaction given)."""
     n = hi - lo
     for _ in range(n + 1):
-        poor_money = 0.0
-        poor_sat = 0.0
-        k = 0
-        for e in range(lo, hi):
-            b = beta[grp[e]]
-            if b < rho * s[e]:
-                poor_money += w[e] * b
-                poor_sat += w[e] * s[e]
-                k += 1
         rich = total - poor_sat
         if k == n or rich <= 0:  # money = cost: the richest per unit pays exactly all
             top = 0.0
@@ -237,6 +329,15 @@ def _level(
         if new <= rho:
             return new
         rho = new
+        poor_money = 0.0
+        poor_sat = 0.0
+        k = 0
+        for e in range(lo, hi):
+            b = beta[grp[e]]
+            if b < rho * s[e]:
+                poor_money += w[e] * b
+                poor_sat += w[e] * s[e]
+                k += 1
     return rho
 
 
@@ -295,21 +396,21 @@ if njit is not None:
 
 
 class Raiser:
-    """The kernel's arrays for one election (Cost_Sat)."""
+    """The kernel's arrays for one election (Cost_Sat), and its state between budgets."""
 
     def __init__(self, eng: Engine):
         self.e = eng
         g = eng.g
         m = eng.inst.n_projects
-        self.seq = np.empty(m, dtype=np.int64)  # the kernel writes the funded projects here
+        G = len(g.weight)
         qp, qr = np.zeros(m), np.ones(m)
         for j in range(m):
             if eng.uniform[j] and eng.icosts[j] > 0:
                 q = Fraction(eng.icosts[j], int(eng.uniform[j]))
                 if q.numerator < _BIG and q.denominator < _BIG:
                     qp[j], qr[j] = q.numerator, q.denominator
+        self.seq = np.empty(m, dtype=np.int64)  # the kernel writes the funded projects here
         self.args: tuple[Any, ...] = (
-            len(g.weight),
             np.ascontiguousarray(g.ptr, dtype=np.int64),
             np.ascontiguousarray(g.grp, dtype=np.int64),
             eng.e_s,
@@ -322,18 +423,37 @@ class Raiser:
             eng.smax,
             qp,
             qr,
+            np.empty(G),  # beta
+            np.empty(G),  # gmid
+            np.empty(G),  # glo
+            np.empty(G),  # ghi
+            np.empty((len(g.grp), 4)),  # log
             self.seq,
+            np.empty(m + 1),  # xr
+            np.empty(m + 1),  # ulim
+            np.zeros(m + 2, dtype=np.int64),  # logpos
+            np.empty((m + 1, m), dtype=bool),  # rem_s
+            np.empty((m + 1, m)),  # lb_s
+            np.empty((m + 1, m)),  # ls_s
+            np.empty(m + 1),  # spent_s
+            np.zeros(3),  # meta
         )
+        self.x = -math.inf
 
     def run(self, b: Fraction, cap: Fraction) -> tuple[list[int], float] | None:
         """The projects funded at ``b`` (the run stops once they cost more than ``cap``)
-        and how far above ``b`` the same run is proven; None when undecided in floats."""
+        and the budget below which the same run is proven; None when undecided in floats.
+        ``b`` only grows from call to call."""
         if njit is None:
             return None
-        status, n, d = _float_run(float(b), float(cap), *self.args)
+        x = float(b)
+        if x < self.x:
+            raise ValueError("the per-voter budget only grows")
+        self.x = x
+        status, n, u = _float_run(x, float(cap), *self.args)
         if status == UNDECIDED:
             return None
-        return [*self.e.free, *self.seq[:n].tolist()], d
+        return [*self.e.free, *self.seq[:n].tolist()], u
 
 
 def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, int, str]:
@@ -355,8 +475,8 @@ def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, in
         got = raiser.run(b, inst.budget)
         if got is None:
             exact = Run(eng, b, cap=inst.budget)
-            got = (exact.selected, 0.0)
-        selected, d = got
+            got = (exact.selected, -math.inf)
+        selected, u = got
         icost = sum(eng.icosts[j] for j in selected)
         if icost > icap:  # (k = 0 never overspends: the voters hold exactly the budget)
             # the answer is the run at k - 1, proven equal to the last one computed
@@ -373,6 +493,11 @@ def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, in
                 raise AssertionError("MES completion: the float kernel and Run disagree")
             return final, k, "no unfunded project with supporters fits the money left"
         prev = selected
-        # every k' with base + k' in [b, b + d] funds the same: skip them
-        # (d = inf: no limit found; step on as pabutools does)
-        k += math.floor(d * (1 - 1e-6)) + 1 if d < 2.0**52 else 1
+        # every k' with base + k' below u funds the same: skip them (u = inf: no limit
+        # found; step on as pabutools does)
+        k2 = k + 1
+        if k2 < u - float(base) < 2.0**52:
+            k2 = max(k2, math.floor(u - float(base)) - 1)
+            while float(base + k2) < u:
+                k2 += 1
+        k = k2
