@@ -168,41 +168,25 @@ def _float_run(
             evald[j] = True
             lo, hi = ptr[j], ptr[j + 1]
             c = costf[j]
-            rho = c / totf[j]
-            avail = 0.0
-            grow = 0.0
-            poor_money = 0.0
-            poor_sat = 0.0
-            k = 0
-            for e in range(lo, hi):
-                g = grp[e]
-                b = beta[g]
-                avail += w[e] * b
-                grow += w[e] * ghi[g]
-                if b < rho * s[e]:
-                    poor_money += w[e] * b
-                    poor_sat += w[e] * s[e]
-                    k += 1
+            # start the level from below: rho only grows within a run, lb is under it
+            rho = max(c / totf[j], lb[j])
+            avail, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
             if avail < c * (1 + REL):
                 if c - avail <= REL * c:
                     return UNDECIDED, n, 0.0
                 rem[j] = False  # unaffordable now, so for good in this run
                 short = c - avail - REL * (c + avail)
+                grow = 0.0
+                for e in range(lo, hi):
+                    grow += w[e] * ghi[grp[e]]
                 if short <= 0:
                     D = 0.0
                 elif grow > 0:
                     D = min(D, short / grow)
                 continue
-            rho = _level(beta, grp, s, w, lo, hi, totf[j], c, rho, poor_money, poor_sat, k)
-            # the line's slope: supporters near the price count as all-in payers
-            num = 0.0
-            rich = 0.0
-            for e in range(lo, hi):
-                g = grp[e]
-                if beta[g] < rho * s[e] * (1 + REL) + REL * x:
-                    num += w[e] * ghi[g]
-                else:
-                    rich += w[e] * s[e]
+            rho, num, rich = _level(
+                beta, ghi, grp, s, w, lo, hi, totf[j], c, x, rho, poor_money, poor_sat, k, num, rich
+            )
             lb[j] = rho
             ls[j] = -num / rich * (1 + REL) if rich > 0 else -math.inf
             evlist[nev] = j
@@ -299,8 +283,45 @@ def _float_run(
             return OVERSPENT, n, 0.0
 
 
+def _pass(
+    beta: np.ndarray,
+    ghi: np.ndarray,
+    grp: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    lo: int,
+    hi: int,
+    rho: float,
+    x: float,
+) -> tuple[float, float, float, int, float, float]:
+    """One pass over the supporter entries ``lo:hi`` at price ``rho``: their money; the
+    money, satisfaction and number of those short of the price; for the lower line's slope,
+    ``sum w * ghi`` over those near the price or under it and ``sum w * s`` over the others."""
+    avail = 0.0
+    poor_money = 0.0
+    poor_sat = 0.0
+    k = 0
+    num = 0.0
+    rich = 0.0
+    for e in range(lo, hi):
+        g = grp[e]
+        b = beta[g]
+        avail += w[e] * b
+        price = rho * s[e]
+        if b < price * (1 + REL) + REL * x:
+            num += w[e] * ghi[g]
+            if b < price:
+                poor_money += w[e] * b
+                poor_sat += w[e] * s[e]
+                k += 1
+        else:
+            rich += w[e] * s[e]
+    return avail, poor_money, poor_sat, k, num, rich
+
+
 def _level(
     beta: np.ndarray,
+    ghi: np.ndarray,
     grp: np.ndarray,
     s: np.ndarray,
     w: np.ndarray,
@@ -308,37 +329,33 @@ def _level(
     hi: int,
     total: float,
     c: float,
+    x: float,
     rho: float,
     poor_money: float,
     poor_sat: float,
     k: int,
-) -> float:
+    num: float,
+    rich: float,
+) -> tuple[float, float, float]:
     """Float rho of the (affordable) project with supporter entries ``lo:hi``, as
     ``_mes_run._water_level``: whoever is short of the price pays all they have, the price
-    is recomputed for the others. Starts from the ``k`` supporters short of ``rho`` (their
-    money and satisfaction given)."""
+    is recomputed for the others; starts from ``_pass`` at ``rho``. Also the two sums of its
+    lower line's slope, from the last pass (at a price at least the result: more supporters
+    counted near it, a steeper line)."""
     n = hi - lo
     for _ in range(n + 1):
-        rich = total - poor_sat
-        if k == n or rich <= 0:  # money = cost: the richest per unit pays exactly all
+        left = total - poor_sat
+        if k == n or left <= 0:  # money = cost: the richest per unit pays exactly all
             top = 0.0
             for e in range(lo, hi):
                 top = max(top, beta[grp[e]] / s[e])
-            return top
-        new = (c - poor_money) / rich
+            return top, num, 0.0
+        new = (c - poor_money) / left
         if new <= rho:
-            return new
+            return new, num, rich
         rho = new
-        poor_money = 0.0
-        poor_sat = 0.0
-        k = 0
-        for e in range(lo, hi):
-            b = beta[grp[e]]
-            if b < rho * s[e]:
-                poor_money += w[e] * b
-                poor_sat += w[e] * s[e]
-                k += 1
-    return rho
+        _, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+    return rho, num, 0.0
 
 
 def _floor_winner(
@@ -390,6 +407,7 @@ def _floor_winner(
 
 
 if njit is not None:
+    _pass = njit(cache=True)(_pass)
     _level = njit(cache=True)(_level)
     _floor_winner = njit(cache=True)(_floor_winner)
     _float_run = njit(cache=True)(_float_run)
