@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from comuna.choice.pb import run
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.pabulib import read
+from comuna.choice.pb.rules import _mes_raise
 from comuna.choice.pb.rules._mes_run import Engine, Run
 from comuna.choice.pb.rules.mes import equal_shares_raised
 from comuna.choice.pb.tiebreak import tie_rank
@@ -170,12 +171,24 @@ def test_no_voter_pays_more_than_the_raised_share(inst):
         "France_Toulouse_2019.pb",
         # exact ties between projects whose supporters all pay the full price
         "Poland_Wroclaw_2025_Local.pb",
+        # the float kernel cannot decide one budget: the exact run decides it
+        "Poland_Zabrze_2021_Maciejow.pb",
+        "Worldwide_Mechanical_Turk_Ranking_value_8.pb",
     ],
 )
 def test_skipping_budgets_on_real_elections(pabulib_dir, name):
     inst = read(pabulib_dir / name)
     fast, raises, _ = equal_shares_raised(inst, tie_rank(inst))
     assert (fast.selected, raises) == _plain_raising(inst)
+
+
+def test_without_numba_every_budget_is_run_exactly(pabulib_dir, monkeypatch):
+    # the completion without its compiled kernel: the same outcome, by _mes_run.Run alone
+    inst = read(pabulib_dir / "Poland_Warszawa_2019_Zielony_Ursynow.pb")
+    fast, raises, _ = equal_shares_raised(inst, tie_rank(inst))
+    monkeypatch.setattr(_mes_raise, "njit", None)
+    slow, raises_slow, _ = equal_shares_raised(inst, tie_rank(inst))
+    assert (slow.selected, raises_slow) == (fast.selected, raises)
 
 
 @pytest.mark.slow
