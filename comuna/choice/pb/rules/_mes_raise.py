@@ -37,6 +37,7 @@ the plain ``gmid`` that moves the budgets.
 from __future__ import annotations
 
 import math
+import threading
 from fractions import Fraction
 from typing import Any
 
@@ -45,11 +46,6 @@ import numpy as np
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.rules._mes_run import REL, Engine, Run
 from comuna.choice.pb.rules.greedy import money
-
-try:
-    from numba import njit  # type: ignore[import-untyped]
-except ImportError:  # pragma: no cover - numba is a dependency; without it, Run for every k
-    njit = None
 
 DONE, OVERSPENT, UNDECIDED = 0, 1, 2
 _BIG = 2.0**53  # integers below this are exact in float64
@@ -406,11 +402,27 @@ def _floor_winner(
     return win
 
 
-if njit is not None:
-    _pass = njit(cache=True)(_pass)
-    _level = njit(cache=True)(_level)
-    _floor_winner = njit(cache=True)(_floor_winner)
-    _float_run = njit(cache=True)(_float_run)
+_compiled: Any = None  # _float_run compiled, False without numba (see _kernel)
+_compiling = threading.Lock()
+
+
+def _kernel() -> Any:
+    """``_float_run`` compiled by numba on first use (cached on disk), or None without numba
+    (then every budget is run by ``_mes_run.Run``). numba is imported here, not at import
+    time: only the completion needs it."""
+    global _compiled
+    with _compiling:
+        if _compiled is None:
+            try:
+                from numba import njit  # type: ignore[import-untyped]
+            except ImportError:  # pragma: no cover - numba is a dependency
+                _compiled = False
+                return None
+            # the kernel calls these by their global names: compile them first
+            for name in ("_pass", "_level", "_floor_winner"):
+                globals()[name] = njit(cache=True)(globals()[name])
+            _compiled = njit(cache=True)(_float_run)
+    return _compiled or None
 
 
 class Raiser:
@@ -462,13 +474,14 @@ class Raiser:
         """The projects funded at ``b`` (the run stops once they cost more than ``cap``)
         and the budget below which the same run is proven; None when undecided in floats.
         ``b`` only grows from call to call."""
-        if njit is None:
+        kernel = _kernel()
+        if kernel is None:
             return None
         x = float(b)
         if x < self.x:
             raise ValueError("the per-voter budget only grows")
         self.x = x
-        status, n, u = _float_run(x, float(cap), *self.args)
+        status, n, u = kernel(x, float(cap), *self.args)
         if status == UNDECIDED:
             return None
         return [*self.e.free, *self.seq[:n].tolist()], u
