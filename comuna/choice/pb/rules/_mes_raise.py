@@ -128,7 +128,9 @@ def _float_run(
             for g in range(len(beta)):
                 beta[g] += dx * gmid[g]
         rem = rem_s[t].copy()
-        lb = lb_s[t] + (x - xr[t]) * ls_s[t]
+        lb = lb_s[t].copy()
+        if x > xr[t]:  # (slopes may be -inf: no 0 * inf)
+            lb += (x - xr[t]) * ls_s[t]
         ls = ls_s[t].copy()
         spent = spent_s[t]
     meta[1] = 1
