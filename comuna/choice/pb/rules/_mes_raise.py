@@ -166,8 +166,17 @@ def _float_run(
             evald[j] = True
             lo, hi = ptr[j], ptr[j + 1]
             c = costf[j]
-            # start the level from below: rho only grows within a run, lb is under it
+            # start the level from below: rho only grows within a run, lb is under it;
+            # or from the last run's price in this round, moved along its line: nearer
             rho = max(c / totf[j], lb[j])
+            below = True
+            if n + 1 <= n_old:
+                est = lb_s[n + 1, j]
+                if x > xr[n + 1]:
+                    est += (x - xr[n + 1]) * ls_s[n + 1, j]
+                if est > rho:  # (not nan, not -inf)
+                    rho = est
+                    below = False
             avail, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
             if avail < c * (1 + REL):
                 if c - avail <= REL * c:
@@ -183,7 +192,23 @@ def _float_run(
                     D = min(D, short / grow)
                 continue
             rho, num, rich = _level(
-                beta, ghi, grp, s, w, lo, hi, totf[j], c, x, rho, poor_money, poor_sat, k, num, rich
+                beta,
+                ghi,
+                grp,
+                s,
+                w,
+                lo,
+                hi,
+                totf[j],
+                c,
+                x,
+                rho,
+                below,
+                poor_money,
+                poor_sat,
+                k,
+                num,
+                rich,
             )
             lb[j] = rho
             ls[j] = -num / rich * (1 + REL) if rich > 0 else -math.inf
@@ -329,6 +354,7 @@ def _level(
     c: float,
     x: float,
     rho: float,
+    below: bool,
     poor_money: float,
     poor_sat: float,
     k: int,
@@ -337,20 +363,29 @@ def _level(
 ) -> tuple[float, float, float]:
     """Float rho of the (affordable) project with supporter entries ``lo:hi``, as
     ``_mes_run._water_level``: whoever is short of the price pays all they have, the price
-    is recomputed for the others; starts from ``_pass`` at ``rho``. Also the two sums of its
-    lower line's slope, from the last pass (at a price at least the result: more supporters
-    counted near it, a steeper line)."""
+    is recomputed for the others; starts from ``_pass`` at ``rho`` (``below``: known to be at
+    most the level). The money as a function of the price is concave, so each step (the
+    price that the current payers' line gives) lands at most at the level, from anywhere,
+    and from below it only rises. Also the two sums of the lower line's slope, from the last
+    pass (at a price at least the result: more supporters counted near it, a steeper line)."""
     n = hi - lo
-    for _ in range(n + 1):
+    for _ in range(n + 2):
         left = total - poor_sat
-        if k == n or left <= 0:  # money = cost: the richest per unit pays exactly all
+        if k == n or left <= 0:
+            if not below:  # (started above the level) start again from its floor
+                rho = c / total
+                below = True
+                _, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+                continue
+            # money = cost: the richest per unit pays exactly all
             top = 0.0
             for e in range(lo, hi):
                 top = max(top, beta[grp[e]] / s[e])
             return top, num, 0.0
         new = (c - poor_money) / left
-        if new <= rho:
+        if new == rho or (below and new < rho):
             return new, num, rich
+        below = True
         rho = new
         _, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
     return rho, num, 0.0
