@@ -496,13 +496,13 @@ class Raiser:
             np.empty(G),  # ghi
             np.empty((len(g.grp), 4)),  # log
             self.seq,
-            np.empty(m + 1),  # xr
-            np.empty(m + 1),  # ulim
+            np.zeros(m + 1),  # xr
+            np.zeros(m + 1),  # ulim
             np.zeros(m + 2, dtype=np.int64),  # logpos
             np.empty((m + 1, m), dtype=bool),  # rem_s
-            np.empty((m + 1, m)),  # lb_s
-            np.empty((m + 1, m)),  # ls_s
-            np.empty(m + 1),  # spent_s
+            np.zeros((m + 1, m)),  # lb_s
+            np.zeros((m + 1, m)),  # ls_s
+            np.zeros(m + 1),  # spent_s
             np.zeros(3),  # meta
         )
         self.x = -math.inf
@@ -521,7 +521,13 @@ class Raiser:
         status, n, u = kernel(x, float(cap), *self.args)
         if status == UNDECIDED:
             return None
-        return [*self.e.free, *self.seq[:n].tolist()], u
+        selected = [*self.e.free, *self.seq[:n].tolist()]
+        if (
+            status == OVERSPENT
+            and sum(self.e.icosts[j] for j in selected) <= cap * self.e.inst.scale
+        ):
+            return None  # (floats said overspent, integers say no: let Run decide; never seen)
+        return selected, u
 
 
 def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, int, str]:
