@@ -19,12 +19,15 @@ per group, ``drho`` per round; full payers' budgets only grow faster, all-in pay
 - every all-in payer who had money stays short of the price (one linear inequality each);
 - every dropped project's supporters, their money growing at rate ``sum w * gamma``, still
   hold less than its cost;
-- every other project in play stays dearer than the funded one. Its ``rho`` at ``b'`` is a
-  convex function of ``b'`` (the water level for budgets affine in ``b'``), so it lies above
-  its tangent at ``b``; a steeper line (supporters near the price counted as all-in payers)
-  is still below. A line computed in an earlier round still bounds it later, since ``rho``
-  only grows from round to round. Projects tied at their floor with the winner never beat
-  it while the classes hold (the winner's price is constant, theirs is at least their floor).
+- every other project in play stays dearer than the funded one. Its ``rho`` stays above a
+  line ``L(b')``: split its supporters into set ``P`` (under the price or near it) and the
+  rest ``R``; their money at price ``L`` is at most ``sum_P w * budget + L * sum_R w * sat``.
+  That is at most the cost at ``b`` when ``L(b)`` is ``rho`` less what ``P`` holds above the
+  price over ``sum_R w * sat``, and it does not grow with ``b'`` when the slope is
+  ``-sum_P w * gamma / sum_R w * sat`` (or steeper); so ``rho >= L``. A line computed in an
+  earlier round still bounds it later, since ``rho`` only grows from round to round.
+  Projects tied at their floor with the winner never beat it while the classes hold (the
+  winner's price is constant, theirs is at least their floor).
 
 Below ``min_t U_t`` the whole run is the same, so the completion skips those ``k``. Above it,
 the run at ``b'`` keeps the rounds before the first ``t`` with ``U_t <= b'``: the kernel
@@ -143,6 +146,7 @@ def _float_run(
     settled = np.zeros(m, dtype=np.bool_)
     evlist = np.empty(m, dtype=np.int64)
     rhos = np.empty(m)
+    raw = np.empty(m)  # the last float rho of each project evaluated in this round
     while True:
         rem_s[n] = rem
         lb_s[n] = lb
@@ -177,7 +181,9 @@ def _float_run(
                 if est > rho:  # (not nan, not -inf)
                     rho = est
                     below = False
-            avail, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+            avail, poor_money, poor_sat, k, num, rich, excess = _pass(
+                beta, ghi, grp, s, w, lo, hi, rho, x
+            )
             if avail < c * (1 + REL):
                 if c - avail <= REL * c:
                     return UNDECIDED, n, 0.0
@@ -191,7 +197,7 @@ def _float_run(
                 elif grow > 0:
                     D = min(D, short / grow)
                 continue
-            rho, num, rich = _level(
+            rho, num, rich, excess = _level(
                 beta,
                 ghi,
                 grp,
@@ -209,9 +215,17 @@ def _float_run(
                 k,
                 num,
                 rich,
+                excess,
             )
-            lb[j] = rho
-            ls[j] = -num / rich * (1 + REL) if rich > 0 else -math.inf
+            raw[j] = rho
+            # its line: at most rho (less what supporters counted as all-in payers hold above
+            # the price, see the module docstring), slope from the all-in payers' growth
+            if rich > 0:
+                lb[j] = rho - excess / rich
+                ls[j] = -num / rich * (1 + REL)
+            else:
+                lb[j] = rho
+                ls[j] = -math.inf
             evlist[nev] = j
             rhos[nev] = rho
             nev += 1
@@ -235,7 +249,7 @@ def _float_run(
                 if rhos[i] <= best * (1 + 4 * REL):
                     settled[evlist[i]] = True
         # pay: who pays the full price, who pays all they have
-        rw = lb[win]
+        rw = raw[win]
         lo, hi = ptr[win], ptr[win + 1]
         tol = REL * (x + rw * smax[win])
         pa_lo = 0.0
@@ -316,16 +330,18 @@ def _pass(
     hi: int,
     rho: float,
     x: float,
-) -> tuple[float, float, float, int, float, float]:
+) -> tuple[float, float, float, int, float, float, float]:
     """One pass over the supporter entries ``lo:hi`` at price ``rho``: their money; the
-    money, satisfaction and number of those short of the price; for the lower line's slope,
-    ``sum w * ghi`` over those near the price or under it and ``sum w * s`` over the others."""
+    money, satisfaction and number of those short of the price; for the lower line, ``sum w *
+    ghi`` over those near the price or under it, ``sum w * s`` over the others, and how much
+    those near it but not under it hold above the price (see ``_float_run``)."""
     avail = 0.0
     poor_money = 0.0
     poor_sat = 0.0
     k = 0
     num = 0.0
     rich = 0.0
+    excess = 0.0
     for e in range(lo, hi):
         g = grp[e]
         b = beta[g]
@@ -337,9 +353,11 @@ def _pass(
                 poor_money += w[e] * b
                 poor_sat += w[e] * s[e]
                 k += 1
+            else:
+                excess += w[e] * (b - price)
         else:
             rich += w[e] * s[e]
-    return avail, poor_money, poor_sat, k, num, rich
+    return avail, poor_money, poor_sat, k, num, rich, excess
 
 
 def _level(
@@ -360,14 +378,15 @@ def _level(
     k: int,
     num: float,
     rich: float,
-) -> tuple[float, float, float]:
+    excess: float,
+) -> tuple[float, float, float, float]:
     """Float rho of the (affordable) project with supporter entries ``lo:hi``, as
     ``_mes_run._water_level``: whoever is short of the price pays all they have, the price
     is recomputed for the others; starts from ``_pass`` at ``rho`` (``below``: known to be at
     most the level). The money as a function of the price is concave, so each step (the
     price that the current payers' line gives) lands at most at the level, from anywhere,
-    and from below it only rises. Also the two sums of the lower line's slope, from the last
-    pass (at a price at least the result: more supporters counted near it, a steeper line)."""
+    and from below it only rises. Also the lower line's sums (``_pass``), from the last pass
+    (at a price at least the result: more supporters counted near it, a steeper line)."""
     n = hi - lo
     for _ in range(n + 2):
         left = total - poor_sat
@@ -375,20 +394,22 @@ def _level(
             if not below:  # (started above the level) start again from its floor
                 rho = c / total
                 below = True
-                _, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+                _, poor_money, poor_sat, k, num, rich, excess = _pass(
+                    beta, ghi, grp, s, w, lo, hi, rho, x
+                )
                 continue
             # money = cost: the richest per unit pays exactly all
             top = 0.0
             for e in range(lo, hi):
                 top = max(top, beta[grp[e]] / s[e])
-            return top, num, 0.0
+            return top, num, 0.0, 0.0
         new = (c - poor_money) / left
         if new == rho or (below and new < rho):
-            return new, num, rich
+            return new, num, rich, excess
         below = True
         rho = new
-        _, poor_money, poor_sat, k, num, rich = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
-    return rho, num, 0.0
+        _, poor_money, poor_sat, k, num, rich, excess = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+    return rho, num, 0.0, 0.0
 
 
 def _floor_winner(
