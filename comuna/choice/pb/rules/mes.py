@@ -21,10 +21,10 @@ Meanings are those of pabutools 1.2.3 (``rules/mes/mes_rule.py``, ``rules/exhaus
   the outcome of ``k - 1``) or is exhaustive (no unfunded project with supporters and a
   positive cost fits the money left; it returns that outcome). It does not assume outcomes
   are monotone in ``k`` and neither do we: the same ``k`` are visited in order, but a ``k`` at
-  which the run is proven identical to the last one computed is skipped (see
-  ``_mes_raise``). Greedy then funds the other
-  projects by number of votes (ties by ``tie_rank``; a free project has "density" 0 there,
-  so it comes last) while they fit.
+  which the run is proven identical to the last one computed is skipped, and a rerun keeps
+  the rounds proven unchanged (see ``_mes_raise``). Greedy then funds the other projects by
+  number of votes (ties by ``tie_rank``; a free project has "density" 0 there, so it comes
+  last) while they fit.
 
 The arithmetic is exact where it decides anything (see ``_mes_run`` and ``_mes_raise``).
 """
