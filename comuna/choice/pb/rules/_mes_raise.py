@@ -181,9 +181,8 @@ def _float_run(
                 if est > rho:  # (not nan, not -inf)
                     rho = est
                     below = False
-            avail, poor_money, poor_sat, k, num, rich, excess = _pass(
-                beta, ghi, grp, s, w, lo, hi, rho, x
-            )
+            first = _pass(beta, ghi, grp, s, w, lo, hi, rho, x)
+            avail = first[0]
             if avail < c * (1 + REL):
                 if c - avail <= REL * c:
                     return UNDECIDED, n, 0.0
@@ -198,24 +197,7 @@ def _float_run(
                     D = min(D, short / grow)
                 continue
             rho, num, rich, excess = _level(
-                beta,
-                ghi,
-                grp,
-                s,
-                w,
-                lo,
-                hi,
-                totf[j],
-                c,
-                x,
-                rho,
-                below,
-                poor_money,
-                poor_sat,
-                k,
-                num,
-                rich,
-                excess,
+                beta, ghi, grp, s, w, lo, hi, totf[j], c, x, rho, below, first
             )
             raw[j] = rho
             # its line: at most rho (less what supporters counted as all-in payers hold above
@@ -373,20 +355,16 @@ def _level(
     x: float,
     rho: float,
     below: bool,
-    poor_money: float,
-    poor_sat: float,
-    k: int,
-    num: float,
-    rich: float,
-    excess: float,
+    first: tuple[float, float, float, int, float, float, float],
 ) -> tuple[float, float, float, float]:
     """Float rho of the (affordable) project with supporter entries ``lo:hi``, as
     ``_mes_run._water_level``: whoever is short of the price pays all they have, the price
-    is recomputed for the others; starts from ``_pass`` at ``rho`` (``below``: known to be at
+    is recomputed for the others; starts from ``first``, ``_pass`` at ``rho`` (``below``: at
     most the level). The money as a function of the price is concave, so each step (the
     price that the current payers' line gives) lands at most at the level, from anywhere,
     and from below it only rises. Also the lower line's sums (``_pass``), from the last pass
     (at a price at least the result: more supporters counted near it, a steeper line)."""
+    _, poor_money, poor_sat, k, num, rich, excess = first
     n = hi - lo
     for _ in range(n + 2):
         left = total - poor_sat
