@@ -20,7 +20,9 @@ class TerritoryConfig(AppConfig):
         )
         for kind, label in records.ROW_KINDS.items():
             register_check(kind, records.check_rows_entry, label=label)
+        register_chain_check("territory.body", records.check_body_has_its_chain)
         register_chain_check("territory.rows", records.check_rows_match_database)
+        register_chain_check("territory.statutes", statutes.check_versions_match_database)
         # `comuna ledger` names a body's chain by the body's short name.
         register_chain_labels(BodyChains())
         # who may do what in a body; capabilities register their own tables the same way

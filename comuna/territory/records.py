@@ -147,7 +147,8 @@ def _as_stored(obj: models.Model, name: str) -> Any:
     value = getattr(obj, name)
     field = obj._meta.get_field(name)
     if isinstance(field, models.DecimalField) and value is not None:
-        return Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        # + 0 turns -0 into 0, as the database stores it
+        return Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places)) + 0
     return value
 
 
@@ -243,9 +244,31 @@ def check_body_created(entry) -> str | None:
     data = entry.data if isinstance(entry.data, dict) else {}
     if body is None:
         return _("the body of this chain is missing from the database")
-    if body.slug != data.get("body") or body.kind != data.get("kind"):
-        return _("the body of this chain is not the one recorded (%(slug)s, %(kind)s)") % {
+    parent = body.parent.slug if body.parent_id else None
+    if (body.slug, body.kind, body.name, parent) != (
+        data.get("body"),
+        data.get("kind"),
+        data.get("name"),
+        data.get("parent"),
+    ):
+        return _(
+            "the body of this chain is not the one recorded (%(slug)s, %(kind)s, %(name)s, "
+            "federated into %(parent)s)"
+        ) % {
             "slug": data.get("body"),
             "kind": data.get("kind"),
+            "name": data.get("name"),
+            "parent": data.get("parent") or "-",
         }
     return None
+
+
+def check_body_has_its_chain(chain: str) -> list[tuple[int, str, str]]:
+    """A body's chain starts with its creation: a body slipped in with SQL has no such entry."""
+    body = body_of_chain(chain)
+    if body is None:
+        return []
+    first = entries(chain).only("kind").first()
+    if first is None or first.kind != "body.created":
+        return [(0, "", _("this body is in the database but no entry records its creation"))]
+    return []

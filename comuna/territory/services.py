@@ -128,7 +128,7 @@ def save_resident(form, *, by: Any) -> Resident:
 def _save_census_form(form, entry_kind: str, by: Any):
     actor = actor_label(by)
     created = form.instance.pk is None
-    saved = form.save()
+    saved = _save_form_fields(form)
     _record_rows(saved.body, entry_kind, [saved], actor, created=created)
     return saved
 
@@ -139,9 +139,24 @@ def update_own_details(form, *, by: Any) -> Resident:
     actor = actor_label(by)
     if form.instance.user_id != getattr(by, "pk", None):
         raise TerritoryError(_("Members may change only their own details."))
-    resident = form.save()
+    resident = _save_form_fields(form)
     _record_rows(resident.body, "census.resident", [resident], actor, created=False)
     return resident
+
+
+def _save_form_fields(form):
+    """Save a model form, writing only the columns the form edits (so an edit made meanwhile
+    to another column, e.g. a login linked, is kept), then read the row back as stored."""
+    obj = form.save(commit=False)
+    if obj.pk is None:
+        obj.save()
+    else:
+        names = {f.name for f in obj._meta.concrete_fields}
+        columns = [n for n in [*form._meta.fields, "extra", "updated_at"] if n in names]
+        list(type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("pk"))  # queue
+        obj.save(update_fields=columns)
+    obj.refresh_from_db()  # the digest is taken of the row as the database holds it
+    return obj
 
 
 @transaction.atomic
@@ -186,7 +201,11 @@ def import_census(body: Body, data: bytes, *, by: Any) -> ImportResult:
             )
     except IntegrityError as exc:  # a concurrent edit took a code or document meanwhile
         raise CensusImportError(
-            [RowError(0, "", _("the census changed while importing; try again (%(e)s)") % {"e": exc})]
+            [
+                RowError(
+                    0, "", _("the census changed while importing; try again (%(e)s)") % {"e": exc}
+                )
+            ]
         ) from exc
     return ImportResult(households=len(households), residents=len(residents))
 

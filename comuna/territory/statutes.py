@@ -71,11 +71,14 @@ def adopt(body: Body, profile: str, *, by, note: str = "") -> StatuteVersion:
     return _write(body, profile, dict(PROFILES[profile]["settings"]), by=by, note=note)
 
 
+@transaction.atomic
 def amend(body: Body, changes: dict[str, Any], *, by, note: str = "") -> StatuteVersion:
     """Write the next version with ``changes`` applied on top of the current one."""
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise ValueError(f"unknown statute settings: {', '.join(sorted(unknown))}")
+    # Lock before reading the base, so two amendments at once cannot both start from it.
+    list(Body.objects.select_for_update().filter(pk=body.pk).values_list("pk", flat=True))
     base = body.statutes.order_by("-number").first()
     if base is None:
         raise NoStatute(f"body {body.slug!r} has no statute to amend")
@@ -98,7 +101,7 @@ def overrides(version: StatuteVersion) -> dict[str, tuple[Any, Any]]:
 def _write(body: Body, profile: str, values: dict[str, Any], *, by, note: str) -> StatuteVersion:
     actor = actor_label(by)
     # Lock the body row so two amendments cannot take the same version number.
-    Body.objects.select_for_update().filter(pk=body.pk).first()
+    list(Body.objects.select_for_update().filter(pk=body.pk).values_list("pk", flat=True))
     last = body.statutes.order_by("-number").values_list("number", flat=True).first() or 0
     version = StatuteVersion(
         body=body, number=last + 1, profile=profile, note=note, created_by=acting_user(by), **values
@@ -157,3 +160,26 @@ def recheck_version(entry) -> str | None:
 
 def _jsonable(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
+
+
+def check_versions_match_database(chain: str) -> list[tuple[int, str, str]]:
+    """``ledger verify``, per chain: every statute version in the database was recorded (a
+    version slipped in with SQL would silently become the one in force)."""
+    from comuna.ledger import entries
+    from comuna.territory.records import body_of_chain
+
+    body = body_of_chain(chain)
+    if body is None:
+        return []
+    recorded = {
+        e.data.get("version") for e in entries(chain).filter(kind="statute.version").only("payload")
+    }
+    return [
+        (
+            0,
+            "",
+            _("statute version %(n)s is in the database but no entry records it") % {"n": number},
+        )
+        for number in body.statutes.order_by("number").values_list("number", flat=True)
+        if number not in recorded
+    ]

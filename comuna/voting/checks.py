@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from comuna.territory import records
-from comuna.voting.models import Ballot, PaperBatch, Poll
-from comuna.voting.services import _options_payload, paper_digest
+from comuna.voting.models import Ballot, BatchState, PaperBatch, Poll
+from comuna.voting.services import (
+    _options_payload,
+    counting_settings,
+    frozen_register,
+    paper_digest,
+)
 
 
 def _poll_of(entry) -> tuple[Poll | None, str | None]:
@@ -24,13 +29,11 @@ def check_created(entry) -> str | None:
     poll, problem = _poll_of(entry)
     if poll is None:
         return problem
-    data = entry.data
-    now = {
-        "title": poll.title,
-        "method": poll.method,
-        "rule": poll.rule,
-        "options": _options_payload(poll),
-    }
+    now = {"title": poll.title, **counting_settings(poll), "options": _options_payload(poll)}
+    return _differences(poll, entry.data, now)
+
+
+def _differences(poll: Poll, data: dict, now: dict) -> str | None:
     changed = sorted(k for k, v in now.items() if data.get(k) != v)
     if changed:
         return _("poll %(poll)s differs from what was recorded in: %(fields)s") % {
@@ -43,6 +46,8 @@ def check_created(entry) -> str | None:
 def _field_label(name: str) -> str:
     if name == "options":
         return _("options")
+    if name == "statute_version":
+        return _("statute version")
     return str(Poll._meta.get_field(name).verbose_name)
 
 
@@ -52,7 +57,7 @@ def check_opened(entry) -> str | None:
     if poll is None:
         return problem
     data = entry.data
-    frozen = list(poll.voters.values_list("resident_id", flat=True))
+    frozen = frozen_register(poll)
     if len(frozen) != data.get("eligible"):
         return _("poll %(poll)s has %(now)s voters on its register; %(then)s were recorded") % {
             "poll": poll.pk,
@@ -67,7 +72,9 @@ def check_opened(entry) -> str | None:
         }
     if data.get("options") != _options_payload(poll):
         return _("the options of poll %(poll)s changed after it opened") % {"poll": poll.pk}
-    return None
+    statute = poll.statute.number if poll.statute_id else None
+    now = {"title": poll.title, **counting_settings(poll), "statute_version": statute}
+    return _differences(poll, data, now)
 
 
 def check_paper(entry) -> str | None:
@@ -78,9 +85,20 @@ def check_paper(entry) -> str | None:
     data = entry.data
     batch = PaperBatch.objects.filter(pk=data.get("batch"), poll=poll).first()
     if batch is None:
-        return _("paper entry %(batch)s is missing from the database") % {"batch": data.get("batch")}
+        return _("paper entry %(batch)s is missing from the database") % {
+            "batch": data.get("batch")
+        }
     if batch.polling_place != data.get("polling_place") or batch.n_ballots != data.get("ballots"):
         return _("paper entry %(batch)s has another place or number of ballots than recorded") % {
+            "batch": batch.pk
+        }
+    replaced_by = PaperBatch.objects.filter(corrects=batch).values_list("pk", flat=True).first()
+    if (batch.state == BatchState.CORRECTED) != (replaced_by is not None):
+        return _("paper entry %(batch)s is marked counted or replaced against the record") % {
+            "batch": batch.pk
+        }
+    if entry.kind == "paper.corrected" and batch.corrects_id != data.get("replaces"):
+        return _("paper entry %(batch)s no longer names the entry it corrected") % {
             "batch": batch.pk
         }
     ballots = None

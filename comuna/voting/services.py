@@ -40,6 +40,33 @@ def chain(poll: Poll) -> str:
     return poll.body.ledger_chain
 
 
+COUNTING_SETTINGS = (
+    "method",
+    "rule",
+    "seats",
+    "min_choices",
+    "max_choices",
+    "max_points",
+    "budget",
+    "max_cost",
+    "allow_revote",
+)
+
+
+def counting_settings(poll: Poll) -> dict[str, Any]:
+    """Every setting of the poll that decides which ballots are valid or how they count."""
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name in COUNTING_SETTINGS
+        for value in [getattr(poll, name)]
+    }
+
+
+def frozen_register(poll: Poll) -> list[list[int | None]]:
+    """The (resident, login) pairs of the poll's register: casting finds a voter by login."""
+    return [list(pair) for pair in poll.voters.values_list("resident_id", "user_id")]
+
+
 def _options_payload(poll: Poll) -> list[dict[str, Any]]:
     return [
         {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
@@ -116,6 +143,7 @@ def create_poll(
     )
     poll.full_clean()
     poll.save()
+    poll.refresh_from_db()  # record the settings as stored ("50000.00", not "50000")
     Option.objects.bulk_create(
         Option(
             poll=poll,
@@ -132,8 +160,7 @@ def create_poll(
         {
             "poll": poll.pk,
             "title": poll.title,
-            "method": poll.method,
-            "rule": poll.rule,
+            **counting_settings(poll),
             "options": _options_payload(poll),
         },
         actor=actor,
@@ -144,7 +171,7 @@ def create_poll(
 @transaction.atomic
 def open_poll(poll: Poll, *, by: Any) -> int:
     """Open the poll and snapshot the electoral register; returns the number of voters.
-    The ledger entry carries a keyed digest of the frozen register (resident ids only)."""
+    The ledger entry carries a keyed digest of the frozen register (ids only)."""
     actor = actor_label(by)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.DRAFT:
@@ -157,16 +184,14 @@ def open_poll(poll: Poll, *, by: Any) -> int:
     poll.status, poll.opened_on = Status.OPEN, today
     poll.statute = statutes.current(poll.body)
     poll.save(update_fields=["status", "opened_on", "statute"])
-    frozen = list(poll.voters.values_list("resident_id", flat=True))
+    frozen = frozen_register(poll)
     record(
         chain(poll),
         "poll.opened",
         {
             "poll": poll.pk,
             "title": poll.title,
-            "method": poll.method,
-            "rule": poll.rule,
-            "seats": poll.seats,
+            **counting_settings(poll),
             "statute_version": poll.statute.number,
             "eligible": len(frozen),
             "register_digest": records.register_digest(poll.body, frozen),
@@ -237,6 +262,18 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.OPEN:
         raise VotingError(_("Only an open poll can be closed."))
+    voted_online = poll.voters.filter(has_voted=True).count()
+    online_ballots = Ballot.objects.filter(poll=poll, source=Source.ONLINE).count()
+    if online_ballots != voted_online:
+        # Casting writes a ballot and marks its voter in one transaction: a difference means
+        # rows were added or changed behind the service's back. Count nothing then.
+        raise VotingError(
+            _(
+                "The poll cannot be counted: it holds %(ballots)s online ballots but "
+                "%(voters)s voters voted online. The ballot box was altered outside Comuna."
+            )
+            % {"ballots": online_ballots, "voters": voted_online}
+        )
     counted = tally.load(poll)
     result = tally.count_poll(poll, counted)
     entry = record(
@@ -248,7 +285,7 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
             "seats": poll.seats,
             "statute_version": poll.statute.number if poll.statute else None,
             "eligible": poll.voters.count(),
-            "voted_online": poll.voters.filter(has_voted=True).count(),
+            "voted_online": voted_online,
             "digest": tally.digest(poll, counted),
             "result": {k: result[k] for k in ("winners", "tally", "ballots")},
         },

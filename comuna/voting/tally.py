@@ -235,28 +235,41 @@ def export_preflib(poll: Poll) -> str:
 
 def recheck(entry) -> str | None:
     """Ledger check for ``poll.closed``: the ballots and the outcome, computed again."""
-    import json
+    from django.utils.translation import gettext as _
 
-    payload = json.loads(entry.payload)
-    poll = Poll.objects.filter(pk=payload["poll"]).first()
-    if poll is None:
-        return f"poll {payload['poll']} no longer exists"
+    from comuna.voting.models import Source
+
+    payload = entry.data
+    poll = Poll.objects.select_related("body").filter(pk=payload["poll"]).first()
+    if poll is None or poll.body.ledger_chain != entry.chain:
+        return _("poll %(poll)s is missing from the database") % {"poll": payload["poll"]}
+    if (poll.rule, poll.seats) != (payload.get("rule"), payload.get("seats")):
+        return _("poll %(poll)s now counts by another rule or number of seats") % {"poll": poll.pk}
+    voted = poll.voters.filter(has_voted=True).count()
+    online = Ballot.objects.filter(poll=poll, source=Source.ONLINE).count()
+    if not voted == online == payload.get("voted_online"):
+        return _(
+            "poll %(poll)s has %(ballots)s online ballots and %(voters)s voters marked as "
+            "voted; %(recorded)s were recorded"
+        ) % {
+            "poll": poll.pk,
+            "ballots": online,
+            "voters": voted,
+            "recorded": payload.get("voted_online"),
+        }
     counted = load(poll)
     now = digest(poll, counted)
     if now != payload["digest"]:
-        return (
-            f"the ballots of poll {poll.pk} changed: digest {payload['digest'][:12]}… was "
-            f"recorded, the ballots now give {now[:12]}…"
-        )
+        return _(
+            "the ballots of poll %(poll)s changed: digest %(then)s… was recorded, the ballots "
+            "now give %(now)s…"
+        ) % {"poll": poll.pk, "then": payload["digest"][:12], "now": now[:12]}
     result = count_poll(poll, counted)
-    if result["winners"] != payload["result"]["winners"]:
-        return (
-            f"poll {poll.pk} re-counts to {result['winners']}, the ledger says "
-            f"{payload['result']['winners']}"
-        )
-    if result["tally"] != payload["result"]["tally"]:
-        return (
-            f"poll {poll.pk} tally re-counts to {result['tally']}, the ledger says "
-            f"{payload['result']['tally']}"
-        )
+    for key in ("winners", "tally"):
+        if result[key] != payload["result"][key]:
+            return _("poll %(poll)s re-counts to %(now)s, the ledger says %(then)s") % {
+                "poll": poll.pk,
+                "now": result[key],
+                "then": payload["result"][key],
+            }
     return None

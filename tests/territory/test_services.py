@@ -10,7 +10,7 @@ from comuna.territory import services, statutes
 from comuna.territory.actors import DEMO, MissingActor
 from comuna.territory.forms import HouseholdForm, ResidentForm
 from comuna.territory.models import Body, BodyKind, Household, Mandate, MandateKind, Resident
-from tests.conftest import make_resident
+from tests.conftest import SETUP, make_resident
 
 
 def last_entry(body):
@@ -73,13 +73,68 @@ def test_a_census_edit_is_recorded_by_id_and_keyed_digest_without_personal_data(
         assert secret not in entry.payload
 
 
-def test_the_same_row_in_two_bodies_gets_unrelated_digests(cast):
-    """The digest is keyed per body: equal data does not give equal digests across bodies."""
-    one = make_resident(cast.council, "Gemela", born=date(1990, 1, 1))
-    two = make_resident(cast.other, "Gemela", born=date(1990, 1, 1))
-    d1 = last_digest(cast.council, "resident", one.pk)
-    d2 = last_digest(cast.other, "resident", two.pk)
-    assert d1 != d2
+def test_digests_are_keyed_per_body_so_a_guess_cannot_be_confirmed(cast):
+    """Equal data gives unrelated digests in two bodies, and neither is the plain hash a
+    reader of the public ledger could compute from a guess."""
+    import hashlib
+
+    from comuna.ledger import canonical_json
+    from comuna.territory import records
+
+    values = {"given_name": "Ana", "family_name": "Pérez", "birth_date": date(1990, 1, 1)}
+    one = records.digest(cast.council, "resident", values)
+    two = records.digest(cast.other, "resident", values)
+    plain = canonical_json({"table": "resident", **{**values, "birth_date": "1990-01-01"}})
+    assert one != two
+    assert hashlib.sha256(plain.encode()).hexdigest() not in (one, two)
+
+
+def test_a_negative_zero_income_verifies_whether_typed_or_imported(cast):
+    """The database keeps -0 as 0; the digest taken on saving must agree with it."""
+    from comuna.ledger import verify
+
+    form = HouseholdForm(
+        {
+            "code": "CERO",
+            "address": "Calle 0",
+            "tenure": "owned",
+            "dwelling": "house",
+            "monthly_income": "-0",
+        },
+        body=cast.council,
+    )
+    assert form.is_valid(), form.errors
+    services.save_household(form, by=cast.electoral.user)
+    data = (
+        "household_code,address,monthly_income,given_name,family_name,birth_date,sex,"
+        "resident_since\nCERO-2,Calle 2,-0.00,Ana,Cero,1970-01-01,F,2000-01-01\n"
+    ).encode()
+    services.import_census(cast.council, data, by=cast.electoral.user)
+    assert verify([cast.council.ledger_chain]).ok
+
+
+def test_an_edit_keeps_a_login_linked_meanwhile(cast):
+    """The form was loaded before the login was linked; saving it writes only its fields."""
+    from django.contrib.auth import get_user_model
+
+    late = make_resident(cast.council, "Tardía")
+    form = ResidentForm(
+        {
+            "given_name": "Tardía",
+            "family_name": "Corregida",
+            "birth_date": "1980-05-17",
+            "sex": "F",
+            "resident_since": "2010-01-01",
+        },
+        instance=Resident.objects.get(pk=late.pk),
+        household=late.household,
+    )
+    assert form.is_valid(), form.errors
+    user = get_user_model().objects.create_user("tardia")
+    services.link_login(late, user, by=SETUP)
+    services.save_resident(form, by=cast.electoral.user)
+    late.refresh_from_db()
+    assert (late.family_name, late.user_id) == ("Corregida", user.pk)
 
 
 def last_digest(body, table, pk):

@@ -101,7 +101,8 @@ def _urls(cast, polls) -> dict[str, list[str]]:
 
 def _database_state() -> str:
     digest = hashlib.sha256()
-    for model in sorted(apps.get_models(), key=lambda m: m._meta.db_table):
+    models = apps.get_models(include_auto_created=True)  # many-to-many tables too
+    for model in sorted(models, key=lambda m: m._meta.db_table):
         rows = model._base_manager.order_by("pk").values_list()
         digest.update(model._meta.db_table.encode())
         for row in rows:
