@@ -106,9 +106,9 @@ def test_a_negative_zero_income_verifies_whether_typed_or_imported(cast):
     assert form.is_valid(), form.errors
     services.save_household(form, by=cast.electoral.user)
     data = (
-        "household_code,address,monthly_income,given_name,family_name,birth_date,sex,"
-        "resident_since\nCERO-2,Calle 2,-0.00,Ana,Cero,1970-01-01,F,2000-01-01\n"
-    ).encode()
+        b"household_code,address,monthly_income,given_name,family_name,birth_date,sex,"
+        b"resident_since\nCERO-2,Calle 2,-0.00,Ana,Cero,1970-01-01,F,2000-01-01\n"
+    )
     services.import_census(cast.council, data, by=cast.electoral.user)
     assert verify([cast.council.ledger_chain]).ok
 
