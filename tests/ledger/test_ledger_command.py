@@ -106,9 +106,23 @@ def test_chains_of_no_body_are_reported_by_name(cast, recorded):
     assert "body:999999: 1 entry, 0 checks, head " in out
 
 
+@pytest.fixture
+def served_bodies(db):
+    """Bodies made by the territory's service, as the command in another process expects
+    (there every app's checks run: a body with no creation entry would not verify)."""
+    from comuna.territory.actors import SystemActor
+    from comuna.territory.services import create_body
+
+    setup = SystemActor("test-setup")
+    council = create_body(name="Consejo A", slug="consejo-a", kind="council", by=setup)
+    create_body(name="Consejo B", slug="consejo-b", kind="council", by=setup)
+    return council
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_the_command_line_exit_codes(cast, recorded, tamper):
+def test_the_command_line_exit_codes(served_bodies, tamper):
+    recorded = record_many(chain_of(served_bodies), FIVE)  # entries 3 to 7, after 2 of its own
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -127,10 +141,10 @@ def test_the_command_line_exit_codes(cast, recorded, tamper):
     ok = comuna("verify")
     assert ok.returncode == 0, ok.stderr
     # The command speaks the site's language (LANGUAGE_CODE): check what any language shows.
-    assert "consejo-a: 5 " in ok.stdout and recorded[-1].hash[:12] in ok.stdout
+    assert "consejo-a: 7 " in ok.stdout and recorded[-1].hash[:12] in ok.stdout
     unknown = comuna("verify", "--body", "nope")
     assert unknown.returncode == 2 and "'nope'" in unknown.stderr
-    tamper("UPDATE ledger_entry SET payload = %s WHERE seq = 3", ['{"funded":[],"spent":"0"}'])
+    tamper("UPDATE ledger_entry SET payload = %s WHERE seq = 5", ['{"funded":[],"spent":"0"}'])
     bad = comuna("verify")
     assert bad.returncode == 1
-    assert "consejo-a" in bad.stderr and " 3 (budget.allocation): " in bad.stderr
+    assert "consejo-a" in bad.stderr and " 5 (budget.allocation): " in bad.stderr
