@@ -17,11 +17,15 @@ from comuna.territory.models import Body, CensusQuestion, Household, QuestionKin
 from comuna.territory.statutes import current
 
 
-def years_before(day: date, years: int) -> date:
+def add_years(day: date, years: int) -> date:
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=day.year + years, day=28)
+
+
+def years_before(day: date, years: int) -> date:
+    return add_years(day, -years)
 
 
 def months_before(day: date, months: int) -> date:

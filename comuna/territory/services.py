@@ -23,6 +23,7 @@ from comuna.territory.census import (
     CensusImportError,
     ImportResult,
     RowError,
+    add_years,
     prepare_import,
 )
 from comuna.territory.models import (
@@ -234,7 +235,7 @@ def confer_mandate(
     statute = statutes.current(body)
     starts_on = starts_on or timezone.localdate()
     if ends_on is None and kind != MandateKind.ADMINISTRATOR:
-        ends_on = _years_after(starts_on, statute.term_years)
+        ends_on = add_years(starts_on, statute.term_years)
     if ends_on is not None and ends_on <= starts_on:
         raise TerritoryError(_("A mandate must end after it starts."))
     mandate = Mandate(
@@ -338,10 +339,3 @@ def _full_clean(obj) -> None:
         obj.full_clean()
     except ValidationError as exc:
         raise TerritoryError(" ".join(exc.messages)) from None
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.ledger import record
+from comuna.ledger import entries, record
 from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.models import Body, StatuteVersion
+from comuna.territory.records import body_of_chain
 
 LAW_2009: dict[str, Any] = {
     "voting_age": 15,
@@ -165,9 +166,6 @@ def _jsonable(value: Any) -> Any:
 def check_versions_match_database(chain: str) -> list[tuple[int, str, str]]:
     """``ledger verify``, per chain: every statute version in the database was recorded (a
     version slipped in with SQL would silently become the one in force)."""
-    from comuna.ledger import entries
-    from comuna.territory.records import body_of_chain
-
     body = body_of_chain(chain)
     if body is None:
         return []

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from comuna.territory import records
 from comuna.voting.models import Ballot, BatchState, PaperBatch, Poll
 from comuna.voting.services import (
-    _options_payload,
     counting_settings,
     frozen_register,
+    options_payload,
     paper_digest,
 )
 
@@ -29,7 +29,7 @@ def check_created(entry) -> str | None:
     poll, problem = _poll_of(entry)
     if poll is None:
         return problem
-    now = {"title": poll.title, **counting_settings(poll), "options": _options_payload(poll)}
+    now = {"title": poll.title, **counting_settings(poll), "options": options_payload(poll)}
     return _differences(poll, entry.data, now)
 
 
@@ -70,7 +70,7 @@ def check_opened(entry) -> str | None:
         return _("the register of poll %(poll)s is not the one frozen when it opened") % {
             "poll": poll.pk
         }
-    if data.get("options") != _options_payload(poll):
+    if data.get("options") != options_payload(poll):
         return _("the options of poll %(poll)s changed after it opened") % {"poll": poll.pk}
     statute = poll.statute.number if poll.statute_id else None
     now = {"title": poll.title, **counting_settings(poll), "statute_version": statute}

@@ -67,7 +67,7 @@ def frozen_register(poll: Poll) -> list[list[int | None]]:
     return [list(pair) for pair in poll.voters.values_list("resident_id", "user_id")]
 
 
-def _options_payload(poll: Poll) -> list[dict[str, Any]]:
+def options_payload(poll: Poll) -> list[dict[str, Any]]:
     return [
         {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
         for o in poll.options.all()
@@ -161,7 +161,7 @@ def create_poll(
             "poll": poll.pk,
             "title": poll.title,
             **counting_settings(poll),
-            "options": _options_payload(poll),
+            "options": options_payload(poll),
         },
         actor=actor,
     )
@@ -195,7 +195,7 @@ def open_poll(poll: Poll, *, by: Any) -> int:
             "statute_version": poll.statute.number,
             "eligible": len(frozen),
             "register_digest": records.register_digest(poll.body, frozen),
-            "options": _options_payload(poll),
+            "options": options_payload(poll),
         },
         actor=actor,
     )

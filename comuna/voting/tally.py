@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from comuna.choice import pb as pb_rules
 from comuna.choice.elections import count
@@ -21,7 +22,7 @@ from comuna.choice.elections.profile import ApprovalProfile, RankedProfile
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBInstance, Project
 from comuna.ledger import canonical_json
-from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll
+from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll, Source
 
 
 @dataclass(frozen=True)
@@ -235,10 +236,6 @@ def export_preflib(poll: Poll) -> str:
 
 def recheck(entry) -> str | None:
     """Ledger check for ``poll.closed``: the ballots and the outcome, computed again."""
-    from django.utils.translation import gettext as _
-
-    from comuna.voting.models import Source
-
     payload = entry.data
     poll = Poll.objects.select_related("body").filter(pk=payload["poll"]).first()
     if poll is None or poll.body.ledger_chain != entry.chain:

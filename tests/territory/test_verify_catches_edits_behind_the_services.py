@@ -84,15 +84,21 @@ def test_a_mandate_extended_with_sql_is_named(cast):
     assert any(f"mandate {mandate.pk} differs" in p for p in found), found
 
 
-def test_a_voter_struck_from_a_frozen_register_is_named(cast):
+def _open_poll(cast, method="ranked", rule="stv", options=("Ana", "Beto", "Cora"), title="Agua"):
     poll = voting.create_poll(
         cast.council,
-        title="Agua",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
+        title=title,
+        method=method,
+        rule=rule,
+        options=[{"label": label} for label in options],
         by=SETUP,
     )
     voting.open_poll(poll, by=SETUP)
+    return poll
+
+
+def test_a_voter_struck_from_a_frozen_register_is_named(cast):
+    poll = _open_poll(cast, "single", "plurality", ("Sí", "No"), title="Agua")
     sql(
         "DELETE FROM voting_voter WHERE poll_id = %s AND resident_id = %s",
         [poll.pk, cast.resident.pk],
@@ -148,20 +154,6 @@ def test_a_body_slipped_in_with_sql_is_named_by_the_command(cast):
     assert "fantasma" in str(failure.value) and "creation" in str(failure.value)
 
 
-def _open_poll(cast, **settings):
-    poll = voting.create_poll(
-        cast.council,
-        title="Agua",
-        method="ranked",
-        rule="stv",
-        options=[{"label": "Ana"}, {"label": "Beto"}, {"label": "Cora"}],
-        by=SETUP,
-        **settings,
-    )
-    voting.open_poll(poll, by=SETUP)
-    return poll
-
-
 def test_a_counting_setting_changed_with_sql_is_named(cast):
     poll = _open_poll(cast)
     sql("UPDATE voting_poll SET seats = 2 WHERE id = %s", [poll.pk])
@@ -205,14 +197,7 @@ def test_a_voter_marked_as_voted_with_sql_stops_the_count(cast):
 def test_a_corrected_paper_entry_swapped_back_with_sql_is_named(cast):
     from comuna.voting.models import PaperBatch
 
-    poll = voting.create_poll(
-        cast.council,
-        title="Plaza",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=SETUP,
-    )
-    voting.open_poll(poll, by=SETUP)
+    poll = _open_poll(cast, "single", "plurality", ("Sí", "No"), title="Plaza")
     first = voting.enter_paper(poll, "Escuela", totals={"1": 5, "2": 1}, n_ballots=6, by=SETUP)
     second = voting.enter_paper(
         poll,
