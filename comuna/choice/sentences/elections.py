@@ -6,6 +6,8 @@ A message about one candidate has its id in ``params["candidate"]``; one about s
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from comuna.choice.messages import Words
 
 from .common import Params, Sentence, names, plural, sentences
@@ -143,8 +145,7 @@ def irv_eliminated(p: Params, w: Words) -> str:
 
 def transferred(p: Params, w: Words) -> str:
     moved = [
-        w.gettext("%(n)s to %(name)s") % {"n": w.number(v, 4), "name": w.name(c)}
-        for c, v in p["to"]
+        w.gettext("%(n)s to %(name)s") % {"n": w.number(v), "name": w.name(c)} for c, v in p["to"]
     ]
     gone = p["exhausted"]
     went = ""
@@ -158,7 +159,7 @@ def transferred(p: Params, w: Words) -> str:
             "%(n)s vote had no further choice and left the count.",
             "%(n)s votes had no further choice and left the count.",
             plural(gone),
-        ) % {"n": w.number(gone, 4)}
+        ) % {"n": w.number(gone)}
     if not went and not left:
         return w.gettext("There were no ballots to move on.")
     return sentences(went, left)
@@ -167,7 +168,7 @@ def transferred(p: Params, w: Words) -> str:
 def stv_elected(p: Params, w: Words) -> str:
     return w.gettext("%(name)s reached the quota with %(n)s votes and was elected.") % {
         "name": w.name(p["candidate"]),
-        "n": w.number(p["votes"], 4),
+        "n": w.number(p["votes"]),
     }
 
 
@@ -190,18 +191,18 @@ def stv_rest_elected(p: Params, w: Words) -> str:
 
 def stv_surplus(p: Params, w: Words) -> str:
     return w.gettext(
-        "%(name)s had %(surplus)s votes more than the quota: every ballot for them moved on to "
-        "its next choice, worth %(value)s of its value, so that those extra votes count for "
-        "someone else."
+        "%(name)s had %(surplus)s votes more than the quota: so that those extra votes count "
+        "for someone else, every ballot for them moved on to its next choice, keeping "
+        "%(percent)s%% of its value."
     ) % {
         "name": w.name(p["candidate"]),
-        "surplus": w.number(p["surplus"], 4),
-        "value": w.number(p["value"], 4),
+        "surplus": w.number(p["surplus"]),
+        "percent": w.number(str(Fraction(p["value"]) * 100)),
     }
 
 
 def stv_eliminated(p: Params, w: Words) -> str:
-    v = {"name": w.name(p["candidate"]), "n": w.number(p["votes"], 4)}
+    v = {"name": w.name(p["candidate"]), "n": w.number(p["votes"])}
     if p["other"]:
         text = w.gettext(
             "No other candidate reached the quota and no surplus was left to move; %(name)s "
