@@ -266,6 +266,12 @@ def tie_most_before(p: Params, w: Words) -> str:
 
 
 def tie_order_last(p: Params, w: Words) -> str:
+    if set(p["still"]) == set(p["tied"]):
+        return w.gettext(
+            "In round %(round)s, %(tied)s were tied for the fewest votes, as in every round "
+            "before; %(name)s was eliminated because it comes last among them in the "
+            "tie-breaking order."
+        ) % {**_tied(p, w), "round": p["round"]}
     return w.gettext(
         "In round %(round)s, %(tied)s were tied for the fewest votes, and %(still)s had had "
         "equal votes in every round; %(name)s was eliminated because it comes last among them "
@@ -274,6 +280,11 @@ def tie_order_last(p: Params, w: Words) -> str:
 
 
 def tie_order_first(p: Params, w: Words) -> str:
+    if set(p["still"]) == set(p["tied"]):
+        return w.gettext(
+            "In round %(round)s, %(tied)s were tied, as in every round before; %(name)s went "
+            "first because it comes first among them in the tie-breaking order."
+        ) % {**_tied(p, w), "round": p["round"]}
     return w.gettext(
         "In round %(round)s, %(tied)s were tied, and %(still)s had had equal votes in every "
         "round; %(name)s went first because it comes first among them in the tie-breaking "
