@@ -126,6 +126,7 @@ PROBES = {
     "census-import": Probe(
         post=lambda cast, obj: {"file": SimpleUploadedFile("census.csv", CENSUS_CSV)}
     ),
+    "census-import-sample": Probe(),
     "household-new": Probe(post=lambda cast, obj: _household_form("NEW-1", "Calle Nueva 1")),
     "household": Probe(
         kwargs=lambda cast, obj: {"pk": cast.household.pk},
