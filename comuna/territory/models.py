@@ -379,6 +379,9 @@ class Household(models.Model):
         return f"{self.code} · {self.address}"
 
 
+EARLIEST_BIRTH = date(1900, 1, 1)  # an earlier date of birth is a typing error
+
+
 class Resident(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="residents")
@@ -424,8 +427,20 @@ class Resident(models.Model):
     def clean(self) -> None:
         if self.household_id and self.body_id and self.household.body_id != self.body_id:
             raise ValidationError({"household": _("The household belongs to another body.")})
-        if self.birth_date and self.birth_date > timezone.localdate():
+        today = timezone.localdate()  # in the body's time zone (settings.TIME_ZONE)
+        if self.birth_date and self.birth_date > today:
             raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+        if self.birth_date and self.birth_date < EARLIEST_BIRTH:
+            raise ValidationError(
+                {
+                    "birth_date": _("A date of birth before %(year)s is surely a typing error.")
+                    % {"year": EARLIEST_BIRTH.year}
+                }
+            )
+        if self.resident_since and self.resident_since > today:
+            raise ValidationError(
+                {"resident_since": _("The date since living here is in the future.")}
+            )
         if self.resident_since and self.birth_date and self.resident_since < self.birth_date:
             raise ValidationError(
                 {"resident_since": _("Cannot live here since before being born.")}

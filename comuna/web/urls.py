@@ -14,6 +14,11 @@ urlpatterns = [
     path("b/<slug:slug>/register/", views.register_list, name="register"),
     path("b/<slug:slug>/census/", views.census, name="census"),
     path("b/<slug:slug>/census/import/", views.census_import, name="census-import"),
+    path(
+        "b/<slug:slug>/census/import/sample.csv",
+        views.census_import_sample,
+        name="census-import-sample",
+    ),
     path("b/<slug:slug>/census/questions/", views.census_questions, name="census-questions"),
     path(
         "b/<slug:slug>/census/questions/<int:pk>/", views.census_questions, name="census-question"

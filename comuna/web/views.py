@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comuna.ledger import head as ledger_head
@@ -75,22 +76,27 @@ def register_list(request, body):
 
 @body_view(Action.VIEW_CENSUS)
 def census(request, body):
-    households = body.households.annotate(n_residents=Count("residents")).order_by("code")
+    matching = body.households.all()
     query = request.GET.get("q", "").strip()
     if query:
-        households = households.filter(
+        # matched in a subquery, so counting residents below joins each household's own
+        # residents once (a join on the matching residents multiplied the count)
+        found = Household.objects.filter(body=body).filter(
             Q(code__icontains=query)
             | Q(address__icontains=query)
             | Q(residents__family_name__icontains=query)
             | Q(residents__given_name__icontains=query)
             | Q(residents__document_id=query)
-        ).distinct()
+        )
+        matching = matching.filter(pk__in=found.values("pk"))
+    households = matching.annotate(n_residents=Count("residents")).order_by("code")
     page = Paginator(households, 30).get_page(request.GET.get("page"))
     context = {
         "body": body,
         "page": page,
         "query": query,
-        "residents": Resident.objects.filter(body=body).count(),
+        # the households and residents of the same selection: the search's, or the whole census
+        "residents": Resident.objects.filter(household__in=matching).count(),
         "voters": census_service.register(body).filter(body=body).count(),
         "can_manage": can(request.user, Action.MANAGE_CENSUS, body),
     }
@@ -115,19 +121,22 @@ def census_import(request, body):
                 % {"residents": result.residents, "households": result.households},
             )
             return redirect("census", slug=body.slug)
-    columns = list(census_service.HOUSEHOLD_COLUMNS) + list(census_service.RESIDENT_COLUMNS)
     return render(
         request,
         "web/census_import.html",
-        {
-            "body": body,
-            "form": form,
-            "errors": errors,
-            "columns": columns,
-            "required": census_service.REQUIRED_COLUMNS,
-        },
+        {"body": body, "form": form, "errors": errors, **census_service.import_guide()},
         status=400 if errors else 200,
     )
+
+
+@body_view(Action.MANAGE_CENSUS)
+def census_import_sample(request, body):
+    """A small census file that imports cleanly, its header in the reader's language."""
+    response = HttpResponse(
+        census_service.sample_csv(get_language() or "en"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="census-sample.csv"'
+    return response
 
 
 @body_view(Action.MANAGE_CENSUS)

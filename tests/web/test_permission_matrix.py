@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from comuna.territory.models import Body, CensusQuestion, Household, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
 from comuna.voting import services
-from comuna.voting.models import Ballot, PaperBatch, Poll
+from comuna.voting.models import Ballot, PaperBatch, PaperSheet, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.conftest import MEMBERS, PERSONAS
 
@@ -51,6 +51,7 @@ def _world():
         sorted(Poll.objects.values_list("pk", "title", "status")),
         Ballot.objects.count(),
         PaperBatch.objects.count(),
+        PaperSheet.objects.count(),
     )
 
 
@@ -125,6 +126,7 @@ PROBES = {
     "census-import": Probe(
         post=lambda cast, obj: {"file": SimpleUploadedFile("census.csv", CENSUS_CSV)}
     ),
+    "census-import-sample": Probe(),
     "household-new": Probe(post=lambda cast, obj: _household_form("NEW-1", "Calle Nueva 1")),
     "household": Probe(
         kwargs=lambda cast, obj: {"pk": cast.household.pk},

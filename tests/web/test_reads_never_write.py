@@ -75,6 +75,7 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         "register",
         "census",
         "census-import",
+        "census-import-sample",
         "census-questions",
         "household-new",
         "polls",
