@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,17 @@ from comuna.territory.models import CensusQuestion, Household, Mandate, Resident
 from comuna.territory.permissions import bodies_of, can
 from comuna.territory.rules import Action
 from comuna.web.access import body_view, personal, public
+
+
+FAVICON = (Path(__file__).parent / "static" / "web" / "favicon.svg").read_bytes()
+
+
+@public
+def favicon(request):
+    """The icon at the address browsers ask for by themselves (base.html links the same one)."""
+    response = HttpResponse(FAVICON, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @public
