@@ -151,6 +151,7 @@ USE_TZ = True
 # Numbers as the reader's language writes them (es: 1.234,5; en: 1,234.5). Ids written into
 # addresses or form values go through |unlocalize or {% localize off %}.
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["comuna.formats"]
 # The currency of a body that names none (ISO 4217).
 COMUNA_CURRENCY = env_str("COMUNA_CURRENCY", "VES")
 
