@@ -4,6 +4,7 @@ and a way back (home, the body's page when the address names one, log in when an
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django.views.defaults import server_error
 
 NOT_FOUND = {"es": "Página no encontrada", "pt": "Página não encontrada"}
@@ -56,7 +57,8 @@ def test_a_refusal_has_the_layout_the_language_and_ways_back(cast, login, lang):
 
 def test_the_server_error_page_renders_without_a_request_context(db):
     request = RequestFactory().get("/")
-    response = server_error(request)
+    with translation.override("es"):  # what LocaleMiddleware left active
+        response = server_error(request)
     page = response.content.decode()
     assert response.status_code == 500
     assert 'href="/static/web/comuna.css"' in page

@@ -48,7 +48,7 @@ def test_a_visitor_reads_a_council_public_page(cast, client):
     assert response.status_code == 200
     assert "Vocera Prueba" in page and "Comité de Salud" in page  # spokespersons are public
     assert "Edad para votar" in page and "15 años" in page  # the statute in words
-    assert "¿Pintamos la casa comunal?" in page and "Ganadora" not in page
+    assert "¿Pintamos la casa comunal?" in page and "Opción ganadora: Sí" in page
     results = re.search(r'href="(/b/consejo-a/polls/\d+/results/)"', page)
     assert client.get(results[1]).status_code == 200
     assert "Consulta abierta" not in page  # an open poll is for its members
