@@ -65,6 +65,7 @@ def outline(boundary: dict | None) -> Outline | None:
         points = ring[:-1] if ring[0] == ring[-1] else ring
         parts.append("M" + "L".join(point(p) for p in points) + "Z")
     view_box = " ".join(
-        _number(v) for v in (-MARGIN, -MARGIN, width * scale + 2 * MARGIN, height * scale + 2 * MARGIN)
+        _number(v)
+        for v in (-MARGIN, -MARGIN, width * scale + 2 * MARGIN, height * scale + 2 * MARGIN)
     )
     return Outline(view_box=view_box, path="".join(parts))

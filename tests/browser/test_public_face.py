@@ -34,9 +34,7 @@ def test_the_results_of_a_closed_poll_are_reached_from_the_council_page(demo_ser
     assert page.url.endswith("/results/")
 
 
-def test_the_demo_answers_a_missing_page_in_its_layout_without_listing_addresses(
-    demo_server, page
-):
+def test_the_demo_answers_a_missing_page_in_its_layout_without_listing_addresses(demo_server, page):
     response = page.goto(f"{demo_server}/b/cc-las-veritas/no-such-page/")
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Página no encontrada"
