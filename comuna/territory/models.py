@@ -119,6 +119,7 @@ class Body(models.Model):
         _("currency"),
         max_length=3,
         default=default_currency,
+        db_default="VES",  # for rows written outside Django, by SQL
         validators=[
             RegexValidator(r"^[A-Z]{3}$", _("A currency is a three-letter ISO 4217 code, e.g. VES."))
         ],
