@@ -96,3 +96,12 @@ def test_a_poll_waits_only_for_those_on_its_register(cast, login, persona):
 def test_a_member_with_nothing_waiting_sees_their_bodies_first(cast, login):
     page = login(cast.resident.user).get("/").content.decode()
     assert "<h1>Tus instancias</h1>" in page and "Te esperan" not in page
+
+
+def test_a_login_in_no_census_is_told_so_and_sees_the_federation(cast, login):
+    from django.contrib.auth import get_user_model
+
+    stranger = get_user_model().objects.create_user("recien-llegada")
+    page = login(stranger).get("/").content.decode()
+    assert "Todavía no estás inscrito en el censo" in page
+    assert f'<a href="/b/{cast.city.slug}/">{cast.city.name}</a>' in page
