@@ -30,7 +30,9 @@ def test_a_budget_larger_than_the_column_holds_is_refused(make_poll):
 def test_a_cost_with_more_than_two_decimals_is_refused(make_poll):
     with pytest.raises(services.PollSettingsError) as caught:
         make_poll("budget", options=[("Techo", "5.001"), ("Cancha", "3")], budget=Decimal(10))
-    assert caught.value.message_dict["options"] == ["Line 1: 5.001 has more than two decimal places."]
+    assert caught.value.message_dict["options"] == [
+        "Line 1: 5.001 has more than two decimal places."
+    ]
 
 
 def test_the_poll_form_names_the_line_and_the_largest_amount(cast, login):
