@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comuna.voting.images import validate_option_image
-from comuna.voting.models import RULES, Method, Option
+from comuna.voting.models import EDITABLE_SETTINGS, RULES, Method, Option
 from comuna.voting.money import MoneyFormField, parse_amount
 
 
@@ -105,20 +105,7 @@ class PollForm(forms.Form):
         return data
 
     def poll_settings(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        keys = [
-            "description",
-            "seats",
-            "min_choices",
-            "max_choices",
-            "max_points",
-            "budget",
-            "max_cost",
-            "allow_revote",
-            "opens_at",
-            "closes_at",
-        ]
-        return {k: data.get(k) for k in keys}
+        return {name: self.cleaned_data.get(name) for name in EDITABLE_SETTINGS}
 
 
 class PollEditForm(PollForm):
@@ -128,8 +115,7 @@ class PollEditForm(PollForm):
         self.poll = poll
         self.current = list(poll.options.all())
         initial = {
-            name: getattr(poll, name)
-            for name in ("title", "description", "method", "rule", *self.setting_names())
+            name: getattr(poll, name) for name in ("title", "method", "rule", *EDITABLE_SETTINGS)
         }
         initial["options"] = "\n".join(
             o.label if o.cost is None else f"{o.label} | {o.cost}" for o in self.current
@@ -150,20 +136,6 @@ class PollEditForm(PollForm):
                 help_text=Option._meta.get_field("image").help_text,
                 widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
             )
-
-    @staticmethod
-    def setting_names() -> list[str]:
-        return [
-            "seats",
-            "min_choices",
-            "max_choices",
-            "max_points",
-            "budget",
-            "max_cost",
-            "allow_revote",
-            "opens_at",
-            "closes_at",
-        ]
 
     def poll_fields(self):
         """The fields of the poll form itself, without each option's details."""

@@ -62,6 +62,21 @@ RULES = {
 }
 
 
+# What the poll form sets besides title, method, rule and options, while the poll is a draft.
+EDITABLE_SETTINGS = (
+    "description",
+    "seats",
+    "min_choices",
+    "max_choices",
+    "max_points",
+    "budget",
+    "max_cost",
+    "allow_revote",
+    "opens_at",
+    "closes_at",
+)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")

@@ -20,6 +20,7 @@ from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.voting import tally, validation
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
+    EDITABLE_SETTINGS,
     RULES,
     Ballot,
     BatchState,
@@ -122,21 +123,6 @@ class PollSettingsError(VotingError, ValidationError):
 
     def __str__(self) -> str:
         return " ".join(self.messages)
-
-
-# What a poll form may set besides title, method, rule and options.
-EDITABLE_SETTINGS = (
-    "description",
-    "seats",
-    "min_choices",
-    "max_choices",
-    "max_points",
-    "budget",
-    "max_cost",
-    "allow_revote",
-    "opens_at",
-    "closes_at",
-)
 
 
 def _options(poll: Poll, options: list[dict[str, Any]]) -> list[Option]:
