@@ -17,12 +17,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from comuna.territory.models import Body, CensusQuestion, Household, Resident
+from comuna.territory import services as territory_services
+from comuna.territory.models import Body, CensusQuestion, Household, Invitation, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
 from comuna.voting import services
 from comuna.voting.models import Ballot, PaperBatch, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
-from tests.conftest import MEMBERS, PERSONAS
+from tests.conftest import MEMBERS, PERSONAS, SETUP, make_resident
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -51,6 +52,8 @@ def _world():
         sorted(Poll.objects.values_list("pk", "title", "status")),
         Ballot.objects.count(),
         PaperBatch.objects.count(),
+        sorted(Resident.objects.values_list("pk", "user_id")),
+        sorted(Invitation.objects.values_list("resident_id", "secret_hash")),
     )
 
 
@@ -118,6 +121,13 @@ def _pk(cast, obj):
     return {"pk": obj.pk}
 
 
+def _invited(cast, obj):
+    """A resident with no login, invited by code: the invitation a probe revokes."""
+    resident = make_resident(cast.council, "Invitada")
+    territory_services.invite_resident(resident, by=SETUP, delivery="code")
+    return {"pk": resident.pk}
+
+
 PROBES = {
     "body": Probe(),
     "register": Probe(),
@@ -146,6 +156,14 @@ PROBES = {
     "census-question": Probe(
         kwargs=lambda cast, obj: {"pk": _question(cast).pk},
         post=lambda cast, obj: _question_form("food_bag", "¿Recibe bolsa de alimentos?"),
+    ),
+    "resident-login": Probe(
+        kwargs=lambda cast, obj: {"pk": make_resident(cast.council, "Sin Login").pk},
+        post=lambda cast, obj: {"delivery": "code", "email": "", "language": "es"},
+    ),
+    "resident-invitation-revoke": Probe(kwargs=_invited, get=False, post=lambda c, o: {}),
+    "resident-login-unlink": Probe(
+        kwargs=lambda cast, obj: {"pk": cast.resident.pk}, get=False, post=lambda c, o: {}
     ),
     "polls": Probe(),
     "poll-new": Probe(
