@@ -252,8 +252,8 @@ def _accept(request, invitation: Invitation, form):
 password_reset = public(
     auth_views.PasswordResetView.as_view(
         form_class=ResidentPasswordResetForm,
-        subject_template_name="registration/password_reset_subject.txt",
-        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="web/accounts/password_reset_subject.txt",
+        email_template_name="web/accounts/password_reset_email.txt",
     )
 )
 password_reset_done = public(auth_views.PasswordResetDoneView.as_view())

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 # django.contrib.auth: the login form, password forms and password validators
 gettext_noop(
-    "Please enter a correct %(username)s and password. Note that both fields may be "
-    "case-sensitive."
+    "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
 )
 gettext_noop("This account is inactive.")
 gettext_noop("The two password fields didn’t match.")

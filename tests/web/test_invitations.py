@@ -96,14 +96,14 @@ def test_a_code_works_once(cast, login, newcomer, client):
 
 
 def test_it_refuses_to_invite_a_resident_who_already_has_a_login(cast, login):
+    with pytest.raises(TerritoryError, match="already has a login"):
+        services.invite_resident(cast.resident, by=cast.electoral.user, delivery="code")
     client = login(cast.electoral.user)
     response = client.post(page_url(cast.resident), {"delivery": "code", "language": "es"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "ya tiene un inicio de sesión" in page
     assert not Invitation.objects.exists()
-    with pytest.raises(TerritoryError, match="already has a login"):
-        services.invite_resident(cast.resident, by=cast.electoral.user, delivery="code")
 
 
 def test_a_new_invitation_replaces_the_old_one(cast, login, newcomer, client):
@@ -114,9 +114,12 @@ def test_a_new_invitation_replaces_the_old_one(cast, login, newcomer, client):
     client.logout()
     assert redeem(client, first).status_code == 400
     assert redeem(client, second).status_code == 302
-    assert entries(cast.council.ledger_chain).filter(kind="census.invited").last().data[
-        "replaces_earlier"
-    ]
+    assert (
+        entries(cast.council.ledger_chain)
+        .filter(kind="census.invited")
+        .last()
+        .data["replaces_earlier"]
+    )
 
 
 def test_a_revoked_invitation_no_longer_works(cast, login, newcomer, client):
@@ -178,7 +181,9 @@ def test_the_email_invitation_is_sent_after_commit_in_the_chosen_language(
     assert "example.org" not in invited.payload and "Nueva" not in invited.payload
 
 
-def test_no_mail_leaves_when_the_invitation_is_rolled_back(cast, newcomer, django_capture_on_commit_callbacks):
+def test_no_mail_leaves_when_the_invitation_is_rolled_back(
+    cast, newcomer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.invite_resident(
             newcomer, by=cast.electoral.user, delivery="email", email="nueva@example.org"

@@ -36,8 +36,6 @@ def test_the_password_validators_speak_tu(cast, login):
 
 def test_portuguese_speaks_voce(cast, client):
     client.cookies["django_language"] = "pt"
-    text = client.post(
-        reverse("login"), {"username": "resident", "password": "x"}
-    ).content.decode()
+    text = client.post(reverse("login"), {"username": "resident", "password": "x"}).content.decode()
     assert "Digite um nome de usuário e uma senha corretos" in text
     assert "Introduza" not in text

@@ -36,7 +36,9 @@ def test_a_resident_resets_their_password_through_the_census_email(cast, client)
     )
     assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
     assert get_user_model().objects.get(username="resident").check_password(NEW)
-    assert client.post(reverse("login"), {"username": "resident", "password": NEW}).status_code == 302
+    assert (
+        client.post(reverse("login"), {"username": "resident", "password": NEW}).status_code == 302
+    )
     client.logout()
     assert client.get(link, follow=True).context["validlink"] is False  # the link works once
 
