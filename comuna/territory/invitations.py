@@ -90,7 +90,7 @@ def send_email(invitation: Invitation, token: str, address: str, language: str, 
         "link": f"{url}{token}/",
         "expires_at": invitation.expires_at,
     }
-    with translation.override(language):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = _("Your invitation to %(body)s on Comuna") % {"body": context["body"]}
         text = render_to_string("territory/invitation_email.txt", context)
     send_mail(subject, text, None, [address])

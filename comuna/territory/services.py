@@ -191,7 +191,7 @@ def invite_resident(
     by: Any,
     delivery: str,
     email: str = "",
-    language: str = "es",
+    language: str = "",
     invite_url: str = "",
 ) -> str:
     """Invite a resident with no login to make one; returns the invitation's secret once.
