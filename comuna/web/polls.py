@@ -13,8 +13,10 @@ from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.voting import services, tally
 from comuna.voting.ballots import BallotError, from_form
+from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollForm
 from comuna.voting.models import BatchState, Method, PaperBatch, Poll, Status, Voter
+from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web.access import body_view, public
 
@@ -221,6 +223,7 @@ def poll_results(request, slug, pk):
     poll = _closed_poll(slug, pk)
     options = {o.key: o for o in poll.options.all()}
     result = poll.result or {}
+    rule = poll.result.get("rule", poll.rule) if poll.result else poll.rule
     rows = sorted(
         (
             {"option": options[k], "votes": v, "won": k in result.get("winners", [])}
@@ -244,6 +247,9 @@ def poll_results(request, slug, pk):
             "entry": entry,
             "winners": [options[k] for k in result.get("winners", [])],
             "formats": _formats(poll),
+            "rule_name": rule_name(rule),
+            "rule_description": rule_description(rule),
+            "explained": explain(poll, list(options.values())),
         },
     )
 
