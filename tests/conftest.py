@@ -201,3 +201,15 @@ def login(client):
         return client
 
     return as_
+
+
+@pytest.fixture(autouse=True)
+def _no_login_throttling(settings):
+    """django-axes off, so tests may log in with ``client.login()`` (which passes Axes no
+    request) and fail logins freely; the throttling tests turn it on with ``throttled``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.AXES_ENABLED = True

@@ -217,7 +217,9 @@ def test_there_is_no_sign_up_page(db, client):
     assert not get_user_model().objects.filter(username="intrusa").exists()
 
 
-def test_guessing_codes_is_locked_after_the_failure_limit(cast, login, newcomer, client, settings):
+def test_guessing_codes_is_locked_after_the_failure_limit(
+    cast, login, newcomer, client, settings, throttled
+):
     settings.AXES_FAILURE_LIMIT = 5
     code = invite_by_code(login(cast.electoral.user), newcomer)
     client.logout()

@@ -3,10 +3,13 @@ for the cool-off time, even with the right password; a success starts the count 
 
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("throttled")
 
 
 def attempt(client, password, username="resident"):
