@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import acting_user, actor_label
-from comuna.voting import tally
+from comuna.voting import tally, turnout
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
     RULES,
@@ -275,7 +275,7 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
             % {"ballots": online_ballots, "voters": voted_online}
         )
     counted = tally.load(poll)
-    result = tally.count_poll(poll, counted)
+    result = {**tally.count_poll(poll, counted), **turnout.recorded(poll, counted)}
     entry = record(
         chain(poll),
         "poll.closed",
@@ -288,6 +288,8 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
             "voted_online": voted_online,
             "digest": tally.digest(poll, counted),
             "result": {k: result[k] for k in ("winners", "tally", "ballots")},
+            "turnout": result["turnout"],
+            "quorum": result["quorum"],
         },
         actor=actor,
     )
