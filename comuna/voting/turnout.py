@@ -7,6 +7,7 @@ and on paper, the quorum of the statute version the poll opened under, and wheth
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -28,6 +29,14 @@ def turnout(poll: Poll, counted: Counted) -> dict[str, int]:
         "paper": paper,
         "ballots": online + paper,
     }
+
+
+def share(figures: dict[str, int]) -> Decimal | None:
+    """Ballots as a percentage of the register, to one decimal (None for an empty register)."""
+    if not figures["register"]:
+        return None
+    exact = Decimal(figures["ballots"] * 100) / Decimal(figures["register"])
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def quorum(poll: Poll, figures: dict[str, int]) -> dict[str, Any]:

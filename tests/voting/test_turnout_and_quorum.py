@@ -27,9 +27,7 @@ def with_poll_quorum(cast, pct):
     statutes.amend(cast.council, {"poll_quorum_pct": Decimal(pct)}, by=SETUP)
 
 
-def test_closing_records_the_turnout_online_and_on_paper_over_the_frozen_register(
-    cast, make_poll
-):
+def test_closing_records_the_turnout_online_and_on_paper_over_the_frozen_register(cast, make_poll):
     poll = make_poll()
     vote(cast, poll, ["resident", "spokesperson"])
     services.enter_paper(poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=SETUP)
