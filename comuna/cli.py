@@ -16,7 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "pb":
         from comuna.choice.cli import main as pb_main
 
-        return pb_main(argv[1:])
+        # only `explain` speaks sentences: the others need no Django
+        return pb_main(argv[1:], words=_words() if argv[1:2] == ["explain"] else None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comuna.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
@@ -31,6 +32,33 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(["comuna", *argv])
     return 0
+
+
+def _language() -> str | None:
+    """The language of the environment's locale, if Comuna speaks it other than English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value[:2].lower()
+            return code if code in {"es", "pt"} else None
+    return None
+
+
+def _words():
+    """The Django catalogue of the locale's language for ``comuna pb explain``, or None
+    (the engine's English). Django starts only when needed: no database is touched."""
+    language = _language()
+    if language is None:
+        return None
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comuna.settings")
+    import django
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(language)
+    from comuna.voting.explain import Reader
+
+    return Reader()
 
 
 def _serve(*, demo: bool, args: list[str]) -> int:

@@ -54,3 +54,23 @@ def test_demo_prepares_a_fresh_database_and_prints_every_login(tmp_path):
         timeout=300,
     )
     assert again.returncode == 0 and "vecina" in again.stdout
+
+
+def _explain(lang):
+    env = {"LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""}
+    pb = ROOT / "tests" / "choice" / "data" / "mes_raise_many.pb"
+    return comuna(
+        "pb", "explain", str(pb), "--rule", "mes-cost-complete", "--project", "B", env=env
+    )
+
+
+def test_pb_explain_speaks_the_language_lang_names():
+    spanish = _explain("es_ES.UTF-8")
+    assert spanish.returncode == 0, spanish.stderr
+    assert spanish.stdout.startswith("B no recibió financiamiento (regla: Partes Iguales")
+    assert "Sus partidarios no pudieron pagarlo" in spanish.stdout
+    portuguese = _explain("pt_BR.UTF-8")
+    assert portuguese.stdout.startswith("B não recebeu financiamento (regra: Partes Iguais")
+    english = _explain("C.UTF-8")
+    assert english.stdout.startswith("B was not funded (rule: Equal Shares with completion).")
+    assert "Its supporters could not afford it" in english.stdout

@@ -11,6 +11,9 @@ the rule selected them. With ``--json`` it prints one object
 (``"850.25"``, or ``"1/3"`` if no finite decimal exists) so that no reader rounds it through a
 float; ``seconds`` is the time the rule itself took, reading the file not included.
 
+``explain`` speaks English; run as ``comuna pb explain`` it speaks Spanish or Portuguese when
+``LANG`` (or ``LC_ALL``, ``LC_MESSAGES``) starts with ``es`` or ``pt``.
+
 ``--tiebreak`` names the order that decides ties (``comuna.choice.ties``): ``id`` (the
 default, as pabutools), ``listed``, ``supporters`` (as Katowice breaks ties), ``cost-min``,
 ``cost-max``.
@@ -41,6 +44,7 @@ from fractions import Fraction
 import numpy as np
 
 from comuna.choice import elections, pb, ties
+from comuna.choice.messages import Words
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBError, PBInstance
 from comuna.choice.pb.outcome import Outcome
@@ -55,8 +59,11 @@ class UsageError(Exception):
     """Bad arguments that argparse cannot see (an unknown rule or project id)."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, words: Words | None = None) -> int:
+    """Run the command; ``explain`` speaks ``words`` (English by default: the ``comuna``
+    command passes the Django catalogue of the language ``LANG`` names)."""
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    args.words = words
     try:
         status: int = args.command(args)
     except (PBError, UsageError) as e:
@@ -140,7 +147,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     inst = _load(args.file, strict=args.strict)
     if args.project not in inst.project_index:
         raise UsageError(f"{args.file}: --project: no project {args.project!r} in this file")
-    print(_count(args, inst).explain(args.project))
+    print(_count(args, inst).explain(args.project, args.words))
     return 0
 
 

@@ -8,8 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comuna.voting.models import RULES, Method
+from comuna.voting.names import RULES as RULE_NAMES
 
-RULE_CHOICES = sorted({(r, r) for rules in RULES.values() for r in rules})
+RULE_CHOICES = [
+    (r, RULE_NAMES[r][0]) for r in sorted({r for rules in RULES.values() for r in rules})
+]
 
 
 class PollForm(forms.Form):

@@ -110,6 +110,12 @@ class Poll(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_rule_display(self) -> str:
+        """The counting rule's name in the active language (never its code)."""
+        from comuna.voting.names import rule_name  # (names imports this module)
+
+        return rule_name(self.rule)
+
 
 class Option(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")

@@ -169,7 +169,8 @@ def approval_profile(poll: Poll, options: list[Option], counted: Counted) -> App
 
 def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
     """Count the poll's ballots with its rule: winners (option keys), per-option tally, and the
-    engine's explanation."""
+    engine's explanation as messages (``{"id", "params"}`` with option keys: put into words
+    when shown, in the reader's language, by ``comuna.voting.explain``)."""
     options = list(poll.options.all())
     counted = counted or load(poll)
     n_ballots = len(counted.ballots) + sum(t.n_ballots for t in counted.totals)
@@ -179,11 +180,7 @@ def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
         outcome = pb_rules.run(poll.rule, inst)
         tally = _pb_tally(inst)
         winners = list(outcome.selected)
-        labels = {o.key: o.label for o in options}
-        explanation = [
-            f"{labels[s.project]}: {s.reason}" if s.project in labels else s.reason
-            for s in outcome.steps
-        ]
+        explanation = [s.msg.to_dict() for s in outcome.steps]
         extra = {"cost": str(outcome.cost)}
     else:
         if poll.method == Method.APPROVAL:
@@ -195,7 +192,7 @@ def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
         result = count(poll.rule, profile, seats=poll.seats)
         rounds = count_rounds(result)
         winners = list(result.winners)
-        explanation = result.summary().splitlines()[1:] + list(result.tie_breaks)
+        explanation = [m.to_dict() for m in result.messages()]
         extra = {}
     return {
         "rule": poll.rule,

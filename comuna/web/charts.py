@@ -89,7 +89,7 @@ def _votes(value: Any) -> Fraction:
 
 
 def shown_votes(value: Any) -> str:
-    """Votes as the rounds table shows them: whole numbers as they are, fractions to two
+    """Votes as the chart names them: whole numbers as they are, fractions to two
     decimals (the exact figures are in the explanation and the published ballots)."""
     v = _votes(value)
     return str(v.numerator) if v.denominator == 1 else f"{float(v):.2f}"
@@ -217,32 +217,6 @@ def flow_chart(rounds: list[dict[str, Any]], labels: dict[str, str]) -> dict[str
         "left_over": LEFT_OVER,
         "has_exhausted": any(exhausted_before),
     }
-
-
-def rounds_table(rounds: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
-    """The rounds for reading: one row per option (and one for exhausted votes), one cell per
-    round, with who was elected or eliminated in it."""
-    rows = []
-    for key, label in labels.items():
-        cells = [
-            {
-                "votes": shown_votes(r["tallies"][key]) if key in r["tallies"] else "",
-                "elected": key in r["elected"],
-                "eliminated": key in r["eliminated"],
-            }
-            for r in rounds
-        ]
-        rows.append({"label": label, "cells": cells})
-    exhausted = [_votes(r["exhausted"]) for r in rounds]
-    if any(exhausted):
-        before = [Fraction(0), *exhausted[:-1]]
-        rows.append(
-            {
-                "label": None,  # the template names it: "exhausted"
-                "cells": [{"votes": shown_votes(v)} for v in before],
-            }
-        )
-    return rows
 
 
 # --- participatory budgets: the funded projects against the whole budget ---------------------

@@ -15,8 +15,10 @@ from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.voting import services, tally, turnout
 from comuna.voting.ballots import BallotError, from_form
+from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollForm
 from comuna.voting.models import BatchState, Method, PaperBatch, Poll, Status, Voter
+from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web import charts
 from comuna.web.access import body_view, public
@@ -224,6 +226,7 @@ def poll_results(request, slug, pk):
     poll = _closed_poll(slug, pk)
     options = {o.key: o for o in poll.options.all()}
     result = poll.result or {}
+    rule = poll.result.get("rule", poll.rule) if poll.result else poll.rule
     rows = sorted(
         (
             {"option": options[k], "votes": v, "won": k in result.get("winners", [])}
@@ -251,6 +254,9 @@ def poll_results(request, slug, pk):
             "entry": entry,
             "winners": winners,
             "formats": _formats(poll),
+            "rule_name": rule_name(rule),
+            "rule_description": rule_description(rule),
+            "explained": explain(poll, list(options.values())),
             "turnout": figures,
             "turnout_pct": turnout.share(figures),
             "quorum": quorum if quorum and Decimal(quorum["pct"]) > 0 else None,
@@ -268,10 +274,9 @@ def _without_trailing_zeros(value: Decimal) -> Decimal:
 def _charts(poll: Poll, rows, result, options, winners) -> dict:
     rounds = result.get("rounds") or []
     labels = {key: o.label for key, o in options.items()}
-    drawn = {"tally": charts.tally_chart(rows), "rounds": rounds}
+    drawn = {"tally": charts.tally_chart(rows)}
     if poll.method == Method.RANKED and len(rounds) > 1:
         drawn["flow"] = charts.flow_chart(rounds, labels)
-        drawn["rounds_table"] = charts.rounds_table(rounds, labels)
     if poll.method == Method.BUDGET and poll.budget:
         drawn["budget"] = charts.budget_chart(poll.budget, winners)
     return drawn

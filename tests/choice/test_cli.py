@@ -186,16 +186,16 @@ def test_tiebreak_supporters_funds_the_tied_project_more_voters_chose():
         "--project",
         "L21/05/XII",
     )
-    assert why.returncode == 0 and "L21/05/XII was not selected" in why.stdout
-    assert "(tied with L21/08/XII; the tie order placed it after L21/08/XII)" in why.stdout
+    assert why.returncode == 0 and "L21/05/XII was not funded" in why.stdout
+    assert "It was tied with L21/08/XII; the tie-breaking order put it after them." in why.stdout
 
 
 def test_explain_says_why_a_project_was_or_was_not_funded():
     skipped = pb("explain", GOOD, "--rule", "greedy-cost", "--project", "p3")
     assert skipped.returncode == 0, skipped.stderr
-    assert "p3 was not selected" in skipped.stdout and "250.25" in skipped.stdout
+    assert "p3 was not funded" in skipped.stdout and "250.25" in skipped.stdout
     funded = pb("explain", GOOD, "--rule", "greedy-cost", "--project", "10")
-    assert funded.returncode == 0 and "10 was selected" in funded.stdout
+    assert funded.returncode == 0 and "10 was funded" in funded.stdout
 
 
 def test_explain_of_an_unknown_project_is_a_clear_error():

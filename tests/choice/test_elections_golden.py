@@ -62,7 +62,9 @@ def test_stv_transfers_the_surplus_of_the_food_election():
     first = result.rounds[0]
     assert first.elected == ["Chocolate"]
     assert first.transfers == {"Strawberries": 4, "Hamburgers": 2}
-    assert "1/2" in first.reason
+    surplus = next(m for m in first.says if m.id == "election.stv.surplus")
+    assert surplus.params == {"candidate": "Chocolate", "surplus": 6, "value": "1/2"}
+    assert "keeping 50% of its value" in first.reason
     assert result.rounds[1].eliminated == ["Pears"]
     assert result.rounds[2].elected == ["Oranges"]
 
@@ -86,7 +88,8 @@ def test_stv_inclusive_gregory_moves_every_ballot_of_the_pile_at_its_own_value()
     assert result.rounds[2].transfers == {"exhausted": 2}
     assert result.rounds[3].eliminated == ["C"]
     assert result.winners == ["A", "B", "D"]
-    assert "earliest round" in result.tie_breaks[0]
+    assert result.tie_breaks[0].id == "election.tie.fewest_before"
+    assert "the first round where their votes differed" in result.summary()
 
 
 def test_stv_keeps_fractional_tallies_exact():
@@ -115,7 +118,12 @@ def test_irv_breaks_an_elimination_tie_by_the_earliest_round_where_counts_differ
     assert result.rounds[0].eliminated == ["C"]
     assert result.rounds[1].tallies == {"A": 4, "B": 3, "D": 3}
     assert result.rounds[1].eliminated == ["D"]
-    assert "round 1" in result.tie_breaks[0]
+    tie = result.tie_breaks[0]
+    assert (tie.id, tie.params) == (
+        "election.tie.fewest_before",
+        {"round": 2, "tied": ["B", "D"], "picked": "D", "earlier": 1},
+    )
+    assert "D was eliminated because it had fewer in round 1" in result.explain("D")
     assert result.rounds[2].tallies == {"A": 4, "B": 5}
     assert result.rounds[2].exhausted == 1
     assert result.winners == ["B"]
@@ -137,7 +145,12 @@ def test_approval_elects_the_most_approved_and_reports_the_tie_at_the_cut():
     result = count("approval", profile, seats=2)
     assert result.rounds[0].tallies == {"A": 3, "B": 2, "C": 2, "D": 0}
     assert result.winners == ["A", "B"]
-    assert "B, C tied" in result.tie_breaks[0]
+    tie = result.tie_breaks[0]
+    assert (tie.id, tie.params) == (
+        "election.tie.votes",
+        {"tied": ["B", "C"], "votes": 2, "won": ["B"], "lost": ["C"]},
+    )
+    assert "B and C tied with 2 votes" in result.summary()
     assert count("approval", profile, seats=2, tie_order=list("CBAD")).winners == ["A", "C"]
 
 
@@ -166,17 +179,21 @@ def test_no_valid_ballots_elects_no_one():
     for rule in ("irv", "stv", "schulze"):
         result = count(rule, blank)
         assert result.winners == [], rule
-        assert "No valid ballots" in result.rounds[0].reason
+        assert [m.id for m in result.rounds[0].says] == ["election.no_valid"], rule
+        assert "no valid ballots" in result.rounds[0].reason
 
 
 def test_results_explain_each_candidate_in_words():
     profile = read_preflib(DATA / "elections_stv_food.soi")
     result = count("stv", profile, seats=3)
     said = result.explain("Chocolate")
-    assert "was elected by stv (place 1)" in said and "surplus of 6" in said
-    assert "Pears has the fewest votes (2) and is eliminated" in result.explain("Pears")
-    assert "Quota: 6 votes." in result.summary()
+    assert said.startswith("Chocolate was elected, in place 1 (rule: Single transferable vote).")
+    assert "Chocolate had 6 votes more than the quota" in said
+    assert "Pears had the fewest votes, 2, and was eliminated" in result.explain("Pears")
+    assert "A candidate who reaches 6 votes, the quota, is elected." in result.summary()
     schulze = count("schulze", read_preflib(DATA / "elections_schulze_wikipedia.soc"))
-    assert "A 25 vs 24" in schulze.explain("E")  # E->A strongest path 25, A->E 24
+    placed = schulze.says("E")[1]
+    assert placed.id == "election.schulze.placed" and ["A", 25, 24] in placed.params["paths"]
+    assert "A 25 to 24" in schulze.explain("E")  # E->A strongest path 25, A->E 24
     with pytest.raises(KeyError):
         result.explain("Nobody")

@@ -20,9 +20,19 @@ def test_greedy_cost_skips_what_does_not_fit_and_goes_on():
     out = run("greedy-cost", inst)
     assert out.selected == ["a", "c"]
     assert out.cost == 10
-    assert "did not fit the remaining budget of 4" in out.explain("b")
-    assert "was not selected" in out.explain("b")
-    assert "was selected" in out.explain("c")
+    b = next(s for s in out.steps if s.project == "b")
+    assert (b.action, b.msg.id) == ("skipped", "pb.greedy.skipped")
+    assert b.msg.params == {
+        "project": "b",
+        "by": "votes",
+        "support": 2,
+        "position": 2,
+        "cost": 5,
+        "left": 4,
+    }
+    assert "did not fit in the 4 still available" in out.explain("b")
+    assert out.explain("b").startswith("b was not funded")
+    assert out.explain("c").startswith("c was funded")
 
 
 def test_greedy_card_orders_by_supporters_per_cost():
@@ -128,7 +138,9 @@ def test_greedy_threshold_drops_projects_under_the_meta_threshold():
     inst = make_instance(costs, ballots, budget=6, meta={"min_project_score_threshold": "2"})
     out = run("greedy-threshold", inst)
     assert out.selected == ["b"]
-    assert "fewer than the 2 votes" in out.explain("a")
+    a = next(s for s in out.steps if s.project == "a").msg
+    assert (a.id, a.params["support"], a.params["threshold"]) == ("pb.greedy.dropped", 1, 2)
+    assert "It had 1 vote, fewer than the 2 a project needs" in out.explain("a")
     # without the META key nothing is dropped and a fills the gap
     assert run("greedy-threshold", make_instance(costs, ballots, budget=6)).selected == ["b", "a"]
 

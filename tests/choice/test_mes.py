@@ -144,19 +144,32 @@ def test_no_ballots_funds_nothing():
 # -- explanations -------------------------------------------------------------------------
 
 
-def test_explanations_name_rho_and_who_paid():
+def test_explanations_say_who_paid_what_in_plain_words():
     out = run("mes-cost", _three_voters())
+    c = next(s for s in out.steps if s.project == "C").msg
+    assert (c.id, c.params) == (
+        "pb.mes.funded",
+        {
+            "project": "C",
+            "round": 2,
+            "sat": "cost",
+            "cost": 9,
+            "payers": 1,
+            "all_in": 0,
+            "all_in_paid": 0,
+            "price": 9,
+        },
+    )
     said = out.explain("C")
-    assert "was selected" in said
-    assert "rho = 1" in said
-    assert "1 supporters paid 9 each" in said
+    assert said.startswith("C was funded (rule: Equal Shares, cost).")
+    assert "1 supporter paid 9." in said and "rho" not in said
     said = out.explain("B")
-    assert "was not selected" in said and "could not afford it" in said
+    assert "was not funded" in said and "could not afford it" in said
     # B dropped out in round 2, when voter 3 still had all of his 10
     assert "by round 2 they had 10 left in total, less than its cost of 15" in said
     said = run("mes-cost", make_instance({"X": 10, "Y": 2}, [["X"], ["X", "Y"]], 12)).explain("X")
     # 2 voters with 6 each: X costs 5 each (rho 1/2)
-    assert "2 supporters paid 5 each" in said and "rho = 0.5" in said
+    assert "2 supporters paid 5 each." in said and "rho" not in said
 
 
 # -- agreement with pabutools and budget shares on random elections ------------------------

@@ -59,9 +59,17 @@ def test_raising_stops_before_the_share_that_overspends_then_greedy_fills():
     assert out.cost == 9
     raised = next(s for s in out.steps if s.action == "budget-raised")
     assert raised.data["raises"] == 0 and raised.data["per_voter"] == "5"
-    assert "would spend more than the budget" in raised.reason
-    assert "Greedy completion" in out.explain("X")
-    assert "did not fit the remaining budget of 1" in out.explain("Y")
+    assert (raised.msg.id, raised.msg.params) == (
+        "pb.mes.raised",
+        {"raises": 0, "share": 5, "over": 6},
+    )
+    assert "With 6 each, Equal Shares would have spent more than the whole budget" in raised.reason
+    assert [s.msg.id for s in out.steps if s.project == "X"] == [
+        "pb.mes.unaffordable",
+        "pb.completion.selected",
+    ]
+    assert "the money left went to the other projects in order of votes" in out.explain("X")
+    assert "did not fit in the 1 still available" in out.explain("Y")
     pb_inst, pb_prof = to_pabutools(inst)
     assert reference("mes-cost-complete", pb_inst, pb_prof) == set(out.selected)
 
@@ -76,7 +84,8 @@ def test_raising_stops_at_the_first_exhaustive_outcome():
     assert out.selected == ["X", "Y"]
     raised = next(s for s in out.steps if s.action == "budget-raised")
     assert raised.data["raises"] == 1 and raised.data["per_voter"] == "6"
-    assert "no unfunded project with supporters fits" in raised.reason
+    assert raised.msg.id == "pb.mes.raised_exhaustive"
+    assert "no unfunded project that someone voted for fits" in raised.reason
 
 
 def test_fixture_file_raising_many_units(pabulib_dir):
@@ -218,5 +227,7 @@ def test_a_free_project_is_left_to_greedy_and_says_why():
     out = run("mes-cost-complete", inst)
     assert out.selected == ["g", "f"]
     said = out.explain("f")
-    assert "under cost satisfaction it satisfies nobody" in said
-    assert "Greedy completion: it costs nothing" in said
+    ids = [s.msg.id for s in out.steps if s.project == "f"]
+    assert ids == ["pb.mes.free_satisfies_nobody", "pb.completion.free"]
+    assert "measures what a project gives its supporters by its cost" in said
+    assert "It costs nothing, so it was funded." in said

@@ -20,7 +20,12 @@ def test_it_equalises_loads_and_stops_at_the_first_misfit():
     out = run("phragmen", TRIO)
     assert out.selected == ["a", "b"]
     assert [s.data.get("load") for s in out.steps if s.action == "selected"] == ["2", "3"]
-    assert "did not fit the remaining budget of 3" in out.explain("c")
+    c = next(s for s in out.steps if s.project == "c").msg
+    assert (c.id, c.params) == (
+        "pb.phragmen.stopped",
+        {"project": "c", "cost": 6, "left": 3, "load": "13/3"},
+    )
+    assert "did not fit in the 3 still available, so the count stopped there" in out.explain("c")
 
 
 def test_the_tie_order_decides_a_tie_in_loads():
@@ -36,8 +41,9 @@ def test_a_cheaper_project_after_the_misfit_is_not_reached():
     inst = make_instance({"x": 4, "y": 3, "z": 2}, ballots, budget=6)
     out = run("phragmen", inst)
     assert out.selected == ["x"]
-    assert "Not reached" in out.explain("z")
-    assert "so the rule stopped" in out.explain("y")
+    assert next(s for s in out.steps if s.project == "z").msg.params["stopper"] == "y"
+    assert "Its turn never came: the count stopped when y did not fit" in out.explain("z")
+    assert "so the count stopped there" in out.explain("y")
 
 
 def test_projects_over_the_whole_budget_are_left_out_from_the_start():

@@ -116,7 +116,13 @@ def question(cast):
     from comuna.territory.forms import CensusQuestionForm
 
     form = CensusQuestionForm(
-        {"target": "household", "key": "bolsa", "label": "¿Bolsa?", "kind": "yes_no", "position": 0},
+        {
+            "target": "household",
+            "key": "bolsa",
+            "label": "¿Bolsa?",
+            "kind": "yes_no",
+            "position": 0,
+        },
         body=cast.council,
     )
     assert form.is_valid(), form.errors

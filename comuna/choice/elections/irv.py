@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from comuna.choice.messages import Msg
+
 from .piles import Piles, weakest
 from .profile import RankedProfile
-from .result import ElectionResult, Round, Votes
+from .result import ElectionResult, Round, Votes, transfer_msg
 from .tiebreak import tie_rank
-
-
-def _transfer_words(transfers: dict[str, Votes]) -> str:
-    if not transfers:
-        return "no ballots to transfer"
-    return ", ".join(f"{v} to {k}" for k, v in transfers.items())
 
 
 def irv(
@@ -40,7 +37,7 @@ def irv(
     rank = tie_rank(names, tie_order)
     result = ElectionResult("irv", names, 1, [])
     if profile.n_valid == 0:
-        result.rounds.append(Round(1, {}, reason="No valid ballots: no one is elected."))
+        result.rounds.append(Round(1, {}, says=[Msg("election.no_valid")]))
         return result
 
     piles = Piles(profile)
@@ -56,14 +53,15 @@ def irv(
         active = sum(tallies.values())
         leader = max(cont, key=lambda j: (t[j], -rank[j]))
         if 2 * t[leader] > active or len(cont) == 1:
-            why = (
-                f"{names[leader]} has {t[leader]} of the {active} votes still in the count, "
-                "a majority, and is elected."
-                if 2 * t[leader] > active
-                else f"{names[leader]} is the last candidate in the count and is elected."
-            )
+            params: dict[str, Any] = {"candidate": names[leader]}
+            if 2 * t[leader] > active:
+                why = Msg(
+                    "election.majority", {**params, "votes": int(t[leader]), "active": active}
+                )
+            else:
+                why = Msg("election.last_standing", params)
             result.rounds.append(
-                Round(number, tallies, elected=[names[leader]], exhausted=exhausted, reason=why)
+                Round(number, tallies, elected=[names[leader]], exhausted=exhausted, says=[why])
             )
             result.winners.append(names[leader])
             return result
@@ -78,11 +76,13 @@ def irv(
         transfers: dict[str, Votes] = {
             (names[j] if j >= 0 else "exhausted"): v for j, v in sorted(moved.items())
         }
-        why = (
-            f"No candidate has a majority of the {active} votes still in the count; "
-            f"{names[loser]} has the fewest ({low}) and is eliminated; "
-            f"their ballots go: {_transfer_words(transfers)}."
-        )
+        params = {"candidate": names[loser], "votes": int(low), "active": active}
+        says = [
+            Msg("election.irv.eliminated", params),
+            transfer_msg(
+                names[loser], {names[j]: v for j, v in moved.items() if j >= 0}, moved.get(-1, 0)
+            ),
+        ]
         result.rounds.append(
             Round(
                 number,
@@ -91,6 +91,6 @@ def irv(
                 transferred_from=names[loser],
                 transfers=transfers,
                 exhausted=exhausted,
-                reason=why,
+                says=says,
             )
         )

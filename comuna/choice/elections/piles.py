@@ -12,6 +12,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from comuna.choice.messages import Msg
+
 from .profile import RankedProfile
 from .result import ElectionResult, Votes
 
@@ -72,8 +74,9 @@ def break_tie(
     names: Sequence[str],
     *,
     lowest: bool,
-) -> tuple[int, str]:
-    """Pick one of ``tied`` candidates (equal now) and say how.
+    number: int,
+) -> tuple[int, Msg]:
+    """Pick one of ``tied`` candidates (equal now, in round ``number``) and say how.
 
     ``lowest=True`` picks the one to eliminate: the fewest votes in the earliest round where
     the tied candidates' tallies differ; if they never differed, the one latest in the tie
@@ -90,18 +93,22 @@ def break_tie(
         if len(keep) < len(group):
             group = keep
             if len(group) == 1:
-                word = "fewest" if lowest else "most"
-                return group[0], (
-                    f"{', '.join(names[j] for j in tied)} were tied; {names[group[0]]} had the "
-                    f"{word} votes in round {r + 1}, the earliest round where they differed."
-                )
+                said = "election.tie.fewest_before" if lowest else "election.tie.most_before"
+                params = {
+                    "round": number,
+                    "tied": [names[j] for j in tied],
+                    "picked": names[group[0]],
+                    "earlier": r + 1,
+                }
+                return group[0], Msg(said, params)
     pick = max(group, key=lambda j: rank[j]) if lowest else min(group, key=lambda j: rank[j])
-    where = "last" if lowest else "first"
-    return pick, (
-        f"{', '.join(names[j] for j in tied)} were tied; {', '.join(names[j] for j in group)} "
-        f"had equal votes in every round so far, and {names[pick]} comes {where} among them "
-        f"in the tie order."
-    )
+    params = {
+        "round": number,
+        "tied": [names[j] for j in tied],
+        "still": [names[j] for j in group],
+        "picked": names[pick],
+    }
+    return pick, Msg("election.tie.order_last" if lowest else "election.tie.order_first", params)
 
 
 def weakest(
@@ -119,6 +126,6 @@ def weakest(
     tied = [j for j in cont if tallies[j] == low]
     if len(tied) == 1:
         return int(tied[0])
-    loser, note = break_tie(tied, history, rank, names, lowest=True)
-    result.tie_breaks.append(f"Round {number}: {note}")
+    loser, note = break_tie(tied, history, rank, names, lowest=True, number=number)
+    result.tie_breaks.append(note)
     return loser

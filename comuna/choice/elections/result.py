@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from comuna.choice.messages import Msg, Words, exact
+from comuna.choice.sentences import render
+
 Votes = int | Fraction
-
-
-def fmt_votes(v: Votes) -> str:
-    """Votes in words: whole numbers as they are, fractions exactly and with 4 decimals."""
-    if isinstance(v, int) or v.denominator == 1:
-        return str(int(v))
-    return f"{v} (~{float(v):.4f})"
 
 
 def _jsonable(v: Any) -> Any:
     if isinstance(v, Fraction):
         return int(v) if v.denominator == 1 else str(v)
+    if isinstance(v, Msg):
+        return v.to_dict()
     if isinstance(v, dict):
         return {k: _jsonable(x) for k, x in v.items()}
     if isinstance(v, list | tuple):
@@ -33,7 +32,8 @@ class Round:
     ``tallies`` holds the votes of every candidate still in the count (continuing, or elected
     with a surplus not yet transferred). ``transfers`` maps each candidate that received
     votes (and ``"exhausted"`` for ballots with no further preference) to the votes moved.
-    ``exhausted`` is the running total of votes that left the count.
+    ``exhausted`` is the running total of votes that left the count. ``says`` is what
+    happened, as messages (``comuna.choice.messages``).
     """
 
     number: int
@@ -43,16 +43,45 @@ class Round:
     transferred_from: str | None = None
     transfers: dict[str, Votes] = field(default_factory=dict)
     exhausted: Votes = 0
-    reason: str = ""
+    says: list[Msg] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """What happened, in English."""
+        return " ".join(render(m) for m in self.says)
+
+    def tally_msg(self) -> Msg:
+        """The round's tallies as a message (``election.round``)."""
+        return Msg(
+            "election.round",
+            {
+                "round": self.number,
+                "tallies": {c: exact(v) for c, v in self.tallies.items()},
+                "exhausted": exact(self.exhausted),
+            },
+        )
+
+
+def transfer_msg(source: str, moved: Mapping[str, Votes], exhausted: Votes) -> Msg:
+    """Where the ballots of ``source`` went: ``moved`` per candidate, ``exhausted`` nowhere."""
+    return Msg(
+        "election.transferred",
+        {
+            "candidate": source,
+            "to": [[c, exact(v)] for c, v in moved.items()],
+            "exhausted": exact(exhausted),
+        },
+    )
 
 
 @dataclass
 class ElectionResult:
     """Winners in the order they were elected (or ranked), with the whole count behind them.
 
-    ``tie_breaks`` lists, in words, every place where a tie had to be broken and how.
+    ``tie_breaks`` lists, as messages, every place where a tie had to be broken and how.
     ``tables`` holds rule-specific matrices (Schulze: ``pairwise`` and ``strongest_paths``,
-    indexed like ``candidates``).
+    indexed like ``candidates``). ``counts_votes`` is False when the rounds' tallies are not
+    votes (Schulze's hold the number of rivals each candidate beats).
     """
 
     rule: str
@@ -61,42 +90,52 @@ class ElectionResult:
     winners: list[str]
     rounds: list[Round] = field(default_factory=list)
     quota: Votes | None = None
-    tie_breaks: list[str] = field(default_factory=list)
+    tie_breaks: list[Msg] = field(default_factory=list)
     tables: dict[str, list[list[int]]] = field(default_factory=dict)
+    counts_votes: bool = True
 
-    def summary(self) -> str:
-        """The whole count in words, one line per round."""
-        lines = [f"{self.rule}: {self.seats} seat(s), winners: {', '.join(self.winners) or '-'}"]
+    def messages(self) -> list[Msg]:
+        """The whole count as messages: the quota, each round's tallies and events, the ties."""
+        out: list[Msg] = []
         if self.quota is not None:
-            lines.append(f"Quota: {fmt_votes(self.quota)} votes.")
+            out.append(Msg("election.quota", {"quota": exact(self.quota), "seats": self.seats}))
         for r in self.rounds:
-            tallies = ", ".join(f"{c} {fmt_votes(v)}" for c, v in r.tallies.items())
-            lines.append(f"Round {r.number}: {tallies}. {r.reason}".rstrip())
-        lines.extend(f"Tie: {t}" for t in self.tie_breaks)
-        return "\n".join(lines)
+            if self.counts_votes and r.tallies:
+                out.append(r.tally_msg())
+            out.extend(r.says)
+        out.extend(self.tie_breaks)
+        return out
 
-    def explain(self, candidate: str) -> str:
-        """Why ``candidate`` was or was not elected, in words."""
+    def summary(self, words: Words | None = None) -> str:
+        """The whole count in words, one line per message (English by default)."""
+        head = Msg(
+            "election.summary", {"rule": self.rule, "seats": self.seats, "winners": self.winners}
+        )
+        return "\n".join(render(m, words) for m in [head, *self.messages()])
+
+    def says(self, candidate: str) -> list[Msg]:
+        """Why ``candidate`` was or was not elected: a head message, then the messages about
+        it, or, when there are none, its votes in the final round."""
         if candidate not in self.candidates:
             raise KeyError(f"unknown candidate {candidate!r}")
         if candidate in self.winners:
-            head = f"{candidate} was elected by {self.rule} (place {self.winners.index(candidate) + 1})."
+            place = self.winners.index(candidate) + 1
+            head = Msg(
+                "election.head.elected", {"candidate": candidate, "rule": self.rule, "place": place}
+            )
         else:
-            head = f"{candidate} was not elected by {self.rule}."
-        said = [
-            f"Round {r.number}: {r.reason}"
-            for r in self.rounds
-            if candidate in r.elected
-            or candidate in r.eliminated
-            or r.transferred_from == candidate
-        ]
-        said += [t for t in self.tie_breaks if candidate in t]
-        if not said and self.rounds:
-            last = self.rounds[-1]
-            votes = last.tallies.get(candidate)
+            head = Msg("election.head.not_elected", {"candidate": candidate, "rule": self.rule})
+        said = [m for r in self.rounds for m in r.says if candidate in m.subjects()]
+        said += [t for t in self.tie_breaks if candidate in t.subjects()]
+        if not said and self.rounds and self.counts_votes:
+            votes = self.rounds[-1].tallies.get(candidate)
             if votes is not None:
-                said.append(f"In the final round it had {fmt_votes(votes)} votes. {last.reason}")
-        return " ".join([head, *said])
+                said.append(Msg("election.final", {"candidate": candidate, "votes": exact(votes)}))
+        return [head, *said]
+
+    def explain(self, candidate: str, words: Words | None = None) -> str:
+        """Why ``candidate`` was or was not elected, in words (English by default)."""
+        return " ".join(render(m, words) for m in self.says(candidate))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable record (fractions as "p/q" strings) for publishing the count."""

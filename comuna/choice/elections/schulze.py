@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from comuna.choice.messages import Msg
+
 from .profile import RankedProfile
 from .result import ElectionResult, Round
 from .tiebreak import tie_rank
@@ -109,9 +111,10 @@ def schulze(
         seats,
         [],
         tables={"pairwise": d.tolist(), "strongest_paths": p.tolist()},
+        counts_votes=False,
     )
     if profile.n_valid == 0:
-        result.rounds.append(Round(1, {}, reason="No valid ballots: no one is elected."))
+        result.rounds.append(Round(1, {}, says=[Msg("election.no_valid")]))
         return result
     left = list(range(m))
     wins = {names[j]: int(beats[j].sum()) for j in range(m)}
@@ -119,16 +122,13 @@ def schulze(
         unbeaten = [j for j in left if not beats[left, j].any()]
         pick = min(unbeaten, key=lambda j: rank[j])
         if len(unbeaten) > 1:
-            result.tie_breaks.append(
-                f"Place {place}: {', '.join(names[j] for j in unbeaten)} were all unbeaten "
-                f"by strongest paths; {names[pick]} comes first among them in the tie order."
-            )
+            params = {"place": place, "tied": [names[j] for j in unbeaten], "picked": names[pick]}
+            result.tie_breaks.append(Msg("election.tie.schulze", params))
         left.remove(pick)
-        vs = "; ".join(f"{names[j]} {p[pick, j]} vs {p[j, pick]}" for j in left) or "no one left"
-        reason = (
-            f"{names[pick]} is beaten by no candidate still unranked: its strongest path to "
-            f"each is at least as strong as the path back ({vs})."
+        paths = [[names[j], int(p[pick, j]), int(p[j, pick])] for j in left]
+        said = Msg(
+            "election.schulze.placed", {"candidate": names[pick], "place": place, "paths": paths}
         )
         result.winners.append(names[pick])
-        result.rounds.append(Round(place, dict(wins), elected=[names[pick]], reason=reason))
+        result.rounds.append(Round(place, dict(wins), elected=[names[pick]], says=[said]))
     return result

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from comuna.choice.messages import Msg
+
 from .profile import ApprovalProfile, RankedProfile
 from .result import ElectionResult, Round
 from .tiebreak import tie_rank
@@ -20,8 +22,8 @@ def _check_seats(seats: int, m: int) -> None:
 
 def top_by_votes(
     tallies: Sequence[int], rank: np.ndarray, seats: int, names: Sequence[str]
-) -> tuple[list[int], list[str]]:
-    """The ``seats`` candidates with most votes, and in words any tie that decided who won.
+) -> tuple[list[int], list[Msg]]:
+    """The ``seats`` candidates with most votes, and any tie that decided who won.
 
     Equal tallies are ordered by the tie order (lower ``rank`` first). A tie is reported when
     the candidates sharing the last winner's tally were not all elected (or not all left out).
@@ -34,10 +36,8 @@ def top_by_votes(
     if any(j not in chosen for j in tied):
         won = [names[j] for j in tied if j in chosen]
         lost = [names[j] for j in tied if j not in chosen]
-        notes.append(
-            f"{', '.join(names[j] for j in tied)} tied with {cut} votes; the tie order placed "
-            f"{', '.join(won)} ahead of {', '.join(lost)}."
-        )
+        params = {"tied": [names[j] for j in tied], "votes": cut, "won": won, "lost": lost}
+        notes.append(Msg("election.tie.votes", params))
     return chosen, notes
 
 
@@ -58,11 +58,14 @@ def plurality(
     votes = [int(v) for v in tallies]  # exact: profile sizes stay below 2**53
     chosen, notes = top_by_votes(votes, tie_rank(names, tie_order), seats, names)
     winners = [names[j] for j in chosen]
-    reason = (
-        f"{', '.join(winners)} elected with the most first choices "
-        f"({', '.join(str(votes[j]) for j in chosen)} of {sum(votes)} valid ballots)."
-    )
-    rnd = Round(1, dict(zip(names, votes, strict=True)), elected=winners, reason=reason)
+    says = [
+        Msg(
+            "election.plurality.elected",
+            {"candidate": names[j], "votes": votes[j], "valid": sum(votes), "seats": seats},
+        )
+        for j in chosen
+    ]
+    rnd = Round(1, dict(zip(names, votes, strict=True)), elected=winners, says=says)
     return ElectionResult("plurality", names, seats, winners, [rnd], tie_breaks=notes)
 
 
@@ -91,9 +94,12 @@ def approval(
     votes = approval_tallies(profile)
     chosen, notes = top_by_votes(votes, tie_rank(names, tie_order), seats, names)
     winners = [names[j] for j in chosen]
-    reason = (
-        f"{', '.join(winners)} elected with the most approvals "
-        f"({', '.join(str(votes[j]) for j in chosen)}; {profile.n_voters} ballots)."
-    )
-    rnd = Round(1, dict(zip(names, votes, strict=True)), elected=winners, reason=reason)
+    says = [
+        Msg(
+            "election.approval.elected",
+            {"candidate": names[j], "votes": votes[j], "ballots": profile.n_voters, "seats": seats},
+        )
+        for j in chosen
+    ]
+    rnd = Round(1, dict(zip(names, votes, strict=True)), elected=winners, says=says)
     return ElectionResult("approval", names, seats, winners, [rnd], tie_breaks=notes)

@@ -7,9 +7,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from comuna.choice.messages import Msg, exact
+
 from .piles import Piles, break_tie, weakest
 from .profile import RankedProfile
-from .result import ElectionResult, Round, fmt_votes
+from .result import ElectionResult, Round, transfer_msg
 from .tiebreak import tie_rank
 
 
@@ -98,7 +100,7 @@ def stv(
     quota = valid // (seats + 1) + 1
     result = ElectionResult("stv", names, seats, [], quota=quota)
     if valid == 0:
-        result.rounds.append(Round(1, {}, reason="No valid ballots: no one is elected."))
+        result.rounds.append(Round(1, {}, says=[Msg("election.no_valid")]))
         return result
 
     piles = Piles(profile)
@@ -114,8 +116,8 @@ def stv(
         for value in sorted({t[j] for j in cands}, reverse=True):
             group = [j for j in cands if t[j] == value]
             while len(group) > 1:
-                pick, note = break_tie(group, history, rank, names, lowest=False)
-                result.tie_breaks.append(f"Round {number}: {note}")
+                pick, note = break_tie(group, history, rank, names, lowest=False, number=number)
+                result.tie_breaks.append(note)
                 out.append(pick)
                 group.remove(pick)
             out.extend(group)
@@ -128,7 +130,7 @@ def stv(
         history.append([t[j] if (continuing[j] or j in pending) else None for j in range(m)])
         rnd = Round(number, {names[j]: t[j] for j in in_count}, exhausted=exhausted)
         result.rounds.append(rnd)
-        words = []
+        says = rnd.says
 
         reached = [j for j in range(m) if continuing[j] and t[j] >= quota]
         if reached:
@@ -137,27 +139,20 @@ def stv(
                 pending.append(j)
                 result.winners.append(names[j])
                 rnd.elected.append(names[j])
-                words.append(
-                    f"{names[j]} reaches the quota with {fmt_votes(t[j])} votes and is elected."
-                )
+                params = {"candidate": names[j], "votes": exact(t[j]), "quota": quota}
+                says.append(Msg("election.stv.elected", params))
         left = seats - len(result.winners)
         cont = np.flatnonzero(continuing).tolist()
         if left == 0:
-            rnd.reason = " ".join([*words, "All seats are filled."])
+            says.append(Msg("election.stv.filled"))
             break
 
         if len(cont) <= left:
             for j in ordered_desc(cont, t, number):
                 result.winners.append(names[j])
                 rnd.elected.append(names[j])
-            who = ", ".join(names[j] for j in cont)
-            words.append(
-                f"{who} is the only candidate left for the last seat and is elected."
-                if len(cont) == 1
-                else f"{who} are the only candidates left for the {left} remaining seats "
-                "and are elected."
-            )
-            rnd.reason = " ".join(words)
+            rest = {"candidates": [names[j] for j in cont], "seats": left}
+            says.append(Msg("election.stv.rest_elected", rest))
             break
 
         # A zero surplus moves nothing: those ballots stay with the candidate, worth the quota.
@@ -172,8 +167,8 @@ def stv(
             weights.scale(rows, tv)
             piles.advance(rows, continuing)
             moved = _moved(piles, weights, rows)
-            what = f"{names[c]}'s surplus of {fmt_votes(surplus)} is transferred"
-            words.append(f"{what} at {tv} per ballot value")
+            params = {"candidate": names[c], "surplus": exact(surplus), "value": exact(tv)}
+            says.append(Msg("election.stv.surplus", params))
         else:
             c = weakest(cont, t, history, rank, names, number, result)
             low = t[c]  # before the transfer changes the tallies
@@ -182,16 +177,12 @@ def stv(
             piles.advance(rows, continuing)
             moved = _moved(piles, weights, rows)
             rnd.eliminated.append(names[c])
-            words.append(
-                f"No {'other ' if words else ''}candidate reaches the quota and no surplus "
-                f"is left; {names[c]} has the fewest votes "
-                f"({fmt_votes(low)}) and is eliminated; their ballots move on"
-            )
+            params = {"candidate": names[c], "votes": exact(low), "other": bool(says)}
+            says.append(Msg("election.stv.eliminated", params))
         exhausted += moved.get(-1, Fraction(0))
         rnd.transferred_from = names[c]
         rnd.transfers = {(names[j] if j >= 0 else "exhausted"): v for j, v in sorted(moved.items())}
         rnd.exhausted = exhausted
-        dest = ", ".join(f"{fmt_votes(v)} to {k}" for k, v in rnd.transfers.items())
-        words[-1] += f": {dest or 'nothing to move'}."
-        rnd.reason = " ".join(words)
+        to = {names[j]: v for j, v in sorted(moved.items()) if j >= 0}
+        says.append(transfer_msg(names[c], to, moved.get(-1, Fraction(0))))
     return result

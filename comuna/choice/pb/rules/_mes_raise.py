@@ -48,7 +48,6 @@ import numpy as np
 
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.rules._mes_run import REL, Engine, Run
-from comuna.choice.pb.rules.greedy import money
 
 DONE, OVERSPENT, UNDECIDED = 0, 1, 2
 _BIG = 2.0**53  # integers below this are exact in float64
@@ -529,11 +528,13 @@ class Raiser:
         return selected, u
 
 
-def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, int, str]:
+def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, int, Fraction | None]:
     """The Equal Shares run that pabutools' ``voter_budget_increment=1`` loop returns.
 
     Returns the run (at its final per-voter budget), the number of one-unit raises and why
-    the raising stopped.
+    the raising stopped: the share at which Equal Shares would spend more than the budget,
+    or None when the run is exhaustive (no unfunded project with supporters fits the money
+    left).
     """
     eng = Engine(inst, "cost", tie_rank)
     raiser = Raiser(eng)
@@ -556,15 +557,14 @@ def equal_shares_raised(inst: PBInstance, tie_rank: np.ndarray) -> tuple[Run, in
             final = Run(eng, b - 1)
             if k == 0 or final.selected != prev:
                 raise AssertionError("MES completion: a certified budget step changed the run")
-            why = f"with a share of {money(b)} Equal Shares would spend more than the budget"
-            return final, k - 1, why
+            return final, k - 1, b
         chosen = set(selected)
         cheapest = next((j for j in by_cost if j not in chosen), None)
         if cheapest is None or eng.icosts[cheapest] > icap - icost:
             final = Run(eng, b)
             if final.selected != selected:
                 raise AssertionError("MES completion: the float kernel and Run disagree")
-            return final, k, "no unfunded project with supporters fits the money left"
+            return final, k, None
         prev = selected
         # every k' with base + k' below u funds the same: skip them (u = inf: no limit
         # found; step on as pabutools does)

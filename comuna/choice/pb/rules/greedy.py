@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from comuna.choice.messages import Msg, exact
 from comuna.choice.pb.instance import POINT_TYPES, PBInstance, supporters
 from comuna.choice.pb.outcome import Outcome, Step
 
@@ -55,19 +56,6 @@ def score(inst: PBInstance) -> np.ndarray:
     return points(inst) if inst.vote_type in POINT_TYPES else supporters(inst)
 
 
-def money(x: Fraction) -> str:
-    """An amount for a sentence: whole numbers with thousands separators, else 2 decimals."""
-    if x.denominator == 1:
-        return f"{x.numerator:,}"
-    return f"{float(x):,.2f}"
-
-
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _density(sat: int, cost: int) -> Fraction | float:
     # pabutools: sat / cost, infinite when free and wanted, 0 when nobody is satisfied
     if sat <= 0:
@@ -82,11 +70,13 @@ def _fund_in_order(
     rule: str,
     order: Sequence[int],
     keys: Sequence[object],
-    why: Sequence[str],
+    by: str,
+    support: Sequence[int],
     data: Sequence[dict[str, Any]],
     steps: list[Step],
 ) -> Outcome:
-    """Fund projects in ``order``, each if it fits; ``why[j]`` says why j came where it did.
+    """Fund projects in ``order``, each if it fits; ``by`` names what the order ranks by
+    (a word of the ``pb.greedy.*`` messages) and ``support[j]`` is j's votes or points.
 
     ``keys[j]`` is what ``order`` ranks project j by: projects with equal keys were placed by
     the tie order, and each one's step says so.
@@ -101,22 +91,23 @@ def _fund_in_order(
         c = int(costs[j])
         left = Fraction(remaining, scale)
         info = {**data[j], "position": pos, "cost": str(p.cost), "remaining_before": str(left)}
-        tie = _tie_words(inst, tied[j], j, info) if j in tied else ""
+        params: dict[str, Any] = {
+            "project": p.id,
+            "by": by,
+            "support": int(support[j]),
+            "position": pos,
+            "cost": exact(p.cost),
+            "left": exact(left),
+        }
+        if j in tied:
+            params.update(_tie_params(inst, tied[j], j, info))
         if c <= remaining:
             remaining -= c
             selected.append(p.id)
             info["remaining_after"] = str(Fraction(remaining, scale))
-            reason = (
-                f"{why[j]}, {ordinal(pos)} in that ranking{tie}; its cost of {money(p.cost)} "
-                f"fit the remaining budget of {money(left)}."
-            )
-            steps.append(Step("selected", p.id, reason, info))
+            steps.append(Step("selected", p.id, Msg("pb.greedy.selected", params), info))
         else:
-            reason = (
-                f"{why[j]}, {ordinal(pos)} in that ranking{tie}, but its cost of "
-                f"{money(p.cost)} did not fit the remaining budget of {money(left)}."
-            )
-            steps.append(Step("skipped", p.id, reason, info))
+            steps.append(Step("skipped", p.id, Msg("pb.greedy.skipped", params), info))
     cost = sum((inst.projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
     return Outcome(rule=rule, selected=selected, cost=cost, steps=steps)
 
@@ -129,17 +120,16 @@ def _tied(order: Sequence[int], keys: Sequence[object]) -> dict[int, list[int]]:
     return {k: group for group in groups.values() if len(group) > 1 for k in group}
 
 
-def _tie_words(inst: PBInstance, group: list[int], j: int, info: dict[str, Any]) -> str:
-    """Words on the projects tied with ``j`` (its ``group``), also put in ``info``."""
+def _tie_params(
+    inst: PBInstance, group: list[int], j: int, info: dict[str, Any]
+) -> dict[str, list[str]]:
+    """The projects tied with ``j`` (its ``group``) placed before and after it; also put in
+    ``info``."""
     at = group.index(j)
     before = [inst.projects[k].id for k in group[:at]]
     after = [inst.projects[k].id for k in group[at + 1 :]]
     info["tied_with"] = before + after
-    placed = [f"after {', '.join(before)}"] if before else []
-    placed += [f"before {', '.join(after)}"] if after else []
-    return (
-        f" (tied with {', '.join(before + after)}; the tie order placed it {' and '.join(placed)})"
-    )
+    return {"tied_before": before, "tied_after": after}
 
 
 def _greedy_by_density(
@@ -148,19 +138,16 @@ def _greedy_by_density(
     rule: str,
     sat: Sequence[int],
     shown: Sequence[int],
-    describe: str,
+    by: str,
 ) -> Outcome:
-    """Order by ``sat[j] / cost[j]`` (scaled costs: the scale does not change the order).
-
-    ``describe`` is a sentence with ``{n}`` (``shown[j]``) and ``{cost}`` in it.
-    """
+    """Order by ``sat[j] / cost[j]`` (scaled costs: the scale does not change the order);
+    the steps show ``shown[j]`` and say the order was ``by`` that per unit of cost."""
     m = inst.n_projects
     costs = inst.int_costs
     dens = [_density(int(sat[j]), int(costs[j])) for j in range(m)]
     order = sorted(range(m), key=lambda j: (-dens[j], int(tie_rank[j])))
-    why = [describe.format(n=f"{shown[j]:,}", cost=money(inst.projects[j].cost)) for j in range(m)]
     data = [{"support": int(shown[j]), "density": str(dens[j])} for j in range(m)]
-    return _fund_in_order(inst, rule, order, dens, why, data, [])
+    return _fund_in_order(inst, rule, order, dens, by, shown, data, [])
 
 
 def greedy_card(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
@@ -172,8 +159,7 @@ def greedy_card(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         "greedy-card",
         counts,
         counts,
-        "Projects were ranked by supporters per unit of cost: it had {n} supporters for "
-        "a cost of {cost}",
+        "supporters-per-cost",
     )
 
 
@@ -182,9 +168,7 @@ def greedy_cost(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     counts = supporters(inst).tolist()
     # total Cost_Sat is supporters * cost, so the density is the supporters (0 if free)
     sat = [n * int(c) for n, c in zip(counts, inst.int_costs, strict=True)]
-    return _greedy_by_density(
-        inst, tie_rank, "greedy-cost", sat, counts, "Projects were ranked by votes: it had {n}"
-    )
+    return _greedy_by_density(inst, tie_rank, "greedy-cost", sat, counts, "votes")
 
 
 def greedy_points(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
@@ -200,8 +184,7 @@ def greedy_points(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         "greedy-points",
         total,
         total,
-        "Projects were ranked by points per unit of cost: it received {n} points for a "
-        "cost of {cost}",
+        "points-per-cost",
     )
 
 
@@ -224,14 +207,15 @@ def greedy_threshold(
                 Step(
                     "dropped",
                     p.id,
-                    f"It received {sc[j]:,} {unit}, fewer than the {threshold:,} {unit} a "
-                    "project needs to be eligible (min_project_score_threshold).",
+                    Msg(
+                        "pb.greedy.dropped",
+                        {"project": p.id, "by": unit, "support": sc[j], "threshold": threshold},
+                    ),
                     {"score": sc[j], "threshold": threshold},
                 )
             )
         else:
             kept.append(j)
     order = sorted(kept, key=lambda j: (-sc[j], int(tie_rank[j])))
-    why = [f"Projects were ranked by {unit}: it received {s:,}" for s in sc]
     data = [{"score": s, "threshold": threshold} for s in sc]
-    return _fund_in_order(inst, "greedy-threshold", order, sc, why, data, steps)
+    return _fund_in_order(inst, "greedy-threshold", order, sc, unit, sc, data, steps)

@@ -36,31 +36,26 @@ from typing import Any
 
 import numpy as np
 
+from comuna.choice.messages import Msg, exact
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.outcome import Outcome, Step
 from comuna.choice.pb.rules._mes_raise import equal_shares_raised
 from comuna.choice.pb.rules._mes_run import Engine, Run
-from comuna.choice.pb.rules.greedy import money
-
-_UNIT = {
-    "cost": "unit of satisfaction (one unit of its cost)",
-    "card": "supporter",
-    "points": "point",
-}
 
 
-def _mes_steps(run: Run, label: str) -> list[Step]:
+def _mes_steps(run: Run) -> list[Step]:
     """Round by round: who paid what; then why every other project was not funded."""
     e = run.e
     inst, g = e.inst, e.g
     steps: list[Step] = []
     for j in e.free:
+        pid = inst.projects[j].id
+        voters = int(g.voters[j])
         steps.append(
             Step(
                 "selected",
-                inst.projects[j].id,
-                f"{label}: it costs nothing and {int(g.voters[j]):,} voters want it, so it is "
-                "funded before the rounds.",
+                pid,
+                Msg("pb.mes.free", {"project": pid, "voters": voters}),
                 {"cost": "0"},
             )
         )
@@ -80,24 +75,22 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
             "all_in_payers": rd.poor_w,
             "all_in_paid": str(all_in),
         }
+        params: dict[str, Any] = {
+            "project": p.id,
+            "round": t + 1,
+            "sat": run.e.sat,
+            "cost": exact(p.cost),
+            "payers": rd.rich_voters,
+            "all_in": rd.poor_w,
+            "all_in_paid": exact(all_in),
+        }
         if run.e.sat == "points":
-            price = f"{float(rho):.6g} per point they gave it"
+            params["price"] = exact(rho)  # per point given
         else:
             each = rho * (p.cost if run.e.sat == "cost" else 1)
             data["price_per_voter"] = str(each)
-            price = f"{money(each)} each"
-        reason = (
-            f"{label}, round {t + 1}: it had the lowest price per {_UNIT[run.e.sat]} "
-            f"(rho = {float(rho):.6g}); {rd.rich_voters:,} supporters paid {price}"
-        )
-        if rd.poor_w:
-            reason += (
-                f" and {rd.poor_w:,} supporters with less money left paid all they had "
-                f"({money(all_in)} in total)"
-            )
-        steps.append(
-            Step("selected", p.id, reason + f", covering its cost of {money(p.cost)}.", data)
-        )
+            params["price"] = exact(each)
+        steps.append(Step("selected", p.id, Msg("pb.mes.funded", params), data))
     chosen = set(run.selected)
     last = len(run.rounds)
     listed = _listed_counts(inst)
@@ -106,22 +99,26 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
             continue
         if g.total_sat[j] <= 0:
             if e.costs[j] == 0 and e.sat == "cost" and listed[j]:
-                why = "it costs nothing, so under cost satisfaction it satisfies nobody"
+                said = "pb.mes.free_satisfies_nobody"
             elif e.sat == "points":
-                why = "nobody gave it points"
+                said = "pb.no_points"
             else:
-                why = "no ballot lists it"
-            steps.append(Step("skipped", p.id, f"{label}: {why}.", {}))
+                said = "pb.unsupported"
+            steps.append(Step("skipped", p.id, Msg(said, {"project": p.id}), {}))
         elif j in run.dropped:
             t = run.dropped[j]
             left = run.supporters_money(j, t)
-            when = "in the end" if t >= last else f"by round {t + 1}"
+            params = {
+                "project": p.id,
+                "round": None if t >= last else t + 1,
+                "money": exact(left),
+                "cost": exact(p.cost),
+            }
             steps.append(
                 Step(
                     "skipped",
                     p.id,
-                    f"{label}: its supporters could not afford it: {when} they had "
-                    f"{money(left)} left in total, less than its cost of {money(p.cost)}.",
+                    Msg("pb.mes.unaffordable", params),
                     {"cost": str(p.cost), "supporters_money": str(left), "round": t + 1},
                 )
             )
@@ -129,20 +126,20 @@ def _mes_steps(run: Run, label: str) -> list[Step]:
 
 
 def _share_step(inst: PBInstance, b: Fraction) -> Step:
+    params = {"voters": inst.n_voters, "budget": exact(inst.budget), "share": exact(b)}
     return Step(
         "budget",
         None,
-        f"Each of the {inst.n_voters:,} voters received an equal share of the budget of "
-        f"{money(inst.budget)}: {money(b)}.",
+        Msg("pb.mes.share", params),
         {"per_voter": str(b), "voters": inst.n_voters},
     )
 
 
 def _mes(inst: PBInstance, tie_rank: np.ndarray, sat: str, rule: str) -> Outcome:
     if inst.n_voters == 0:  # pabutools returns the empty allocation
-        return Outcome(rule, [], Fraction(0), [Step("skipped", None, "No ballots were cast.")])
+        return Outcome(rule, [], Fraction(0), [Step("skipped", None, Msg("pb.no_ballots"))])
     run = Run(Engine(inst, sat, tie_rank), inst.budget / inst.n_voters)
-    steps = [_share_step(inst, run.b), *_mes_steps(run, "Equal Shares")]
+    steps = [_share_step(inst, run.b), *_mes_steps(run)]
     ids = [inst.projects[j].id for j in run.selected]
     return Outcome(rule, ids, run.cost, steps)
 
@@ -171,23 +168,25 @@ def mes_cost_complete(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
     order: list[int] = []
     spent = Fraction(0)
     if inst.n_voters:
-        run, raises, why = equal_shares_raised(inst, tie_rank)
+        run, raises, over = equal_shares_raised(inst, tie_rank)
         base = budget / inst.n_voters
         steps.append(_share_step(inst, base))
+        params: dict[str, Any] = {"raises": raises, "share": exact(run.b)}
+        if over is not None:
+            params["over"] = exact(over)
         steps.append(
             Step(
                 "budget-raised",
                 None,
-                f"The share was raised one unit at a time while Equal Shares stayed within "
-                f"the budget: {raises:,} raises, to {money(run.b)}; it stopped because {why}.",
+                Msg("pb.mes.raised" if over is not None else "pb.mes.raised_exhaustive", params),
                 {"per_voter_start": str(base), "per_voter": str(run.b), "raises": raises},
             )
         )
-        steps += _mes_steps(run, f"Equal Shares (share {money(run.b)})")
+        steps += _mes_steps(run)
         order = list(run.selected)
         spent = run.cost
     else:
-        steps.append(Step("skipped", None, "No ballots were cast: greedy completion only."))
+        steps.append(Step("skipped", None, Msg("pb.no_ballots_completion")))
     # greedy_utilitarian_welfare with Cost_Sat: density = total cost-satisfaction / cost =
     # the number of ballots listing the project (0 for a free project)
     votes = _listed_counts(inst)
@@ -199,23 +198,15 @@ def mes_cost_complete(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
         p = inst.projects[j]
         left = budget - spent
         data = {"votes": votes[j], "cost": str(p.cost), "remaining_before": str(left)}
+        params = {"project": p.id, "votes": votes[j], "cost": exact(p.cost), "left": exact(left)}
         if costs[j] <= left:
             order.append(j)
             spent += costs[j]
-            if costs[j] == 0:  # pabutools: a free project has density 0, so it comes last
-                reason = "Greedy completion: it costs nothing, so it fit what was left."
-            else:
-                reason = (
-                    f"Greedy completion: next by votes ({votes[j]:,}), and its cost of "
-                    f"{money(p.cost)} fit the remaining budget of {money(left)}."
-                )
-            steps.append(Step("selected", p.id, reason, data))
+            # pabutools: a free project has density 0, so it comes last
+            said = "pb.completion.free" if costs[j] == 0 else "pb.completion.selected"
+            steps.append(Step("selected", p.id, Msg(said, params), data))
         else:
-            reason = (
-                f"Greedy completion: its cost of {money(p.cost)} did not fit the remaining "
-                f"budget of {money(left)}."
-            )
-            steps.append(Step("skipped", p.id, reason, data))
+            steps.append(Step("skipped", p.id, Msg("pb.completion.skipped", params), data))
     ids = [inst.projects[j].id for j in order]
     return Outcome("mes-cost-complete", ids, spent, steps)
 

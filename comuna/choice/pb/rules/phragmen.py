@@ -25,9 +25,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from comuna.choice.messages import Msg, exact
 from comuna.choice.pb.instance import PBInstance
 from comuna.choice.pb.outcome import Outcome, Step
-from comuna.choice.pb.rules.greedy import money
 
 # candidates within this relative distance of the float minimum are compared exactly
 NEAR = 1e-9
@@ -106,8 +106,10 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
             Step(
                 "skipped",
                 p.id,
-                f"Its cost of {money(p.cost)} is more than the whole budget of "
-                f"{money(inst.budget)}.",
+                Msg(
+                    "pb.phragmen.too_expensive",
+                    {"project": p.id, "cost": exact(p.cost), "budget": exact(inst.budget)},
+                ),
                 {"cost": str(p.cost), "budget": str(inst.budget)},
             )
         )
@@ -164,19 +166,13 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
             "remaining_before": str(before),
             "remaining_after": str(Fraction(left, scale)),
         }
+        params = {"project": p.id, "cost": exact(p.cost), "left": exact(before)}
         if best is None:
-            reason = (
-                f"Nobody supported it, but every project left was unsupported too and its cost "
-                f"of {money(p.cost)} fit the remaining budget of {money(before)}."
-            )
+            msg = Msg("pb.phragmen.selected_unsupported", params)
         else:
             data["load"] = str(best / scale)
-            reason = (
-                f"Round {len(selected)}: its {napp[s]:,} supporters shared its cost of "
-                f"{money(p.cost)}, leaving each of them with a total load of "
-                f"{money(best / scale)}, the smallest any remaining project allowed; it fit the "
-                f"remaining budget of {money(before)}."
-            )
+            params.update(round=len(selected), supporters=napp[s], load=exact(best / scale))
+            msg = Msg("pb.phragmen.selected", params)
             g = len(loads)
             loads.append(best)
             loads_f[g] = float(best)
@@ -190,7 +186,7 @@ def phragmen(inst: PBInstance, *, tie_rank: np.ndarray) -> Outcome:
             level[moved] = g
             for q in np.unique(cols).tolist():
                 cache.pop(q, None)
-        steps.append(Step("selected", p.id, reason, data))
+        steps.append(Step("selected", p.id, msg, data))
 
     cost = sum((projects[inst.project_index[pid]].cost for pid in selected), Fraction(0))
     return Outcome(rule="phragmen", selected=selected, cost=cost, steps=steps)
@@ -210,17 +206,16 @@ def _record_stop(
     stopper = inst.projects[too_big[0]].id
     for j in too_big:
         p = inst.projects[j]
-        load = (
-            "it had no supporters"
-            if best is None
-            else (f"its supporters' load would have been {money(best / scale)} each, the smallest")
-        )
+        params = {"project": p.id, "cost": exact(p.cost), "left": exact(left_f)}
+        if best is None:
+            msg = Msg("pb.phragmen.stopped_unsupported", params)
+        else:
+            msg = Msg("pb.phragmen.stopped", {**params, "load": exact(best / scale)})
         steps.append(
             Step(
                 "skipped",
                 p.id,
-                f"It was next in Phragmén order ({load}), but its cost of {money(p.cost)} did "
-                f"not fit the remaining budget of {money(left_f)}, so the rule stopped.",
+                msg,
                 {"cost": str(p.cost), "remaining": str(left_f), "stopped": True},
             )
         )
@@ -232,8 +227,10 @@ def _record_stop(
             Step(
                 "skipped",
                 p.id,
-                f"Not reached: the rule stopped when project {stopper} did not fit the remaining "
-                f"budget of {money(left_f)}.",
+                Msg(
+                    "pb.phragmen.not_reached",
+                    {"project": p.id, "stopper": stopper, "left": exact(left_f)},
+                ),
                 {"cost": str(p.cost), "remaining": str(left_f)},
             )
         )
