@@ -8,7 +8,9 @@ command (``comuna migrate``, ``comuna createsuperuser``, ``comuna load_demo`` ..
 from __future__ import annotations
 
 import os
+import secrets
 import sys
+from collections.abc import Mapping
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +77,7 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         help="worker processes in production mode (default: one per core)",
     )
     opts = parser.parse_args(args)
+    os.environ.update(serve_environment(os.environ, demo=demo, host=opts.host))
 
     import django
     from django.conf import settings
@@ -93,6 +96,27 @@ def _serve(*, demo: bool, args: list[str]) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     _gunicorn(opts.host, opts.port, opts.workers)
     return 0
+
+
+def serve_environment(env: Mapping[str, str], *, demo: bool, host: str) -> dict[str, str]:
+    """The settings `comuna serve` and `comuna demo` add to ``env`` before Django starts.
+
+    Both serve with DEBUG off unless ``DEBUG=1`` is asked for, so no visitor ever sees Django's
+    debug pages (a 404 that lists every address). The demo runs on this machine over plain
+    HTTP: no HTTPS redirect or secure cookies, the loopback host names, and a fresh secret key
+    per run when none is given (its logins are printed anyway).
+    """
+    added = {}
+    if env.get("DEBUG", "") == "":
+        added["DEBUG"] = "0"
+        if demo:
+            hosts = ["127.0.0.1", "localhost", "[::1]"]
+            added["HTTPS"] = env.get("HTTPS") or "0"
+            added["ALLOWED_HOSTS"] = env.get("ALLOWED_HOSTS") or ",".join(
+                hosts + ([host] if host not in hosts else [])
+            )
+            added["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    return {k: v for k, v in added.items() if env.get(k) != v}
 
 
 def _gunicorn(host: str, port: int, workers: int) -> None:

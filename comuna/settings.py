@@ -54,7 +54,9 @@ DATA_DIR = Path(env_str("COMUNA_DATA_DIR", str(BASE_DIR / "var")))
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (DEBUG=1 runs in development mode)"
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -146,6 +148,12 @@ LOCALE_PATHS = [BASE_DIR / "comuna" / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "America/Caracas")
 USE_TZ = True
+# Numbers as the reader's language writes them (es: 1.234,5; en: 1,234.5). Ids written into
+# addresses or form values go through |unlocalize or {% localize off %}.
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["comuna.formats"]
+# The currency of a body that names none (ISO 4217).
+COMUNA_CURRENCY = env_str("COMUNA_CURRENCY", "VES")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -163,7 +171,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# HTTPS=0 serves plain HTTP with DEBUG off: only for a demo on this machine (`comuna demo`).
+if not DEBUG and env_bool("HTTPS", True):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

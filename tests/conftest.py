@@ -201,3 +201,20 @@ def login(client):
         return client
 
     return as_
+
+
+@pytest.fixture
+def electoral_2(cast):
+    """A second member of council A's electoral commission (paper ballots are entered twice,
+    by two members). Not a persona of the matrix: the same role as ``electoral``."""
+    member = make_resident(cast.council, "Electoral Dos", username="electoral2")
+    services.confer_mandate(
+        cast.council,
+        member,
+        organ=cast.electoral_organ,
+        kind=MandateKind.SPOKESPERSON,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 1, 1),
+        by=SETUP,
+    )
+    return member.user

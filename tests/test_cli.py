@@ -74,3 +74,16 @@ def test_pb_explain_speaks_the_language_lang_names():
     english = _explain("C.UTF-8")
     assert english.stdout.startswith("B was not funded (rule: Equal Shares with completion).")
     assert "Its supporters could not afford it" in english.stdout
+
+
+def test_serve_and_demo_run_with_debug_off_unless_it_is_asked_for():
+    from comuna.cli import serve_environment
+
+    assert serve_environment({}, demo=False, host="127.0.0.1") == {"DEBUG": "0"}
+    demo = serve_environment({}, demo=True, host="127.0.0.1")
+    assert demo["DEBUG"] == "0" and demo["HTTPS"] == "0" and len(demo["SECRET_KEY"]) > 40
+    assert demo["ALLOWED_HOSTS"] == "127.0.0.1,localhost,[::1]"
+    assert serve_environment({"DEBUG": "1"}, demo=True, host="127.0.0.1") == {}
+    kept = serve_environment({"SECRET_KEY": "k" * 50, "HTTPS": "1"}, demo=True, host="demo.lan")
+    assert "SECRET_KEY" not in kept and "HTTPS" not in kept
+    assert kept["ALLOWED_HOSTS"].endswith(",demo.lan")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comuna.territory.forms import HouseholdForm, ResidentForm
@@ -94,6 +97,205 @@ BOOLEAN_FIELDS = {
 TRUE_WORDS = {"1", "true", "yes", "si", "sí", "s", "y", "x", "sim"}
 FALSE_WORDS = {"0", "false", "no", "n", "não", "nao", ""}
 
+# The names each column is accepted under, by language (English first: the canonical name).
+# Headers are compared without case or accents, reading spaces and hyphens as underscores,
+# so "Fecha de nacimiento" and "DATA-NASCIMENTO" are found too.
+COLUMN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "household_code": {
+        "es": ("codigo_hogar", "codigo_familia", "hogar"),
+        "pt": ("codigo_domicilio", "codigo_familia", "domicilio"),
+    },
+    "address": {"es": ("direccion",), "pt": ("endereco",)},
+    "sector": {"es": ("sector",), "pt": ("setor",)},
+    "tenure": {"es": ("tenencia", "tenencia_vivienda"), "pt": ("posse", "posse_moradia")},
+    "dwelling": {"es": ("vivienda", "tipo_vivienda"), "pt": ("moradia", "tipo_moradia")},
+    "monthly_income": {"es": ("ingreso_mensual",), "pt": ("renda_mensal",)},
+    "has_running_water": {"es": ("agua_corriente", "agua"), "pt": ("agua_encanada",)},
+    "has_electricity": {"es": ("electricidad", "luz"), "pt": ("eletricidade", "energia")},
+    "has_gas": {"es": ("gas_domestico", "gas"), "pt": ("gas_de_cozinha", "gas")},
+    "given_name": {"es": ("nombres", "nombre"), "pt": ("nome", "prenome")},
+    "family_name": {"es": ("apellidos", "apellido"), "pt": ("sobrenome",)},
+    "document_id": {
+        "es": ("cedula", "documento", "documento_identidad"),
+        "pt": ("documento_identidade", "cpf", "rg"),
+    },
+    "birth_date": {
+        "es": ("fecha_nacimiento", "fecha_de_nacimiento"),
+        "pt": ("data_nascimento", "data_de_nascimento"),
+    },
+    "sex": {"es": ("sexo",), "pt": ("sexo",)},
+    "resident_since": {
+        "es": ("reside_desde", "residente_desde", "vive_desde"),
+        "pt": ("mora_desde", "morador_desde", "reside_desde"),
+    },
+    "is_household_head": {
+        "es": ("jefe_hogar", "jefe_de_hogar", "jefa_de_hogar"),
+        "pt": ("chefe_familia", "chefe_de_familia", "responsavel_familiar"),
+    },
+    "occupation": {"es": ("ocupacion", "oficio"), "pt": ("ocupacao", "profissao")},
+    "education": {"es": ("educacion", "nivel_educativo"), "pt": ("escolaridade", "educacao")},
+    "has_disability": {"es": ("discapacidad",), "pt": ("deficiencia",)},
+    "phone": {"es": ("telefono",), "pt": ("telefone", "celular")},
+    "email": {"es": ("correo", "correo_electronico"), "pt": ("e_mail", "correio_eletronico")},
+}
+# columns whose values are codes: the field's choices, accepted as the code or as its label in
+# any of our languages, without case or accents
+CODED_COLUMNS = ("tenure", "dwelling", "sex", "education")
+LANGUAGES = ("en", "es", "pt")
+
+
+def normal_name(text: str) -> str:
+    """A header or code as compared: lower case, no accents, spaces and hyphens as "_"."""
+    plain = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", plain)
+
+
+def column_names(column: str) -> list[str]:
+    """Every name ``column`` is accepted under, the canonical one first, none twice."""
+    names = [column]
+    for language in ("es", "pt"):
+        names += COLUMN_NAMES.get(column, {}).get(language, ())
+    return list(dict.fromkeys(names))
+
+
+def column_name_in(column: str, language: str) -> str:
+    """The name a file written in ``language`` gives the column (its first name there)."""
+    names = COLUMN_NAMES.get(column, {}).get(language[:2], ())
+    return names[0] if names else column
+
+
+def _column_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for column in [*HOUSEHOLD_COLUMNS, *RESIDENT_COLUMNS]:
+        for name in column_names(column):
+            key = normal_name(name)
+            if lookup.setdefault(key, column) != column:
+                raise ImproperlyConfigured(f"census column name {name!r} is given to two columns")
+    return lookup
+
+
+def code_choices(column: str) -> list[tuple[str, str]]:
+    """(code, meaning in the current language) for a coded column."""
+    field = _model_field(column)
+    return [(str(code), str(label)) for code, label in field.choices]
+
+
+def _model_field(column: str):
+    if column in HOUSEHOLD_COLUMNS:
+        return Household._meta.get_field(HOUSEHOLD_COLUMNS[column])
+    return Resident._meta.get_field(RESIDENT_COLUMNS[column])
+
+
+def _code_lookup(column: str) -> dict[str, str]:
+    """Every accepted spelling of the column's codes (normalised) -> the code."""
+    lookup: dict[str, str] = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for code, label in code_choices(column):
+                lookup.setdefault(normal_name(label), code)
+    for code, _label in code_choices(column):
+        lookup[normal_name(code)] = code
+    return lookup
+
+
+def import_guide() -> dict[str, object]:
+    """What the import page tells: every column with its accepted names, whether it is
+    required and what it holds, and every code with its meaning (in the current language)."""
+    return {
+        "columns": [
+            {
+                "name": column,
+                "names": column_names(column),
+                "required": column in REQUIRED_COLUMNS,
+                "label": str(_model_field(column).verbose_name),
+            }
+            for column in [*HOUSEHOLD_COLUMNS, *RESIDENT_COLUMNS]
+        ],
+        "codes": [
+            {
+                "name": column,
+                "label": str(_model_field(column).verbose_name),
+                "choices": code_choices(column),
+            }
+            for column in CODED_COLUMNS
+        ],
+        "yes_words": sorted(w for w in TRUE_WORDS if w),
+        "no_words": sorted(w for w in FALSE_WORDS if w),
+    }
+
+
+# The sample file offered on the import page: two households, three residents.
+SAMPLE_ROWS = [
+    {
+        "household_code": "LAS-001",
+        "address": "Calle 3, casa 12",
+        "sector": "El Cují",
+        "tenure": "owned",
+        "dwelling": "house",
+        "monthly_income": "450.00",
+        "has_running_water": "yes",
+        "has_electricity": "yes",
+        "has_gas": "no",
+        "given_name": "María José",
+        "family_name": "Pérez Rondón",
+        "document_id": "V-12345678",
+        "birth_date": "1978-04-21",
+        "sex": "F",
+        "resident_since": "1999-06-01",
+        "is_household_head": "yes",
+        "occupation": "Docente",
+        "education": "university",
+        "has_disability": "no",
+        "phone": "0414-5550101",
+        "email": "maria@example.org",
+    },
+    {
+        "household_code": "LAS-001",
+        "address": "Calle 3, casa 12",
+        "given_name": "Luis",
+        "family_name": "Pérez Rondón",
+        "birth_date": "2008-11-02",
+        "sex": "M",
+        "resident_since": "2008-11-02",
+        "is_household_head": "no",
+        "education": "secondary",
+        "has_disability": "no",
+    },
+    {
+        "household_code": "LAS-002",
+        "address": "Vereda 5, casa 2",
+        "sector": "El Cují",
+        "tenure": "rented",
+        "dwelling": "apartment",
+        "has_running_water": "yes",
+        "has_electricity": "yes",
+        "has_gas": "yes",
+        "given_name": "Ramón",
+        "family_name": "Peraza",
+        "document_id": "V-9876543",
+        "birth_date": "1961-01-30",
+        "sex": "M",
+        "resident_since": "2015-03-15",
+        "is_household_head": "yes",
+        "occupation": "Agricultor",
+        "education": "primary",
+        "has_disability": "yes",
+    },
+]
+
+
+def sample_csv(language: str = "en") -> str:
+    """The sample file, its header in ``language`` (every name is accepted in every
+    language)."""
+    columns = [*HOUSEHOLD_COLUMNS, *RESIDENT_COLUMNS]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column_name_in(c, language) for c in columns])
+    for row in SAMPLE_ROWS:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue()
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -152,16 +354,32 @@ def prepare_import(body: Body, data: bytes) -> PreparedImport:
     and column.
     """
     questions = list(CensusQuestion.objects.filter(body=body))
-    rows, header_errors = _read_rows(data, {q.key for q in questions})
+    rows, header_errors, written = _read_rows(data, {q.key for q in questions})
     if header_errors:
         raise CensusImportError(header_errors)
+    try:
+        return _prepare_rows(body, rows, questions)
+    except CensusImportError as exc:
+        # name each column as the file names it ("fecha_nacimiento", not "birth_date")
+        raise CensusImportError(
+            [RowError(e.line, written.get(e.column, e.column), e.message) for e in exc.errors]
+        ) from None
+
+
+def _prepare_rows(
+    body: Body, rows: list[tuple[int, dict[str, str]]], questions: list[CensusQuestion]
+) -> PreparedImport:
     errors: list[RowError] = []
+    codes = {column: _code_lookup(column) for column in CODED_COLUMNS}
     existing = {h.code: h for h in Household.objects.filter(body=body)}
     new_households: dict[str, tuple[int, HouseholdForm]] = {}
     pending: list[tuple[int, str, ResidentForm]] = []
     documents: dict[str, int] = {}
 
     for line, row in rows:
+        for column in codes.keys() & row.keys():
+            value = row[column].strip()
+            row[column] = codes[column].get(normal_name(value), value)
         for column in BOOLEAN_FIELDS & row.keys():
             if row[column].strip().lower() not in TRUE_WORDS | FALSE_WORDS:
                 errors.append(
@@ -228,30 +446,45 @@ def prepare_import(body: Body, data: bytes) -> PreparedImport:
 
 def _read_rows(
     data: bytes, question_keys: set[str]
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError], dict[str, str]]:
+    """The rows of the file, keyed by canonical column names; the problems of its header;
+    and how the file names each column."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [RowError(line, "", _("the file is not UTF-8 text; save it as CSV UTF-8"))]
+        return [], [RowError(line, "", _("the file is not UTF-8 text; save it as CSV UTF-8"))], {}
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        written_header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [RowError(1, "", _("the file is empty"))]
+        return [], [RowError(1, "", _("the file is empty"))], {}
+    lookup = _column_lookup() | {normal_name(k): k for k in question_keys}
+    header = [lookup.get(normal_name(h), h) for h in written_header]
+    written = dict(zip(header, written_header, strict=True))
     errors = [
         RowError(1, col, _("required column is missing"))
         for col in REQUIRED_COLUMNS
         if col not in header
     ]
-    known = set(HOUSEHOLD_COLUMNS) | set(RESIDENT_COLUMNS) | question_keys
-    errors += [RowError(1, col, _("unknown column")) for col in header if col not in known]
+    errors += [
+        RowError(1, h, _("unknown column"))
+        for h, col in zip(written_header, header, strict=True)
+        if normal_name(h) not in lookup
+    ]
     dupes = {c for c in header if header.count(c) > 1}
-    errors += [RowError(1, col, _("column appears twice")) for col in sorted(dupes)]
+    errors += [
+        RowError(
+            1,
+            " / ".join(w for w, c in zip(written_header, header, strict=True) if c == col),
+            _("column appears twice"),
+        )
+        for col in sorted(dupes)
+    ]
     if errors:
-        return [], errors
+        return [], errors, written
     rows: list[tuple[int, dict[str, str]]] = []
     limit = settings.CENSUS_IMPORT_MAX_ROWS
     try:
@@ -271,14 +504,13 @@ def _read_rows(
                 continue
             rows.append((line, dict(zip(header, values, strict=True))))
             if len(rows) > limit:
-                return [], [
-                    RowError(line, "", _("more than %(n)s rows; split the file") % {"n": limit})
-                ]
+                too_many = _("more than %(n)s rows; split the file") % {"n": limit}
+                return [], [RowError(line, "", too_many)], written
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "", str(exc)))
     if not rows and not errors:
         errors.append(RowError(2, "", _("the file has a header but no residents")))
-    return rows, errors
+    return rows, errors, written
 
 
 def _form_data(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -183,13 +184,20 @@ def load() -> None:
         territory=CITY[2],
         kind=BodyKind.CITY,
         description="Ciudad comunal de ejemplo para conocer Comuna.",
+        boundary=_territory_of(range(len(COUNCILS))),
         by=DEMO,
     )
     communes = [
         services.create_body(
-            slug=s, name=n, territory=t, kind=BodyKind.COMMUNE, parent=city, by=DEMO
+            slug=s,
+            name=n,
+            territory=t,
+            kind=BodyKind.COMMUNE,
+            parent=city,
+            boundary=_territory_of(i for i, c in enumerate(COUNCILS) if c[0] == index),
+            by=DEMO,
         )
-        for s, n, t in COMMUNES
+        for index, (s, n, t) in enumerate(COMMUNES)
     ]
     councils = []
     for commune_index, slug, name, sectors in COUNCILS:
@@ -200,17 +208,7 @@ def load() -> None:
             kind=BodyKind.COUNCIL,
             parent=communes[commune_index],
             territory=f"Sectores {', '.join(sectors)}",
-            boundary={
-                "type": "Polygon",
-                "coordinates": [
-                    [
-                        [-69.33 + 0.01 * len(councils), 10.05],
-                        [-69.32 + 0.01 * len(councils), 10.05],
-                        [-69.32 + 0.01 * len(councils), 10.06],
-                        [-69.33 + 0.01 * len(councils), 10.05],
-                    ]
-                ],
-            },
+            boundary={"type": "Polygon", "coordinates": [_council_ring(len(councils))]},
         )
         _census(rng, council, sectors)
         _council_organs(rng, council)
@@ -221,6 +219,31 @@ def load() -> None:
         communes[1], "reforma-2023", note="Asamblea de la comuna, acta 12/2024", by=DEMO
     )
     _demo_users(councils, communes)
+
+
+# The demo councils side by side along the Turbio valley, west to east: each council lies
+# between two of these borders, drawn south to north as (longitude offset, latitude) points.
+WEST, SOUTH, NORTH = -69.345, 10.045, 10.062
+BORDERS = [
+    [(0.0, SOUTH), (0.001, 10.053), (-0.0005, NORTH)],
+    [(0.012, SOUTH), (0.0105, 10.05), (0.0135, 10.056), (0.011, NORTH)],
+    [(0.022, SOUTH), (0.0245, 10.052), (0.0215, NORTH)],
+    [(0.035, SOUTH), (0.033, 10.049), (0.0345, 10.057), (0.036, NORTH)],
+    [(0.046, SOUTH), (0.0475, 10.054), (0.045, NORTH)],
+    [(0.057, SOUTH), (0.0585, 10.05), (0.0575, NORTH)],
+]
+
+
+def _council_ring(index: int) -> list[list[float]]:
+    """The closed ring of the ``index``-th council: up its west border, down its east one."""
+    west = [[round(WEST + dx, 4), lat] for dx, lat in BORDERS[index]]
+    east = [[round(WEST + dx, 4), lat] for dx, lat in reversed(BORDERS[index + 1])]
+    return [*west, *east, west[0]]
+
+
+def _territory_of(councils: Iterable[int]) -> dict:
+    """A commune's or city's territory: the councils federated into it."""
+    return {"type": "MultiPolygon", "coordinates": [[_council_ring(i)] for i in councils]}
 
 
 def _census(rng: random.Random, council: Body, sectors: list[str]) -> None:

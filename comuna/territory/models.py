@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +48,45 @@ def validate_geojson(value: object) -> None:
         isinstance(value.get("coordinates"), list)
     ):
         raise ValidationError(_('A GeoJSON geometry needs a list of "coordinates".'))
+    if value["type"] == "Polygon":
+        _validate_polygon(value["coordinates"])
+    if value["type"] == "MultiPolygon":
+        for polygon in value["coordinates"]:
+            _validate_polygon(polygon)
+    if value["type"] == "Feature" and value.get("geometry") is not None:
+        validate_geojson(value["geometry"])
+    for part in value.get("features", []) if value["type"] == "FeatureCollection" else []:
+        validate_geojson(part)
+    for part in value.get("geometries", []) if value["type"] == "GeometryCollection" else []:
+        validate_geojson(part)
+
+
+def _validate_polygon(rings: object) -> None:
+    """Each ring a closed list of at least four [longitude, latitude] positions (the boundary
+    is drawn from these, so a bad one is refused when saved, not when the page is shown)."""
+    if not isinstance(rings, list) or not rings:
+        raise ValidationError(_("A polygon needs a list of rings."))
+    for ring in rings:
+        if not isinstance(ring, list) or len(ring) < 4:
+            raise ValidationError(_("A polygon ring needs at least four positions."))
+        for position in ring:
+            if not (
+                isinstance(position, list)
+                and len(position) >= 2
+                and all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
+                and -180 <= position[0] <= 180
+                and -90 <= position[1] <= 90
+            ):
+                raise ValidationError(
+                    _("%(position)s is not a [longitude, latitude] position."),
+                    params={"position": position},
+                )
+        if ring[0][:2] != ring[-1][:2]:
+            raise ValidationError(_("A polygon ring must end where it starts."))
+
+
+def default_currency() -> str:
+    return settings.COMUNA_CURRENCY
 
 
 def new_digest_key() -> str:
@@ -76,6 +115,15 @@ class Body(models.Model):
     territory = models.CharField(_("territory"), max_length=300, blank=True)
     boundary = models.JSONField(
         _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=default_currency,
+        db_default="VES",  # for rows written outside Django, by SQL
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", _("A currency is a three-letter ISO 4217 code, e.g. VES."))
+        ],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Keys the digests of census rows written to the public ledger, so a digest cannot be
@@ -399,6 +447,9 @@ class Household(models.Model):
         return f"{self.code} · {self.address}"
 
 
+EARLIEST_BIRTH = date(1900, 1, 1)  # an earlier date of birth is a typing error
+
+
 class Resident(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="residents")
@@ -444,8 +495,20 @@ class Resident(models.Model):
     def clean(self) -> None:
         if self.household_id and self.body_id and self.household.body_id != self.body_id:
             raise ValidationError({"household": _("The household belongs to another body.")})
-        if self.birth_date and self.birth_date > timezone.localdate():
+        today = timezone.localdate()  # in the body's time zone (settings.TIME_ZONE)
+        if self.birth_date and self.birth_date > today:
             raise ValidationError({"birth_date": _("The date of birth is in the future.")})
+        if self.birth_date and self.birth_date < EARLIEST_BIRTH:
+            raise ValidationError(
+                {
+                    "birth_date": _("A date of birth before %(year)s is surely a typing error.")
+                    % {"year": EARLIEST_BIRTH.year}
+                }
+            )
+        if self.resident_since and self.resident_since > today:
+            raise ValidationError(
+                {"resident_since": _("The date since living here is in the future.")}
+            )
         if self.resident_since and self.birth_date and self.resident_since < self.birth_date:
             raise ValidationError(
                 {"resident_since": _("Cannot live here since before being born.")}

@@ -20,4 +20,5 @@ class VotingConfig(AppConfig):
         register_check("poll.opened", checks.check_opened, label=_("Poll opened"))
         register_check("paper.entered", checks.check_paper, label=_("Paper votes entered"))
         register_check("paper.corrected", checks.check_paper, label=_("Paper votes corrected"))
+        register_check("paper.sheet", checks.check_sheet, label=_("Tally sheet entered"))
         register_check("poll.closed", recheck, label=_("Poll closed and counted"))

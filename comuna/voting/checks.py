@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from comuna.territory import records
-from comuna.voting.models import Ballot, BatchState, PaperBatch, Poll
+from comuna.voting.models import Ballot, BatchState, PaperBatch, PaperSheet, Poll, SheetState
 from comuna.voting.services import (
     counting_settings,
     frozen_register,
     options_payload,
     paper_digest,
+    sheet_digest,
 )
 
 
@@ -108,5 +109,66 @@ def check_paper(entry) -> str | None:
         return _("the ballots or totals of paper entry %(batch)s of poll %(poll)s changed") % {
             "batch": batch.pk,
             "poll": poll.pk,
+        }
+    return _check_agreeing_sheets(batch, data)
+
+
+def _check_agreeing_sheets(batch: PaperBatch, data: dict) -> str | None:
+    """A double-entered batch is made of the two agreeing sheets recorded, by the two
+    enterers recorded, each holding what was counted; the sheets set aside stay aside."""
+    sheets = {s.pk: s for s in PaperSheet.objects.filter(batch=batch)}
+    recorded = data.get("sheets", [])
+    if sorted(sheets) != sorted(recorded):
+        return _("paper entry %(batch)s is not made of the tally sheets recorded") % {
+            "batch": batch.pk
+        }
+    for pk, actor in zip(recorded, data.get("enterers", []), strict=False):
+        sheet = sheets[pk]
+        if (
+            sheet.state != SheetState.AGREED
+            or sheet.actor != actor
+            or sheet.n_ballots != batch.n_ballots
+            or paper_digest(sheet.totals, sheet.ballots) != data.get("content_digest")
+        ):
+            return _("tally sheet %(sheet)s no longer agrees with paper entry %(batch)s") % {
+                "sheet": pk,
+                "batch": batch.pk,
+            }
+    aside = PaperSheet.objects.filter(pk__in=data.get("set_aside", []))
+    if aside.exclude(state=SheetState.SET_ASIDE).exists() or aside.count() != len(
+        data.get("set_aside", [])
+    ):
+        return _("a tally sheet set aside by paper entry %(batch)s changed") % {"batch": batch.pk}
+    return None
+
+
+def check_sheet(entry) -> str | None:
+    """A held tally sheet is still the one entered: its place, enterer and (keyed) content;
+    the entries it replaced stay withdrawn."""
+    poll, problem = _poll_of(entry)
+    if poll is None:
+        return problem
+    data = entry.data
+    sheet = PaperSheet.objects.filter(pk=data.get("sheet"), poll=poll).first()
+    if sheet is None:
+        return _("tally sheet %(sheet)s is missing from the database") % {
+            "sheet": data.get("sheet")
+        }
+    if (
+        sheet.polling_place != data.get("polling_place")
+        or sheet.actor != entry.actor
+        or sheet.corrects_id != data.get("corrects")
+        or sheet_digest(poll, sheet) != data.get("sheet_digest")
+    ):
+        return _("tally sheet %(sheet)s of poll %(poll)s changed after it was entered") % {
+            "sheet": sheet.pk,
+            "poll": poll.pk,
+        }
+    if (sheet.state == SheetState.AGREED) != (sheet.batch_id is not None):
+        return _("tally sheet %(sheet)s is marked counted against the record") % {"sheet": sheet.pk}
+    withdrawn = PaperSheet.objects.filter(pk__in=data.get("withdraws", []))
+    if withdrawn.exclude(state=SheetState.WITHDRAWN).exists():
+        return _("a tally sheet withdrawn by tally sheet %(sheet)s counts again") % {
+            "sheet": sheet.pk
         }
     return None

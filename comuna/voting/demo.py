@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from comuna.territory.actors import DEMO
 from comuna.territory.models import Body
 from comuna.voting import services
 
@@ -51,7 +52,7 @@ def load(seed: int = 2026) -> None:
     for _ in range(46):
         chosen = [str(i + 1) for i, p in enumerate(popularity) if rng.random() < p][:4]
         paper.append(chosen or [str(rng.randint(1, 6))])
-    services.enter_paper(budget, "Casa comunal", ballots=paper, by=commission)
+    services.enter_paper(budget, "Casa comunal", ballots=paper, by=DEMO)
     for name, choices in [
         ("vecina", ["1", "3"]),
         ("vocero", ["3", "5"]),
@@ -77,7 +78,7 @@ def load(seed: int = 2026) -> None:
         order = sorted(range(4), key=lambda i: rng.random() * [1.0, 1.6, 1.2, 2.2][i])
         ballots.append([str(i + 1) for i in order[: rng.randint(1, 4)]])
     services.enter_paper(
-        election, "Escuela Bolivariana Las Veritas", ballots=ballots, by=commission
+        election, "Escuela Bolivariana Las Veritas", ballots=ballots, by=DEMO
     )
     services.cast(election, users["contralora"], ["3", "1"])
     services.close_poll(election, by=commission)

@@ -88,6 +88,10 @@ class Poll(models.Model):
     allow_revote = models.BooleanField(
         _("voters may change their ballot until closing"), default=True
     )
+    paper_double_entry = models.BooleanField(
+        _("each tally sheet is entered by two members of the electoral commission"),
+        default=True,
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
@@ -191,6 +195,45 @@ class PaperBatch(models.Model):
                 name="one_active_paper_entry_per_place",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.poll} · {self.polling_place} · {self.get_state_display()}"
+
+
+class SheetState(models.TextChoices):
+    PENDING = "pending", _("Waiting for an agreeing entry")
+    AGREED = "agreed", _("Agreed and counted")
+    SET_ASIDE = "set_aside", _("Set aside: two other entries agreed")
+    WITHDRAWN = "withdrawn", _("Replaced by its enterer's new entry")
+
+
+class PaperSheet(models.Model):
+    """One commission member's entry of a polling place's tally sheet. Under double entry it
+    counts only when another member's entry agrees with it; the agreeing pair then makes
+    the :class:`PaperBatch` that is counted. Until then it is held here, not in the ballot box
+    (its ballots are JSON, not :class:`Ballot` rows, so nothing can count them by mistake)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="paper_sheets")
+    polling_place = models.CharField(_("polling place"), max_length=120)
+    totals = models.JSONField(null=True, blank=True)  # option key -> votes
+    ballots = models.JSONField(null=True, blank=True)  # normalised ballots, in entry order
+    n_ballots = models.PositiveIntegerField(_("paper ballots cast at this place"), default=0)
+    corrects = models.ForeignKey(
+        PaperBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=100)  # the ledger's name of who entered it
+    state = models.CharField(max_length=10, choices=SheetState.choices, default=SheetState.PENDING)
+    batch = models.ForeignKey(
+        PaperBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="sheets"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["poll", "polling_place", "entered_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.poll} · {self.polling_place} · {self.get_state_display()}"

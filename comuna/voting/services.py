@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,10 +13,12 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
-from comuna.territory.actors import acting_user, actor_label
+from comuna.territory.actors import SystemActor, acting_user, actor_label
+from comuna.territory.permissions import can
 from comuna.voting import tally, turnout
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
@@ -25,11 +28,14 @@ from comuna.voting.models import (
     Method,
     Option,
     PaperBatch,
+    PaperSheet,
     Poll,
+    SheetState,
     Source,
     Status,
     Voter,
 )
+from comuna.voting.rules import PollAction
 
 
 class VotingError(Exception):
@@ -262,6 +268,7 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Status.OPEN:
         raise VotingError(_("Only an open poll can be closed."))
+    refuse_held_sheets(poll)
     voted_online = poll.voters.filter(has_voted=True).count()
     online_ballots = Ballot.objects.filter(poll=poll, source=Source.ONLINE).count()
     if online_ballots != voted_online:
@@ -305,6 +312,162 @@ def find_ballot(poll: Poll, code: str) -> Ballot | None:
 
 
 # --- paper ballots --------------------------------------------------------------------------
+#
+# A polling place's tally sheet reaches the ballot box as a PaperBatch. Under double entry (the
+# poll's ``paper_double_entry``, on by default) two members of the electoral commission each
+# enter the sheet with ``enter_sheet``, blind to each other; it counts only when two entries by
+# different people agree. ``enter_paper`` counts one entry at once: for polls that chose single
+# entry, and for system actors (the demo, an operator's command).
+
+
+@dataclass(frozen=True)
+class PaperRoom:
+    """How many paper ballots a polling place may still hold: the register, less the voters
+    who voted online, less the paper ballots counted at other places (voters are not assigned
+    to polling places, so any of the rest may have voted at this one)."""
+
+    eligible: int
+    voted_online: int
+    other_places: int
+
+    @property
+    def limit(self) -> int:
+        return max(0, self.eligible - self.voted_online - self.other_places)
+
+    def refusal(self, place: str, found: int) -> str:
+        return _(
+            "%(place)s: %(found)s paper ballots, but at most %(limit)s voters can have voted "
+            "on paper there (%(eligible)s on the register, %(online)s voted online, "
+            "%(other)s paper ballots counted at other places)."
+        ) % {
+            "place": place,
+            "found": found,
+            "limit": self.limit,
+            "eligible": self.eligible,
+            "online": self.voted_online,
+            "other": self.other_places,
+        }
+
+
+def paper_room(poll: Poll, place: str) -> PaperRoom:
+    others = (
+        PaperBatch.objects.filter(poll=poll, state=BatchState.ACTIVE)
+        .exclude(polling_place=place)
+        .values_list("n_ballots", flat=True)
+    )
+    return PaperRoom(
+        eligible=poll.voters.count(),
+        voted_online=poll.voters.filter(has_voted=True).count(),
+        other_places=sum(others),
+    )
+
+
+@dataclass(frozen=True)
+class SheetContent:
+    """A tally sheet's content, checked: per-option totals, or the normalised ballots."""
+
+    totals: dict[str, int] | None
+    ballots: list[Any] | None
+    n_ballots: int
+
+    @property
+    def digest(self) -> str:
+        return paper_digest(self.totals, self.ballots)
+
+    def agrees_with(self, other: SheetContent) -> bool:
+        return self.n_ballots == other.n_ballots and self.digest == other.digest
+
+
+def _check_content(
+    poll: Poll,
+    place: str,
+    *,
+    totals: dict[str, int] | None,
+    n_ballots: int | None,
+    ballots: Iterable[Any] | None,
+) -> SheetContent:
+    """Check a sheet against the poll and the room left on its register. ``ballots`` may be a
+    generator: it is read one ballot at a time and given up as soon as there are too many."""
+    if (totals is None) == (ballots is None):
+        raise VotingError(_("Enter either totals or individual ballots."))
+    options = list(poll.options.all())
+    room = paper_room(poll, place)
+    if totals is not None:
+        clean_totals, count = _check_totals(poll, options, totals, n_ballots)
+        if count > room.limit:
+            raise VotingError(room.refusal(place, count))
+        return SheetContent(clean_totals, None, count)
+    clean_ballots = []
+    for i, raw in enumerate(ballots or (), start=1):
+        if i > room.limit:
+            raise VotingError(room.refusal(place, i))
+        try:
+            clean_ballots.append(normalise(poll, options, raw))
+        except BallotError as exc:
+            raise VotingError(_("Paper ballot %(n)s: %(error)s") % {"n": i, "error": exc}) from None
+    if not clean_ballots:
+        raise VotingError(_("There are no ballots to enter."))
+    return SheetContent(None, clean_ballots, len(clean_ballots))
+
+
+def _place(polling_place: str) -> str:
+    place = polling_place.strip()
+    if not place:
+        raise VotingError(_("Name the polling place."))
+    return place
+
+
+def _count_batch(
+    poll: Poll,
+    place: str,
+    content: SheetContent,
+    *,
+    by: Any,
+    corrects: PaperBatch | None,
+    reason: str,
+    extra: dict[str, Any] | None = None,
+) -> PaperBatch:
+    """Put a place's checked sheet in the ballot box (replacing ``corrects``) and record it."""
+    if corrects is not None:
+        old = PaperBatch.objects.select_for_update().get(pk=corrects.pk)
+        if old.poll_id != poll.pk or old.polling_place != place:
+            raise VotingError(_("A correction replaces an entry of the same place."))
+        if old.state != BatchState.ACTIVE:
+            raise VotingError(_("That entry was already corrected."))
+        if not reason.strip():
+            raise VotingError(_("Say why the entry is corrected."))
+        old.state = BatchState.CORRECTED
+        old.save(update_fields=["state"])
+    batch = PaperBatch.objects.create(
+        poll=poll,
+        polling_place=place,
+        totals=content.totals,
+        n_ballots=content.n_ballots,
+        corrects=corrects,
+        reason=reason.strip(),
+        entered_by=acting_user(by),
+    )
+    if content.ballots is not None:
+        Ballot.objects.bulk_create(
+            Ballot(poll=poll, choices=c, source=Source.PAPER, batch=batch) for c in content.ballots
+        )
+    payload = {
+        "poll": poll.pk,
+        "polling_place": place,
+        "batch": batch.pk,
+        "ballots": content.n_ballots,
+        "content_digest": content.digest,
+        **(extra or {}),
+    }
+    if corrects is not None:
+        payload.update(replaces=corrects.pk, reason=reason.strip())
+    record(
+        chain(poll),
+        "paper.corrected" if corrects else "paper.entered",
+        payload,
+        actor=actor_label(by),
+    )
+    return batch
 
 
 def enter_paper(
@@ -314,85 +477,216 @@ def enter_paper(
     by: Any,
     totals: dict[str, int] | None = None,
     n_ballots: int | None = None,
-    ballots: list[Any] | None = None,
+    ballots: Iterable[Any] | None = None,
     corrects: PaperBatch | None = None,
     reason: str = "",
 ) -> PaperBatch:
-    """Enter a polling place's paper vote: per-option ``totals`` (single choice and approval
-    polls, with the number of ballots cast) or individual ``ballots``. A second entry for the
-    same place is refused unless it formally corrects the first (``corrects`` and ``reason``)."""
-    actor = actor_label(by)
-    place = polling_place.strip()
-    if not place:
-        raise VotingError(_("Name the polling place."))
-    if (totals is None) == (ballots is None):
-        raise VotingError(_("Enter either totals or individual ballots."))
+    """Count a polling place's paper vote at once, as one entry: per-option ``totals``
+    (single choice and approval polls, with the number of ballots cast) or individual
+    ``ballots``. A second entry for the same place is refused unless it formally corrects the
+    first (``corrects`` and ``reason``). A person may enter alone only on a poll without double
+    entry; under double entry people use :func:`enter_sheet`."""
+    actor_label(by)
+    place = _place(polling_place)
     try:
         with transaction.atomic():
             poll = _lock_poll_for_casting(poll)
             if poll.status != Status.OPEN:
                 raise VotingError(_("Paper votes are entered while the poll is open."))
-            options = list(poll.options.all())
-            if totals is not None:
-                clean_totals, count = _check_totals(poll, options, totals, n_ballots)
-            else:
-                clean_ballots = []
-                for i, raw in enumerate(ballots or [], start=1):
-                    try:
-                        clean_ballots.append(normalise(poll, options, raw))
-                    except BallotError as exc:
-                        raise VotingError(
-                            _("Paper ballot %(n)s: %(error)s") % {"n": i, "error": exc}
-                        ) from None
-                if not clean_ballots:
-                    raise VotingError(_("There are no ballots to enter."))
-                count = len(clean_ballots)
-            if corrects is not None:
-                old = PaperBatch.objects.select_for_update().get(pk=corrects.pk)
-                if old.poll_id != poll.pk or old.polling_place != place:
-                    raise VotingError(_("A correction replaces an entry of the same place."))
-                if old.state != BatchState.ACTIVE:
-                    raise VotingError(_("That entry was already corrected."))
-                if not reason.strip():
-                    raise VotingError(_("Say why the entry is corrected."))
-                old.state = BatchState.CORRECTED
-                old.save(update_fields=["state"])
-            batch = PaperBatch.objects.create(
-                poll=poll,
-                polling_place=place,
-                totals=clean_totals if totals is not None else None,
-                n_ballots=count,
-                corrects=corrects,
-                reason=reason.strip(),
-                entered_by=acting_user(by),
-            )
-            if totals is None:
-                Ballot.objects.bulk_create(
-                    Ballot(poll=poll, choices=c, source=Source.PAPER, batch=batch)
-                    for c in clean_ballots
+            if poll.paper_double_entry and not isinstance(by, SystemActor):
+                raise VotingError(
+                    _(
+                        "Each tally sheet of this poll is entered by two members of the "
+                        "electoral commission; it counts when both entries agree."
+                    )
                 )
-            payload = {
-                "poll": poll.pk,
-                "polling_place": place,
-                "batch": batch.pk,
-                "ballots": count,
-                "content_digest": paper_digest(
-                    batch.totals, clean_ballots if totals is None else None
-                ),
-            }
-            if corrects is not None:
-                payload.update(replaces=corrects.pk, reason=reason.strip())
-            record(
-                chain(poll),
-                "paper.corrected" if corrects else "paper.entered",
-                payload,
-                actor=actor,
+            content = _check_content(
+                poll, place, totals=totals, n_ballots=n_ballots, ballots=ballots
             )
-            return batch
+            return _count_batch(poll, place, content, by=by, corrects=corrects, reason=reason)
     except IntegrityError:
         raise VotingError(
             _("%(place)s was already entered; correct that entry instead.") % {"place": place}
         ) from None
+
+
+@dataclass(frozen=True)
+class SheetOutcome:
+    """What an entry did: ``batch`` is set when the place's vote now counts (its entry agreed
+    with another, or the poll takes single entries); ``disagrees`` when it was compared with
+    another member's entry of the place and differs."""
+
+    sheet: PaperSheet | None
+    batch: PaperBatch | None
+    disagrees: bool = False
+
+
+def sheet_digest(poll: Poll, sheet: PaperSheet) -> str:
+    """Keyed digest of a held sheet: the public ledger shows that it was entered, by whom and
+    for which place, but not what it says (the second enterer enters blind)."""
+    return records.digest(
+        poll.body,
+        "paper_sheet",
+        {
+            "poll": poll.pk,
+            "polling_place": sheet.polling_place,
+            "n_ballots": sheet.n_ballots,
+            "content": paper_digest(sheet.totals, sheet.ballots),
+            "corrects": sheet.corrects_id,
+            "reason": sheet.reason,
+        },
+    )
+
+
+def enter_sheet(
+    poll: Poll,
+    polling_place: str,
+    *,
+    by: Any,
+    totals: dict[str, int] | None = None,
+    n_ballots: int | None = None,
+    ballots: Iterable[Any] | None = None,
+    correct: bool = False,
+    reason: str = "",
+) -> SheetOutcome:
+    """One member's entry of a polling place's tally sheet (``correct``: of the sheet that
+    corrects the place's counted entry).
+
+    Under double entry the entry is held until an entry of the place by someone else agrees
+    with it (same ballots, or same totals and number of ballots); the agreeing pair counts and
+    any other held entries of the place are set aside. A member whose entry disagrees may
+    enter the sheet again (replacing their own held entry), and so may a third member. On a
+    poll without double entry the entry counts at once."""
+    actor = actor_label(by)
+    place = _place(polling_place)
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)  # one entry at a time
+        if poll.status != Status.OPEN:
+            raise VotingError(_("Paper votes are entered while the poll is open."))
+        if not isinstance(by, SystemActor) and not can(by, PollAction.ENTER_PAPER, poll):
+            raise VotingError(_("Only members of the electoral commission enter paper votes."))
+        content = _check_content(poll, place, totals=totals, n_ballots=n_ballots, ballots=ballots)
+        counted = PaperBatch.objects.filter(
+            poll=poll, polling_place=place, state=BatchState.ACTIVE
+        ).first()
+        if correct and counted is None:
+            raise VotingError(
+                _("There is no earlier entry of %(place)s to correct.") % {"place": place}
+            )
+        if counted is not None and not correct:
+            raise VotingError(
+                _("%(place)s was already entered; correct that entry instead.") % {"place": place}
+            )
+        if correct and not reason.strip():
+            raise VotingError(_("Say why the entry is corrected."))
+        if not poll.paper_double_entry:
+            batch = _count_batch(
+                poll,
+                place,
+                content,
+                by=by,
+                corrects=counted,
+                reason=reason,
+                extra={"enterers": [actor]},
+            )
+            return SheetOutcome(None, batch)
+        held = list(
+            PaperSheet.objects.select_for_update().filter(
+                poll=poll, polling_place=place, state=SheetState.PENDING
+            )
+        )
+        mine = [s for s in held if s.actor == actor]
+        others = [s for s in held if s.actor != actor]
+        if mine and not others:
+            raise VotingError(
+                _(
+                    "You already entered the tally sheet of %(place)s; another member of the "
+                    "electoral commission enters it the second time."
+                )
+                % {"place": place}
+            )
+        for old in mine:
+            old.state = SheetState.WITHDRAWN
+            old.save(update_fields=["state"])
+        sheet = PaperSheet.objects.create(
+            poll=poll,
+            polling_place=place,
+            totals=content.totals,
+            ballots=content.ballots,
+            n_ballots=content.n_ballots,
+            corrects=counted,
+            reason=reason.strip(),
+            entered_by=acting_user(by),
+            actor=actor,
+        )
+        record(
+            chain(poll),
+            "paper.sheet",
+            {
+                "poll": poll.pk,
+                "polling_place": place,
+                "sheet": sheet.pk,
+                "corrects": sheet.corrects_id,
+                "withdraws": [s.pk for s in mine],
+                "sheet_digest": sheet_digest(poll, sheet),
+            },
+            actor=actor,
+        )
+        match = next((s for s in others if content.agrees_with(_content_of(s))), None)
+        if match is None:
+            return SheetOutcome(sheet, None, disagrees=bool(others))
+        set_aside = [s for s in others if s.pk != match.pk]
+        batch = _count_batch(
+            poll,
+            place,
+            content,
+            by=by,
+            corrects=counted,
+            reason=match.reason or reason,
+            extra={
+                "sheets": [match.pk, sheet.pk],
+                "enterers": [match.actor, actor],
+                "set_aside": [s.pk for s in set_aside],
+            },
+        )
+        for s, state in [(match, SheetState.AGREED), (sheet, SheetState.AGREED)] + [
+            (s, SheetState.SET_ASIDE) for s in set_aside
+        ]:
+            s.state = state
+            s.batch = batch if state == SheetState.AGREED else None
+            s.save(update_fields=["state", "batch"])
+        return SheetOutcome(sheet, batch)
+
+
+def _content_of(sheet: PaperSheet) -> SheetContent:
+    return SheetContent(sheet.totals, sheet.ballots, sheet.n_ballots)
+
+
+def refuse_held_sheets(poll: Poll) -> None:
+    """A poll is not closed while a tally sheet waits for an agreeing entry."""
+    places = held_places(poll)
+    if places:
+        raise VotingError(
+            ngettext(
+                "The tally sheet of %(places)s waits for a second, agreeing entry; "
+                "enter it before closing.",
+                "The tally sheets of %(places)s wait for a second, agreeing entry; "
+                "enter them before closing.",
+                len(places),
+            )
+            % {"places": ", ".join(places)}
+        )
+
+
+def held_places(poll: Poll) -> list[str]:
+    """The polling places whose tally sheets wait for an agreeing entry."""
+    return sorted(
+        set(
+            PaperSheet.objects.filter(poll=poll, state=SheetState.PENDING).values_list(
+                "polling_place", flat=True
+            )
+        )
+    )
 
 
 def paper_digest(totals: dict[str, int] | None, ballots: list[Any] | None) -> str:

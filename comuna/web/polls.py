@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from collections import Counter
 from decimal import Decimal
 
 from django.contrib import messages
@@ -17,7 +19,7 @@ from comuna.voting import services, tally, turnout
 from comuna.voting.ballots import BallotError, from_form
 from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollForm
-from comuna.voting.models import BatchState, Method, PaperBatch, Poll, Status, Voter
+from comuna.voting.models import Method, PaperSheet, Poll, SheetState, Status, Voter
 from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web import charts
@@ -149,39 +151,28 @@ def poll_paper(request, body, poll):
         place = data["polling_place"]
         totals = {o.key: request.POST.get(f"total_{o.key}", "").strip() for o in options}
         has_totals = any(totals.values())
-        lines = [ln.strip() for ln in data["ballots"].splitlines() if ln.strip()]
-        current = PaperBatch.objects.filter(
-            poll=poll, polling_place=place.strip(), state=BatchState.ACTIVE
-        ).first()
-        corrects = current if current and request.POST.get("correct") else None
+        has_lines = bool(data["ballots"].strip())
         try:
-            if has_totals and lines:
+            if has_totals and has_lines:
                 raise services.VotingError(_("Enter either totals or individual ballots."))
-            if has_totals:
-                services.enter_paper(
-                    poll,
-                    place,
-                    by=request.user,
-                    totals={k: v or "0" for k, v in totals.items()},
-                    n_ballots=data["n_ballots"],
-                    corrects=corrects,
-                    reason=data["reason"],
-                )
-            else:
-                services.enter_paper(
-                    poll,
-                    place,
-                    by=request.user,
-                    ballots=[_paper_line(poll, ln) for ln in lines],
-                    corrects=corrects,
-                    reason=data["reason"],
-                )
+            content = (
+                {"totals": {k: v or "0" for k, v in totals.items()}, "n_ballots": data["n_ballots"]}
+                if has_totals
+                else {"ballots": (_paper_line(poll, ln) for ln in _lines(data["ballots"]))}
+            )
+            outcome = services.enter_sheet(
+                poll,
+                place,
+                by=request.user,
+                correct=bool(request.POST.get("correct")),
+                reason=data["reason"],
+                **content,
+            )
         except services.VotingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Paper vote of %(place)s entered.") % {"place": place})
+            _say_outcome(request, outcome, place.strip())
             return redirect("poll-paper", slug=body.slug, pk=poll.pk)
-    batches = poll.paper_batches.all()
     return render(
         request,
         "web/poll_paper.html",
@@ -190,11 +181,97 @@ def poll_paper(request, body, poll):
             "poll": poll,
             "form": form,
             "options": options,
-            "batches": batches,
+            "batches": poll.paper_batches.all(),
+            "held": _held(poll, options),
             "totals_allowed": poll.method in (Method.SINGLE, Method.APPROVAL),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _say_outcome(request, outcome: services.SheetOutcome, place: str) -> None:
+    if outcome.batch is not None and outcome.sheet is None:
+        messages.success(request, _("Paper vote of %(place)s entered.") % {"place": place})
+    elif outcome.batch is not None:
+        messages.success(
+            request,
+            _("Your entry of %(place)s agrees with the other member's entry: it is counted.")
+            % {"place": place},
+        )
+    elif outcome.disagrees:
+        messages.warning(
+            request,
+            _(
+                "Your entry of %(place)s differs from the other entry of that place. Nothing "
+                "is counted yet: compare them below with the paper tally sheet and enter it "
+                "again."
+            )
+            % {"place": place},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Tally sheet of %(place)s entered. It counts when another member of the "
+                "electoral commission enters it too and both entries agree."
+            )
+            % {"place": place},
+        )
+
+
+def _lines(text: str):
+    """The non-blank lines of ``text``, one at a time (a pasted list may be very long)."""
+    for line in io.StringIO(text):
+        if line.strip():
+            yield line.strip()
+
+
+def _held(poll: Poll, options) -> list[dict]:
+    """Each place whose tally sheets wait for an agreeing entry. A sheet entered once shows
+    only who entered it (the second member enters blind); sheets that disagree are shown side
+    by side, line by line, with the differing lines marked."""
+    by_place: dict[str, list[PaperSheet]] = {}
+    sheets = PaperSheet.objects.filter(poll=poll, state=SheetState.PENDING).select_related(
+        "entered_by"
+    )
+    for sheet in sheets:
+        by_place.setdefault(sheet.polling_place, []).append(sheet)
+    return [
+        {
+            "place": place,
+            "sheets": held,
+            "rows": _comparison(held, options) if len(held) > 1 else [],
+        }
+        for place, held in sorted(by_place.items())
+    ]
+
+
+def _comparison(sheets: list[PaperSheet], options) -> list[dict]:
+    """Rows of the side-by-side view: the ballots cast, then each option's total, then each
+    distinct ballot with how many times each sheet holds it."""
+    rows = [{"label": _("Ballots cast"), "values": [s.n_ballots for s in sheets]}]
+    if any(s.totals is not None for s in sheets):
+        rows += [
+            {
+                "label": f"{o.key}. {o.label}",
+                "values": [None if s.totals is None else s.totals.get(o.key, 0) for s in sheets],
+            }
+            for o in options
+        ]
+    counts = [Counter(map(_ballot_text, s.ballots or [])) for s in sheets]
+    for text in sorted(set().union(*counts)):
+        rows.append({"label": text, "values": [c.get(text, 0) for c in counts]})
+    for row in rows:
+        row["differs"] = len(set(row["values"])) > 1
+    return rows
+
+
+def _ballot_text(choices) -> str:
+    if isinstance(choices, dict):
+        return ", ".join(f"{k}:{v}" for k, v in choices.items())
+    if isinstance(choices, list):
+        return ", ".join(choices)
+    return str(choices)
 
 
 def _paper_line(poll: Poll, line: str):

@@ -5,6 +5,7 @@ from comuna.web import polls, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
@@ -14,6 +15,11 @@ urlpatterns = [
     path("b/<slug:slug>/register/", views.register_list, name="register"),
     path("b/<slug:slug>/census/", views.census, name="census"),
     path("b/<slug:slug>/census/import/", views.census_import, name="census-import"),
+    path(
+        "b/<slug:slug>/census/import/sample.csv",
+        views.census_import_sample,
+        name="census-import-sample",
+    ),
     path("b/<slug:slug>/census/questions/", views.census_questions, name="census-questions"),
     path(
         "b/<slug:slug>/census/questions/<int:pk>/", views.census_questions, name="census-question"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comuna.ledger import head as ledger_head
@@ -20,20 +23,51 @@ from comuna.territory.forms import (
     ProfileForm,
     ResidentForm,
 )
-from comuna.territory.models import CensusQuestion, Household, Mandate, Resident
+from comuna.territory.models import (
+    Body,
+    CensusQuestion,
+    Household,
+    Mandate,
+    Resident,
+    StatuteVersion,
+)
 from comuna.territory.permissions import bodies_of, can
 from comuna.territory.rules import Action
+from comuna.territory.tree import federation
+from comuna.voting.queries import published, waiting_for
 from comuna.web.access import body_view, personal, public
+from comuna.web.maps import outline
+
+PUBLIC_RESULTS = 10  # closed polls listed on a body's page, the latest first
+
+
+FAVICON = (Path(__file__).parent / "static" / "web" / "favicon.svg").read_bytes()
+
+
+@public
+def favicon(request):
+    """The icon at the address browsers ask for by themselves (base.html links the same one)."""
+    response = HttpResponse(FAVICON, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @public
 def home(request):
+    """A member's polls waiting for their vote and their bodies; the federation for anyone
+    else (a visitor, or a login not yet in any census)."""
     bodies = bodies_of(request.user)
-    return render(request, "web/home.html", {"bodies": bodies})
+    context = {"bodies": bodies, "waiting": list(waiting_for(request.user))}
+    if not bodies:
+        context["federation"] = federation()
+    return render(request, "web/home.html", context)
 
 
-@body_view(Action.VIEW_BODY)
-def body_detail(request, body):
+@public
+def body_detail(request, slug):
+    """A body's public page: its place in the federation, territory, statute, spokespersons,
+    closed polls' results and ledger head. Its members also see its figures and their pages."""
+    body = get_object_or_404(Body, slug=slug)
     statute = statutes.current(body)
     active = Mandate.objects.active().select_related("resident")
     organs = body.organs.filter(parent__isnull=True).prefetch_related(
@@ -46,17 +80,29 @@ def body_detail(request, body):
         "ledger_head": ledger_head(body.ledger_chain),
         "organs": organs,
         "statute": statute,
-        "overrides": statutes.overrides(statute),
+        "overrides": _in_words(statutes.overrides(statute)),
         "profile_label": statutes.PROFILES.get(statute.profile, {}).get("label", statute.profile),
-        "members": Resident.objects.filter(body_id__in=body.descendant_ids()).count(),
-        "voters": census_service.register(body).count(),
         "children": body.children.annotate(n_children=Count("children")),
         "ancestors": list(reversed(body.ancestors())),
-        "roles": request.body_roles,
-        "can_census": can(request.user, Action.VIEW_CENSUS, body),
-        "administrators": active.filter(body=body, kind="administrator"),
+        "outline": outline(body.boundary),
+        "results": published(body, PUBLIC_RESULTS),
+        "member": can(request.user, Action.VIEW_BODY, body),
     }
+    if context["member"]:
+        context["members"] = Resident.objects.filter(body_id__in=body.descendant_ids()).count()
+        context["voters"] = census_service.register(body).count()
+        context["can_census"] = can(request.user, Action.VIEW_CENSUS, body)
     return render(request, "web/body.html", context)
+
+
+def _in_words(overrides: dict) -> list[tuple[str, object, object]]:
+    """Each setting a statute changed from its profile, by its label: (label, was, is)."""
+
+    def value(v):
+        return (_("yes") if v else _("no")) if isinstance(v, bool) else v
+
+    field = StatuteVersion._meta.get_field
+    return [(field(k).verbose_name, value(a), value(b)) for k, (a, b) in overrides.items()]
 
 
 @body_view(Action.VIEW_REGISTER)
@@ -75,22 +121,27 @@ def register_list(request, body):
 
 @body_view(Action.VIEW_CENSUS)
 def census(request, body):
-    households = body.households.annotate(n_residents=Count("residents")).order_by("code")
+    matching = body.households.all()
     query = request.GET.get("q", "").strip()
     if query:
-        households = households.filter(
+        # matched in a subquery, so counting residents below joins each household's own
+        # residents once (a join on the matching residents multiplied the count)
+        found = Household.objects.filter(body=body).filter(
             Q(code__icontains=query)
             | Q(address__icontains=query)
             | Q(residents__family_name__icontains=query)
             | Q(residents__given_name__icontains=query)
             | Q(residents__document_id=query)
-        ).distinct()
+        )
+        matching = matching.filter(pk__in=found.values("pk"))
+    households = matching.annotate(n_residents=Count("residents")).order_by("code")
     page = Paginator(households, 30).get_page(request.GET.get("page"))
     context = {
         "body": body,
         "page": page,
         "query": query,
-        "residents": Resident.objects.filter(body=body).count(),
+        # the households and residents of the same selection: the search's, or the whole census
+        "residents": Resident.objects.filter(household__in=matching).count(),
         "voters": census_service.register(body).filter(body=body).count(),
         "can_manage": can(request.user, Action.MANAGE_CENSUS, body),
     }
@@ -115,19 +166,22 @@ def census_import(request, body):
                 % {"residents": result.residents, "households": result.households},
             )
             return redirect("census", slug=body.slug)
-    columns = list(census_service.HOUSEHOLD_COLUMNS) + list(census_service.RESIDENT_COLUMNS)
     return render(
         request,
         "web/census_import.html",
-        {
-            "body": body,
-            "form": form,
-            "errors": errors,
-            "columns": columns,
-            "required": census_service.REQUIRED_COLUMNS,
-        },
+        {"body": body, "form": form, "errors": errors, **census_service.import_guide()},
         status=400 if errors else 200,
     )
+
+
+@body_view(Action.MANAGE_CENSUS)
+def census_import_sample(request, body):
+    """A small census file that imports cleanly, its header in the reader's language."""
+    response = HttpResponse(
+        census_service.sample_csv(get_language() or "en"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="census-sample.csv"'
+    return response
 
 
 @body_view(Action.MANAGE_CENSUS)
@@ -226,7 +280,6 @@ def ledger(request, slug):
 
     from comuna.ledger import entries
     from comuna.ledger.checks import label_for
-    from comuna.territory.models import Body
 
     body = get_object_or_404(Body, slug=slug)
     chain = body.ledger_chain
@@ -249,7 +302,6 @@ def ledger_export(request, slug):
 
     from comuna.ledger import entries
     from comuna.ledger.hashing import utc_text
-    from comuna.territory.models import Body
 
     body = get_object_or_404(Body, slug=slug)
 

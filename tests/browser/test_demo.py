@@ -10,7 +10,7 @@ def test_a_resident_logs_in_and_sees_their_council(demo_server, page):
     assert page.get_by_role("link", name="Consejo Comunal Las Veritas").is_visible()
     page.get_by_role("link", name="Consejo Comunal Las Veritas").click()
     assert page.locator("h1").inner_text() == "Consejo Comunal Las Veritas"
-    assert page.get_by_text("Comité de Salud").is_visible()
+    assert page.get_by_role("heading", name="Comité de Salud").is_visible()
     # a resident has no census link
     assert page.get_by_role("link", name="Censo").count() == 0
 

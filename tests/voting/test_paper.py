@@ -12,7 +12,7 @@ def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make
     services.cast(poll, cast.resident.user, "2")
     services.cast(poll, cast.spokesperson.user, "2")
     services.enter_paper(
-        poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=cast.electoral.user
+        poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=SETUP
     )
     result = services.close_poll(poll, by=SETUP)
     assert result["tally"] == {"1": 3, "2": 3}
@@ -30,7 +30,7 @@ def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make
 def test_individual_paper_ballots_are_counted_and_published_as_paper(cast, make_poll):
     poll = make_poll("ranked", options=("Ana", "Beto", "Carla"), rule="irv")
     services.enter_paper(
-        poll, "Escuela", ballots=[["3", "1"], ["3"], ["1", "3"]], by=cast.electoral.user
+        poll, "Escuela", ballots=[["3", "1"], ["3"], ["1", "3"]], by=SETUP
     )
     services.cast(poll, cast.resident.user, ["2", "1"])
     result = services.close_poll(poll, by=SETUP)
@@ -65,7 +65,7 @@ def test_a_formal_correction_replaces_the_entry_and_is_recorded(cast, make_poll)
         n_ballots=4,
         corrects=first,
         reason="Acta mal transcrita",
-        by=cast.electoral.user,
+        by=SETUP,
     )
     first.refresh_from_db()
     assert first.state == BatchState.CORRECTED

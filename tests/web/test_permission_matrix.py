@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comuna.territory.models import Body, CensusQuestion, Household, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
+from comuna.territory.rules import Action
 from comuna.voting import services
-from comuna.voting.models import Ballot, PaperBatch, Poll
+from comuna.voting.models import Ballot, PaperBatch, PaperSheet, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.conftest import MEMBERS, PERSONAS
 
@@ -51,6 +52,7 @@ def _world():
         sorted(Poll.objects.values_list("pk", "title", "status")),
         Ballot.objects.count(),
         PaperBatch.objects.count(),
+        PaperSheet.objects.count(),
     )
 
 
@@ -119,12 +121,12 @@ def _pk(cast, obj):
 
 
 PROBES = {
-    "body": Probe(),
     "register": Probe(),
     "census": Probe(),
     "census-import": Probe(
         post=lambda cast, obj: {"file": SimpleUploadedFile("census.csv", CENSUS_CSV)}
     ),
+    "census-import-sample": Probe(),
     "household-new": Probe(post=lambda cast, obj: _household_form("NEW-1", "Calle Nueva 1")),
     "household": Probe(
         kwargs=lambda cast, obj: {"pk": cast.household.pk},
@@ -257,13 +259,35 @@ def test_every_body_page_has_a_probe_and_a_registered_action():
         assert declared.model in OBJECTS
 
 
+# Public pages with a part only some roles see: the rule of each part, the page, and text
+# only that part shows.
+PUBLIC_PARTS = {
+    (Action.VIEW_BODY, None): ("body", 'href="/b/consejo-a/register/"'),
+    (Action.VIEW_CENSUS, None): ("body", 'href="/b/consejo-a/census/"'),
+}
+
+
 def test_every_registered_rule_is_exercised_by_a_page():
     exercised = {
         (declared.action, phase)
         for declared in body_pages().values()
         for phase in _phases(declared.model)
     }
-    assert sorted(set(rules()) - exercised, key=str) == []
+    assert sorted(set(rules()) - exercised - set(PUBLIC_PARTS), key=str) == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("part", sorted(PUBLIC_PARTS, key=str), ids=str)
+def test_a_public_page_shows_each_part_to_exactly_the_roles_of_its_rule(
+    cast, login, persona, part
+):
+    action, phase = part
+    name, marker = PUBLIC_PARTS[part]
+    assert declared_pages()[name] == PUBLIC
+    response = login(cast.user(persona)).get(reverse(name, kwargs={"slug": cast.council.slug}))
+    assert response.status_code == 200
+    allowed = bool(PERSONA_ROLES[persona] & allowed_roles(action, phase))
+    assert (marker in response.content.decode()) == allowed
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -276,10 +300,12 @@ def test_each_persona_holds_the_roles_the_matrix_assumes(cast, persona):
 # --- cases that are not a row of the matrix --------------------------------------------------
 
 
-def test_an_outsider_body_page_is_refused_but_their_own_is_open(cast, login):
+def test_an_outsider_sees_another_council_only_as_the_public_does(cast, login):
     client = login(cast.outsider.user)
-    assert client.get(reverse("body", kwargs={"slug": cast.other.slug})).status_code == 200
-    assert client.get(reverse("body", kwargs={"slug": cast.council.slug})).status_code == 403
+    own = client.get(reverse("body", kwargs={"slug": cast.other.slug})).content.decode()
+    other = client.get(reverse("body", kwargs={"slug": cast.council.slug})).content.decode()
+    assert 'href="/b/consejo-b/register/"' in own
+    assert "register/" not in other and "polls/" not in other and "Vocera Prueba" in other
 
 
 def test_residents_of_a_council_are_members_of_its_commune_and_city(cast, login):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from comuna.voting import services
-from comuna.voting.models import Ballot, PaperBatch, Poll, Status
+from comuna.voting.models import Ballot, Poll, Status
 from tests.conftest import MEMBERS, PERSONAS, SETUP
 
 
@@ -154,20 +154,6 @@ def test_a_budget_poll_without_costs_is_refused(cast, login):
         },
     )
     assert response.status_code == 200 and not Poll.objects.exists()
-
-
-def test_paper_totals_are_entered_once_per_place_from_the_page(cast, login, poll):
-    client = login(cast.electoral.user)
-    data = {"polling_place": "Casa comunal", "n_ballots": "4", "total_1": "3", "total_2": "1"}
-    assert client.post(url("poll-paper", poll), data).status_code == 302
-    again = client.post(url("poll-paper", poll), {**data, "total_1": "4"})
-    assert again.status_code == 400
-    fixed = client.post(
-        url("poll-paper", poll),
-        {**data, "total_1": "2", "total_2": "2", "correct": "1", "reason": "recuento"},
-    )
-    assert fixed.status_code == 302
-    assert PaperBatch.objects.filter(state="active").get().totals == {"1": 2, "2": 2}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -51,7 +51,7 @@ def close_budget_poll(cast, ballots):
         by=cast.electoral.user,
     )
     services.open_poll(poll, by=cast.electoral.user)
-    services.enter_paper(poll, "Escuela", ballots=ballots, by=cast.electoral.user)
+    services.enter_paper(poll, "Escuela", ballots=ballots, by=SETUP)
     services.close_poll(poll, by=SETUP)
     poll.refresh_from_db()
     return poll
@@ -95,7 +95,7 @@ def test_a_ranked_polls_results_show_the_count_round_by_round(cast, client):
     )
     services.open_poll(poll, by=cast.electoral.user)
     ballots = [["1", "2"], ["1"], ["2", "1"], ["2"], ["3", "2"]]
-    services.enter_paper(poll, "Escuela", ballots=ballots, by=cast.electoral.user)
+    services.enter_paper(poll, "Escuela", ballots=ballots, by=SETUP)
     services.close_poll(poll, by=SETUP)
     page = results(poll, "es", client)
     table = page[page.index('id="rounds"') : page.index("</table>", page.index('id="rounds"'))]

@@ -75,6 +75,7 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         "register",
         "census",
         "census-import",
+        "census-import-sample",
         "census-questions",
         "household-new",
         "polls",
@@ -82,6 +83,7 @@ def _urls(cast, polls) -> dict[str, list[str]]:
     ]
     return {
         "home": [reverse("home")],
+        "favicon": [reverse("favicon")],
         "login": [reverse("login")],
         "logout": [reverse("logout")],
         "profile": [reverse("profile")],

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territory', '0002_body_digest_key_mandate_end_reason'),
+        ('territory', '0003_body_currency'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Number and date formats where Comuna's readers write differently from Django's defaults."""
