@@ -90,6 +90,7 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         call_command("load_demo")
     if opts.no_serve:
         return 0
+    _start_scheduler()
     if settings.DEBUG:
         call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
         return 0
@@ -117,6 +118,34 @@ def serve_environment(env: Mapping[str, str], *, demo: bool, host: str) -> dict[
             )
             added["SECRET_KEY"] = env.get("SECRET_KEY") or secrets.token_urlsafe(50)
     return {k: v for k, v in added.items() if env.get(k) != v}
+
+
+def _start_scheduler(every: float = 60.0) -> None:
+    """Run ``comuna polls tick`` every minute in a background thread of the serving process
+    (gunicorn's master: the workers it forks do not inherit the thread)."""
+    import logging
+    import threading
+
+    from django.db import connection
+
+    from comuna.voting.services import run_schedule
+
+    log = logging.getLogger("comuna.scheduler")
+
+    def loop() -> None:
+        while True:
+            try:
+                tick = run_schedule()
+                for poll, reason in tick.refused:
+                    log.warning("poll %s was left as it is: %s", poll.pk, reason)
+            except Exception:  # keep ticking; the next minute may succeed
+                log.exception("the poll scheduler failed")
+            finally:
+                connection.close()
+            stop.wait(every)
+
+    stop = threading.Event()
+    threading.Thread(target=loop, name="comuna-scheduler", daemon=True).start()
 
 
 def _gunicorn(host: str, port: int, workers: int) -> None:

@@ -193,3 +193,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Uploaded files (the pictures of poll options), kept with the data; pages serve them to those
+# who may see their poll.
+MEDIA_ROOT = DATA_DIR / "media"

@@ -35,8 +35,7 @@ def actor_label(by: Any) -> str:
         return by.label
     if by is None or not getattr(by, "is_authenticated", False) or not getattr(by, "pk", None):
         raise MissingActor(
-            "a change needs an acting user (or a SystemActor such as actors.DEMO); got "
-            f"{by!r}"
+            f"a change needs an acting user (or a SystemActor such as actors.DEMO); got {by!r}"
         )
     return f"user:{by.pk}"
 

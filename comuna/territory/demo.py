@@ -215,9 +215,7 @@ def load() -> None:
         councils.append(council)
     for body in [city, *communes]:
         _federal_organs(rng, body)
-    statutes.adopt(
-        communes[1], "reforma-2023", note="Asamblea de la comuna, acta 12/2024", by=DEMO
-    )
+    statutes.adopt(communes[1], "reforma-2023", note="Asamblea de la comuna, acta 12/2024", by=DEMO)
     _demo_users(councils, communes)
 
 
@@ -290,7 +288,9 @@ def _csv(rows: list[dict[str, object]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["1" if v is True else "0" if v is False else v for v in map(row.get, columns)])
+        writer.writerow(
+            ["1" if v is True else "0" if v is False else v for v in map(row.get, columns)]
+        )
     return out.getvalue().encode()
 
 
@@ -353,9 +353,7 @@ def _federal_organs(rng: random.Random, body: Body) -> None:
         body, kind=OrganKind.PARLIAMENT, name=kind_name, seats=len(children), position=0, by=DEMO
     )
     organs = [parliament] + [
-        services.create_organ(
-            body, kind=kind, name=name, seats=len(children), position=i, by=DEMO
-        )
+        services.create_organ(body, kind=kind, name=name, seats=len(children), position=i, by=DEMO)
         for i, (kind, name) in enumerate(
             [
                 (OrganKind.EXECUTIVE, "Consejo Ejecutivo"),

@@ -17,6 +17,8 @@ class VotingConfig(AppConfig):
         # `comuna ledger verify` re-derives every poll entry from the database and re-counts
         # every closed poll from its ballots.
         register_check("poll.created", checks.check_created, label=_("Poll convened"))
+        register_check("poll.updated", checks.check_created, label=_("Draft poll edited"))
+        register_check("poll.deleted", checks.check_deleted, label=_("Draft poll deleted"))
         register_check("poll.opened", checks.check_opened, label=_("Poll opened"))
         register_check("paper.entered", checks.check_paper, label=_("Paper votes entered"))
         register_check("paper.corrected", checks.check_paper, label=_("Paper votes corrected"))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comuna.voting.models import Method, Option, Poll
 
@@ -93,12 +94,16 @@ def _check_count(poll: Poll, n: int, n_options: int) -> None:
         low, high = poll.min_choices, poll.max_choices or n_options
     if n < low:
         raise BallotError(
-            _("Choose at least %(n)s option(s).") % {"n": low}
+            ngettext("Choose at least %(n)s option.", "Choose at least %(n)s options.", low)
+            % {"n": low}
             if low > 1 or poll.method != Method.SINGLE
             else _("Choose an option.")
         )
     if n > high:
-        raise BallotError(_("Choose at most %(n)s option(s).") % {"n": high})
+        raise BallotError(
+            ngettext("Choose at most %(n)s option.", "Choose at most %(n)s options.", high)
+            % {"n": high}
+        )
 
 
 def _points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from comuna.ledger import entries
 from comuna.territory import records
 from comuna.voting.models import Ballot, BatchState, PaperBatch, PaperSheet, Poll, SheetState
 from comuna.voting.services import (
@@ -25,13 +26,35 @@ def _poll_of(entry) -> tuple[Poll | None, str | None]:
     return poll, None
 
 
+def _superseded(entry) -> bool:
+    """Whether a later entry of the chain edits or deletes the poll of ``entry``: the draft as
+    it stands is then checked against that later entry, and this one only by its hash."""
+    later = entries(entry.chain).filter(
+        seq__gt=entry.seq, kind__in=("poll.updated", "poll.deleted")
+    )
+    return any(e.data.get("poll") == entry.data.get("poll") for e in later)
+
+
 def check_created(entry) -> str | None:
-    """The poll's title, method, rule and options are still those recorded at creation."""
+    """The poll's title, method, rule and options are still those recorded at creation, or at
+    its last edit (``poll.updated`` entries are checked the same way)."""
+    if _superseded(entry):
+        return None
     poll, problem = _poll_of(entry)
     if poll is None:
         return problem
     now = {"title": poll.title, **counting_settings(poll), "options": options_payload(poll)}
     return _differences(poll, entry.data, now)
+
+
+def check_deleted(entry) -> str | None:
+    """A deleted draft is gone, and left nothing behind that a count could read."""
+    poll_id = entry.data.get("poll")
+    if Poll.objects.filter(pk=poll_id).exists():
+        return _("poll %(poll)s was recorded as deleted but is still in the database") % {
+            "poll": poll_id
+        }
+    return None
 
 
 def _differences(poll: Poll, data: dict, now: dict) -> str | None:

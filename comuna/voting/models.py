@@ -11,12 +11,15 @@ import uuid
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from comuna.choice import elections, pb
 from comuna.choice.registry import Rule
 from comuna.territory.models import Body, Resident, StatuteVersion
+from comuna.voting.images import validate_option_image
+from comuna.voting.money import MoneyField
 
 
 class Method(models.TextChoices):
@@ -59,6 +62,21 @@ RULES = {
 }
 
 
+# What the poll form sets besides title, method, rule and options, while the poll is a draft.
+EDITABLE_SETTINGS = (
+    "description",
+    "seats",
+    "min_choices",
+    "max_choices",
+    "max_points",
+    "budget",
+    "max_cost",
+    "allow_revote",
+    "opens_at",
+    "closes_at",
+)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
@@ -79,12 +97,8 @@ class Poll(models.Model):
     max_points = models.PositiveIntegerField(
         _("points each voter shares out"), null=True, blank=True
     )
-    budget = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    max_cost = models.DecimalField(
-        _("most a ballot may spend"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    budget = MoneyField(_("budget"), null=True, blank=True)
+    max_cost = MoneyField(_("most a ballot may spend"), null=True, blank=True)
     allow_revote = models.BooleanField(
         _("voters may change their ballot until closing"), default=True
     )
@@ -95,6 +109,10 @@ class Poll(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # when the scheduler (`comuna polls tick`) opens and closes the poll, if set
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     statute = models.ForeignKey(
         StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,13 +138,37 @@ class Poll(models.Model):
 
         return rule_name(self.rule)
 
+    def clean(self) -> None:
+        """The settings that do not depend on the options (those are checked by the voting
+        service, with the options, through the same function)."""
+        from comuna.voting.validation import problems
+
+        found = problems(self, None)
+        if found:
+            raise ValidationError(found)
+
+
+def option_image_path(option: Option, filename: str) -> str:
+    """Images are stored under a random name with the extension of their content (checked by
+    ``validate_option_image``), never the uploader's name."""
+    from comuna.voting.images import extension
+
+    return f"polls/{uuid.uuid4().hex}.{extension(option.image)}"
+
 
 class Option(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
     key = models.CharField(max_length=10)  # "1", "2", ...: the id in exported files
     label = models.CharField(_("option"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+    cost = MoneyField(_("cost"), null=True, blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=option_image_path,
+        blank=True,
+        validators=[validate_option_image],
+        help_text=_("A photo or drawing: JPEG, PNG, GIF or WebP, at most 2 MB."),
+    )
 
     class Meta:
         ordering = ["poll", "id"]

@@ -1,5 +1,5 @@
 """Voting's permissions, by phase of the poll: members see polls and vote while one is open;
-the electoral commission convenes, opens and closes them and enters paper ballots.
+the electoral commission convenes, edits and deletes drafts, opens and closes them and enters paper ballots.
 
 Whether a member is on the poll's frozen register is the voting service's check, not this one.
 """
@@ -15,6 +15,8 @@ from comuna.voting.models import Poll, Status
 class PollAction(enum.StrEnum):
     VIEW = "voting.view"
     CONVENE = "voting.convene"
+    EDIT = "voting.edit"
+    DELETE = "voting.delete"
     OPEN = "voting.open"
     CLOSE = "voting.close"
     ENTER_PAPER = "voting.enter_paper"
@@ -31,6 +33,9 @@ TABLE = {
     (PollAction.VIEW, Status.CLOSED): MEMBERS,
     # a new poll is convened in a body, as a draft
     (PollAction.CONVENE, None): ELECTORAL,
+    # a draft is edited or deleted by those who may convene
+    (PollAction.EDIT, Status.DRAFT): ELECTORAL,
+    (PollAction.DELETE, Status.DRAFT): ELECTORAL,
     (PollAction.OPEN, Status.DRAFT): ELECTORAL,
     (PollAction.CLOSE, Status.OPEN): ELECTORAL,
     (PollAction.ENTER_PAPER, Status.OPEN): ELECTORAL,

@@ -7,9 +7,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +20,10 @@ from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.territory.permissions import can
-from comuna.voting import tally, turnout
+from comuna.voting import tally, turnout, validation
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
+    EDITABLE_SETTINGS,
     RULES,
     Ballot,
     BatchState,
@@ -40,6 +42,13 @@ from comuna.voting.rules import PollAction
 
 class VotingError(Exception):
     """A voting action refused; nothing changed."""
+
+
+class PollClosedError(VotingError):
+    """A ballot cast after the poll closed (it was open when the voter loaded the page)."""
+
+
+SCHEDULER = SystemActor("scheduler")
 
 
 def chain(poll: Poll) -> str:
@@ -114,6 +123,68 @@ class Receipt:
 # --- poll life cycle ----------------------------------------------------------------------
 
 
+class PollSettingsError(VotingError, ValidationError):
+    """A poll's settings or options that could not be voted on or counted, field by field
+    (``message_dict``); nothing was saved."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def _options(poll: Poll, options: list[dict[str, Any]]) -> list[Option]:
+    """Unsaved options ``{"label", "description"?, "cost"?, "image"?}`` of ``poll``, keyed
+    1, 2, ... in the order given."""
+    return [
+        Option(
+            poll=poll,
+            key=str(i + 1),
+            label=str(o.get("label", "")).strip(),
+            description=o.get("description", "") or "",
+            cost=o.get("cost"),
+            image=o.get("image") or "",
+        )
+        for i, o in enumerate(options)
+    ]
+
+
+def _check(poll: Poll, options: list[Option], *, schedule: bool = False) -> None:
+    """Refuse, field by field, settings and options that could not be voted on or counted;
+    ``schedule``: a scheduled time must also lie ahead (when a draft is saved)."""
+    found: dict[str, list[str]] = {}
+    try:
+        poll.clean_fields(exclude=["body", "created_by", "statute"])
+    except ValidationError as exc:
+        found = dict(exc.message_dict)
+    for line, option in enumerate(options, start=1):
+        try:
+            option.clean_fields(exclude=["poll", "key"])
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                found.setdefault("options", []).extend(
+                    _("Line %(n)s: %(problem)s") % {"n": line, "problem": e} for e in errors
+                )
+    if set(found) <= {"options"}:  # the settings are well-formed: can they be counted?
+        for name, messages in validation.problems(poll, options).items():
+            found.setdefault(name, []).extend(messages)
+    if schedule:
+        now = timezone.now()
+        for name in ("opens_at", "closes_at"):
+            when = getattr(poll, name)
+            if when is not None and when <= now and name not in found:
+                found[name] = [_("This time has already passed.")]
+    if found:
+        raise PollSettingsError(found)
+
+
+def _poll_payload(poll: Poll) -> dict[str, Any]:
+    return {
+        "poll": poll.pk,
+        "title": poll.title,
+        **counting_settings(poll),
+        "options": options_payload(poll),
+    }
+
+
 @transaction.atomic
 def create_poll(
     body,
@@ -125,53 +196,105 @@ def create_poll(
     rule: str | None = None,
     **settings: Any,
 ) -> Poll:
-    """A draft poll with its options (``{"label", "description"?, "cost"?}``)."""
+    """A draft poll with its options (``{"label", "description"?, "cost"?, "image"?}``);
+    PollSettingsError, saving nothing, if it could not be voted on or counted."""
     actor = actor_label(by)
-    if method not in RULES:
-        raise VotingError(_("Unknown voting method %(m)s.") % {"m": method})
-    rule = rule or RULES[method][0]
-    if rule not in RULES[method]:
-        raise VotingError(
-            _("The rule %(rule)s does not count %(method)s ballots.")
-            % {"rule": rule, "method": method}
-        )
-    if len(options) < 2:
-        raise VotingError(_("A poll needs at least two options."))
-    if method == Method.BUDGET:
-        if settings.get("budget") is None or Decimal(settings["budget"]) <= 0:
-            raise VotingError(_("A participatory budget needs a positive budget."))
-        if any(o.get("cost") is None or Decimal(o["cost"]) <= 0 for o in options):
-            raise VotingError(_("Every project of a participatory budget needs a positive cost."))
-    if method == Method.CUMULATIVE and not settings.get("max_points"):
-        raise VotingError(_("Say how many points each voter shares out."))
+    rule = rule or (RULES[method][0] if method in RULES else "")
     poll = Poll(
         body=body, title=title, method=method, rule=rule, created_by=acting_user(by), **settings
     )
-    poll.full_clean()
+    built = _options(poll, options)
+    _check(poll, built, schedule=True)
     poll.save()
     poll.refresh_from_db()  # record the settings as stored ("50000.00", not "50000")
-    Option.objects.bulk_create(
-        Option(
-            poll=poll,
-            key=str(i + 1),
-            label=o["label"],
-            description=o.get("description", ""),
-            cost=o.get("cost"),
-        )
-        for i, o in enumerate(options)
-    )
-    record(
-        chain(poll),
-        "poll.created",
-        {
-            "poll": poll.pk,
-            "title": poll.title,
-            **counting_settings(poll),
-            "options": options_payload(poll),
-        },
-        actor=actor,
-    )
+    for option in built:
+        option.poll = poll
+        option.save()
+    record(chain(poll), "poll.created", _poll_payload(poll), actor=actor)
     return poll
+
+
+@transaction.atomic
+def update_poll(
+    poll: Poll,
+    *,
+    title: str,
+    method: str,
+    options: list[dict[str, Any]],
+    by: Any,
+    rule: str | None = None,
+    **settings: Any,
+) -> Poll:
+    """Edit a draft poll: its settings, and its options replaced by ``options`` (as for
+    :func:`create_poll`; an ``image`` may be a stored file's name, kept). Only a draft."""
+    actor = actor_label(by)
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != Status.DRAFT:
+        raise VotingError(_("Only a draft poll can be edited."))
+    unknown = set(settings) - set(EDITABLE_SETTINGS)
+    if unknown:
+        raise VotingError(_("These settings cannot be edited: %(names)s.") % {"names": unknown})
+    old_images = {o.image.name for o in poll.options.all() if o.image}
+    poll.title, poll.method = title, method
+    poll.rule = rule or (RULES[method][0] if method in RULES else "")
+    for name in EDITABLE_SETTINGS:
+        if name in settings:
+            setattr(poll, name, settings[name])
+    built = _options(poll, options)
+    _check(poll, built, schedule=True)
+    poll.save()
+    poll.refresh_from_db()
+    poll.options.all().delete()
+    for option in built:
+        option.save()
+    _forget_images(old_images - {o.image.name for o in built if o.image})
+    record(chain(poll), "poll.updated", _poll_payload(poll), actor=actor)
+    return poll
+
+
+@transaction.atomic
+def delete_poll(poll: Poll, *, by: Any) -> None:
+    """Delete a draft poll and its options; the ledger keeps its creation and this deletion."""
+    actor = actor_label(by)
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != Status.DRAFT:
+        raise VotingError(_("Only a draft poll can be deleted."))
+    images = {o.image.name for o in poll.options.all() if o.image}
+    record(chain(poll), "poll.deleted", {"poll": poll.pk, "title": poll.title}, actor=actor)
+    poll.options.all().delete()
+    poll.delete()
+    _forget_images(images)
+
+
+def _forget_images(names: set[str]) -> None:
+    """Remove image files no option uses any more, once the change is committed."""
+    if not names:
+        return
+    storage = Option._meta.get_field("image").storage
+
+    def remove() -> None:
+        for name in names:
+            if not Option.objects.filter(image=name).exists():
+                storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def _refuse_uncountable(poll: Poll) -> None:
+    """Before opening or closing: a poll saved by older code with settings it cannot be
+    counted with is refused with what is wrong (edit a draft; an open poll cannot be fixed)."""
+    try:
+        options = list(poll.options.all())
+        found = validation.problems(poll, options)
+    except (InvalidOperation, ValueError) as exc:
+        raise VotingError(
+            _("The poll's stored settings cannot be read (%(error)s).") % {"error": exc}
+        ) from None
+    if found:
+        raise VotingError(
+            _("This poll cannot be counted as it stands: %(problems)s")
+            % {"problems": " ".join(m for ms in found.values() for m in ms)}
+        )
 
 
 @transaction.atomic
@@ -179,9 +302,10 @@ def open_poll(poll: Poll, *, by: Any) -> int:
     """Open the poll and snapshot the electoral register; returns the number of voters.
     The ledger entry carries a keyed digest of the frozen register (ids only)."""
     actor = actor_label(by)
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be opened."))
+    _refuse_uncountable(poll)
     today = timezone.localdate()
     register = census.register(poll.body, on=today).select_related(None).only("pk", "user_id")
     Voter.objects.bulk_create(
@@ -206,6 +330,13 @@ def open_poll(poll: Poll, *, by: Any) -> int:
         actor=actor,
     )
     return len(frozen)
+
+
+def _locked(poll: Poll) -> Poll:
+    try:
+        return Poll.objects.select_for_update().get(pk=poll.pk)
+    except InvalidOperation:
+        raise VotingError(_("The poll's stored amounts cannot be read.")) from None
 
 
 def _lock_poll_for_casting(poll: Poll) -> Poll:
@@ -234,6 +365,8 @@ def cast(
     (options never change once a poll is open)."""
     with transaction.atomic():
         poll = _lock_poll_for_casting(poll)
+        if poll.status == Status.CLOSED:
+            raise PollClosedError(_("This poll has closed; your ballot was not counted."))
         if poll.status != Status.OPEN:
             raise VotingError(_("This poll is not open for voting."))
         voter = Voter.objects.select_for_update().filter(poll=poll, user=user).first()
@@ -243,9 +376,16 @@ def cast(
         if voter.has_voted:
             if not poll.allow_revote:
                 raise VotingError(_("You have already voted in this poll."))
-            if not receipt_code or voter.change_key != _change_key(voter.pk, receipt_code):
+            if not receipt_code:
                 raise VotingError(
                     _("You have already voted. To change your ballot, give its receipt code.")
+                )
+            if voter.change_key != _change_key(voter.pk, receipt_code):
+                raise VotingError(
+                    _(
+                        "This is not the receipt code of your ballot: check it and try again. "
+                        "Your ballot was not changed."
+                    )
                 )
             updated = Ballot.objects.filter(
                 poll=poll, receipt_hash=receipt_hash(poll.pk, receipt_code), source=Source.ONLINE
@@ -265,10 +405,11 @@ def cast(
 def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
     """Close the poll, count it, and record the tally with the digest of its ballots."""
     actor = actor_label(by)
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = _locked(poll)
     if poll.status != Status.OPEN:
         raise VotingError(_("Only an open poll can be closed."))
     refuse_held_sheets(poll)
+    _refuse_uncountable(poll)
     voted_online = poll.voters.filter(has_voted=True).count()
     online_ballots = Ballot.objects.filter(poll=poll, source=Source.ONLINE).count()
     if online_ballots != voted_online:
@@ -282,7 +423,11 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
             % {"ballots": online_ballots, "voters": voted_online}
         )
     counted = tally.load(poll)
-    result = {**tally.count_poll(poll, counted), **turnout.recorded(poll, counted)}
+    try:
+        result = tally.count_poll(poll, counted)
+    except (ArithmeticError, ValueError) as exc:
+        raise VotingError(_("The poll cannot be counted: %(error)s") % {"error": exc}) from None
+    result |= turnout.recorded(poll, counted)
     entry = record(
         chain(poll),
         "poll.closed",
@@ -301,9 +446,39 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
         actor=actor,
     )
     poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
-    poll.result_entry = entry.seq
-    poll.save(update_fields=["status", "closed_on", "result", "result_entry"])
+    poll.closed_at, poll.result_entry = timezone.now(), entry.seq
+    poll.save(update_fields=["status", "closed_on", "closed_at", "result", "result_entry"])
     return result
+
+
+@dataclass
+class Tick:
+    """What one run of the scheduler did: polls opened and closed, and those it could not."""
+
+    opened: list[Poll]
+    closed: list[Poll]
+    refused: list[tuple[Poll, str]]
+
+
+def run_schedule(now=None) -> Tick:
+    """Open the drafts whose opening time has come and close the open polls whose closing time
+    has come, each through its service with the actor ``system:scheduler``. A poll that cannot
+    be opened or closed is left as it is and reported."""
+    now = now or timezone.now()
+    tick = Tick([], [], [])
+    due = [
+        (open_poll, tick.opened, Poll.objects.filter(status=Status.DRAFT, opens_at__lte=now)),
+        (close_poll, tick.closed, Poll.objects.filter(status=Status.OPEN, closes_at__lte=now)),
+    ]
+    for service, done, polls in due:
+        for poll in polls.order_by("pk"):
+            try:
+                service(poll, by=SCHEDULER)
+            except VotingError as exc:
+                tick.refused.append((poll, str(exc)))
+            else:
+                done.append(poll)
+    return tick
 
 
 def find_ballot(poll: Poll, code: str) -> Ballot | None:

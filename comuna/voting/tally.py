@@ -244,11 +244,16 @@ def export_pb(poll: Poll) -> str:
 
 
 def export_preflib(poll: Poll) -> str:
+    """The poll's ranked ballots as a PrefLib file, alternative i named by option i's label."""
     options = list(poll.options.all())
+    names = [" ".join(o.label.split()) for o in options]
+    if len(set(names)) != len(names) or not all(names):  # a legacy poll: fall back to keys
+        names = [o.key for o in options]
     return to_preflib(
         ranked_profile(poll, options, load(poll)),
         file_name=f"poll-{poll.pk}.soi",
-        title=poll.title.replace("\n", " "),
+        title=" ".join(poll.title.split()),
+        names=names,
     )
 
 

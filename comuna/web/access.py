@@ -32,11 +32,16 @@ class Permission:
     model: type[Model]  # Body, or the model of the object the page is about
 
 
-def body_view(action: str, model: type[Model] | None = None) -> Callable:
+def body_view(
+    action: str, model: type[Model] | None = None, *, refused: Callable | None = None
+) -> Callable:
     """Pass the body named by ``slug`` to the view when the user may take ``action`` in it.
 
     With ``model``, the page is about the object of that model named by ``pk`` in the body:
     the action is checked on that object (in its phase) and the view gets ``(body, obj)``.
+    ``refused(request, body, obj)`` may answer a member refused the action with a page of its
+    own (status 403, e.g. "this poll closed meanwhile"); when it returns None, or the user is
+    not a member, the usual 403 follows.
     """
 
     def decorator(view):
@@ -50,6 +55,10 @@ def body_view(action: str, model: type[Model] | None = None) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action, target):
+                if refused is not None and roles(request.user, body):
+                    response = refused(request, body, target)
+                    if response is not None:
+                        return response
                 raise PermissionDenied(refusal(request.user, action, target, body))
             request.body_roles = roles(request.user, body)
             if model is None:

@@ -1,4 +1,5 @@
-"""Poll pages: convene, open, vote, receipt, close, paper entry, results and downloads."""
+"""Poll pages: convene, edit, delete, open, vote, receipt, close, options, paper entry, results
+and downloads."""
 
 from __future__ import annotations
 
@@ -7,19 +8,32 @@ from collections import Counter
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from comuna.ledger import canonical_json, entries
+from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.voting import services, tally, turnout
-from comuna.voting.ballots import BallotError, from_form
+from comuna.voting.ballots import BallotError, from_form, normalise
 from comuna.voting.explain import explain
-from comuna.voting.forms import PaperForm, PollForm
-from comuna.voting.models import Method, PaperSheet, Poll, SheetState, Status, Voter
+from comuna.voting.forms import PaperForm, PollEditForm, PollForm
+from comuna.voting.images import image_format
+from comuna.voting.models import (
+    BatchState,
+    Method,
+    Option,
+    PaperSheet,
+    Poll,
+    SheetState,
+    Status,
+    Voter,
+)
 from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web import charts
@@ -42,6 +56,12 @@ def poll_list(request, body):
     )
 
 
+def _form_errors(form, exc: services.VotingError) -> None:
+    """Put a refused poll's reasons on the form: each field's under that field."""
+    for field, errors in getattr(exc, "message_dict", {"__all__": [str(exc)]}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @body_view(PollAction.CONVENE)
 def poll_new(request, body):
     form = PollForm(request.POST or None)
@@ -58,16 +78,47 @@ def poll_new(request, body):
                 **form.poll_settings(),
             )
         except services.VotingError as exc:
-            form.add_error(None, str(exc))
-        except Exception as exc:  # model validation of the settings
-            if not hasattr(exc, "message_dict"):
-                raise
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            _form_errors(form, exc)
         else:
             messages.success(request, _("Poll created as a draft. Open it when ready."))
             return redirect("poll", slug=body.slug, pk=poll.pk)
     return render(request, "web/poll_new.html", {"body": body, "form": form})
+
+
+@body_view(PollAction.EDIT, Poll)
+def poll_edit(request, body, poll):
+    form = PollEditForm(request.POST or None, request.FILES or None, poll=poll)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_poll(
+                poll,
+                title=data["title"],
+                method=data["method"],
+                rule=data["rule"] or None,
+                options=form.options_with_details(),
+                by=request.user,
+                **form.poll_settings(),
+            )
+        except services.VotingError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The draft poll was saved."))
+            return redirect("poll", slug=body.slug, pk=poll.pk)
+    return render(request, "web/poll_edit.html", {"body": body, "poll": poll, "form": form})
+
+
+@body_view(PollAction.DELETE, Poll)
+def poll_delete(request, body, poll):
+    if request.method == "POST":
+        try:
+            services.delete_poll(poll, by=request.user)
+        except services.VotingError as exc:
+            messages.error(request, str(exc))
+            return redirect("poll", slug=body.slug, pk=poll.pk)
+        messages.success(request, _("The draft poll “%(title)s” was deleted.") % {"title": poll})
+        return redirect("polls", slug=body.slug)
+    return render(request, "web/poll_confirm.html", {"body": body, "poll": poll, "step": "delete"})
 
 
 @body_view(PollAction.VIEW, Poll)
@@ -76,13 +127,17 @@ def poll_detail(request, body, poll):
     return render(request, "web/poll.html", _vote_context(request, body, poll, voter))
 
 
-def _vote_context(request, body, poll, voter, **extra):
+def _vote_context(request, body, poll, voter, submitted=None, **extra):
+    options = list(poll.options.all())
     return {
         "body": body,
         "poll": poll,
         "voter": voter,
-        "options": list(poll.options.all()),
+        "options": options,
+        "rows": ballot_rows(poll, options, submitted),
+        "spent": spent(poll, options, submitted) if poll.method == Method.BUDGET else None,
         "can_manage": _is_manager(request, poll),
+        "can_edit": can(request.user, PollAction.EDIT, poll),
         "Method": Method,
         **extra,
         "eligible": poll.voters.count() if poll.status != Status.DRAFT else None,
@@ -92,54 +147,131 @@ def _vote_context(request, body, poll, voter, **extra):
     }
 
 
-@body_view(PollAction.VOTE, Poll)
+def ballot_rows(poll, options, submitted) -> list[dict]:
+    """Each option with what the voter had filled in for it (a refused or checked ballot is
+    shown again as the voter left it)."""
+    data = submitted if submitted is not None else {}
+    chosen = set(data.getlist("choice")) if hasattr(data, "getlist") else set()
+    field = {Method.RANKED: "rank_", Method.CUMULATIVE: "points_"}.get(poll.method)
+    return [
+        {
+            "option": o,
+            "checked": o.key in chosen,
+            "value": str(data.get(f"{field}{o.key}", "")).strip() if field else "",
+        }
+        for o in options
+    ]
+
+
+def spent(poll, options, submitted) -> Decimal:
+    """What the ticked projects of a budget ballot cost."""
+    chosen = set(submitted.getlist("choice")) if submitted is not None else set()
+    return sum((o.cost or Decimal(0) for o in options if o.key in chosen), Decimal(0))
+
+
+def _closed_meanwhile(request, body, poll):
+    """A ballot sent after the poll closed: the poll page says so (the ballot was not
+    counted), instead of a bare refusal."""
+    if poll.status != Status.CLOSED:
+        return None
+    voter = Voter.objects.filter(poll=poll, user=request.user).first()
+    context = _vote_context(request, body, poll, voter, closed_meanwhile=True)
+    return render(request, "web/poll.html", context, status=403)
+
+
+@body_view(PollAction.VOTE, Poll, refused=_closed_meanwhile)
 @require_POST
 def poll_vote(request, body, poll):
     options = list(poll.options.all())
+    checking = "check" in request.POST  # "check my ballot": count the cost, cast nothing
     try:
         raw = from_form(poll, options, request.POST)
-        receipt = services.cast(
-            poll,
-            request.user,
-            raw,
-            receipt_code=request.POST.get("receipt_code") or None,
-            options=options,
-        )
+        if checking:
+            normalise(poll, options, raw)
+        else:
+            receipt = services.cast(
+                poll,
+                request.user,
+                raw,
+                receipt_code=request.POST.get("receipt_code") or None,
+                options=options,
+            )
+    except services.PollClosedError:
+        poll.refresh_from_db()
+        return _closed_meanwhile(request, body, poll)
     except (BallotError, services.VotingError) as exc:
         voter = Voter.objects.filter(poll=poll, user=request.user).first()
-        context = _vote_context(request, body, poll, voter, error=str(exc), submitted=request.POST)
+        context = _vote_context(request, body, poll, voter, request.POST, error=str(exc))
         return render(request, "web/poll.html", context, status=400)
+    if checking:
+        voter = Voter.objects.filter(poll=poll, user=request.user).first()
+        context = _vote_context(request, body, poll, voter, request.POST, checked=True)
+        return render(request, "web/poll.html", context)
     # The receipt is shown once, in this response, and kept nowhere on the server in clear.
     return render(request, "web/receipt.html", {"body": body, "poll": poll, "receipt": receipt})
 
 
 @body_view(PollAction.OPEN, Poll)
-@require_POST
 def poll_open(request, body, poll):
     return _transition(request, body, poll, "open")
 
 
 @body_view(PollAction.CLOSE, Poll)
-@require_POST
 def poll_close(request, body, poll):
     return _transition(request, body, poll, "close")
 
 
 def _transition(request, body, poll, action):
+    """GET: what opening or closing will do, and a button; POST: do it."""
+    if request.method != "POST":
+        context = {"body": body, "poll": poll, "step": action}
+        if action == "open":
+            context["register"] = census.register(body, on=timezone.localdate()).count()
+        else:
+            context["online"] = poll.voters.filter(has_voted=True).count()
+            context["eligible"] = poll.voters.count()
+            context["paper"] = poll.paper_batches.filter(state=BatchState.ACTIVE).count()
+        return render(request, "web/poll_confirm.html", context)
     try:
         if action == "open":
             n = services.open_poll(poll, by=request.user)
             messages.success(
-                request, _("The poll is open; %(n)s voters are on its register.") % {"n": n}
+                request,
+                ngettext(
+                    "The poll is open; %(n)s voter is on its register.",
+                    "The poll is open; %(n)s voters are on its register.",
+                    n,
+                )
+                % {"n": n},
             )
-        elif action == "close":
+        else:
             services.close_poll(poll, by=request.user)
             messages.success(request, _("The poll is closed and its result recorded."))
-        else:
-            raise Http404
     except services.VotingError as exc:
         messages.error(request, str(exc))
     return redirect("poll", slug=body.slug, pk=poll.pk)
+
+
+def _option(poll, key) -> Option:
+    return get_object_or_404(Option, poll=poll, key=key)
+
+
+@body_view(PollAction.VIEW, Poll)
+def poll_option(request, body, poll, key):
+    option = _option(poll, key)
+    return render(request, "web/poll_option.html", {"body": body, "poll": poll, "option": option})
+
+
+@body_view(PollAction.VIEW, Poll)
+def poll_option_image(request, body, poll, key):
+    """An option's image, to those who may see the poll (a draft's pictures stay private)."""
+    option = _option(poll, key)
+    if not option.image:
+        raise Http404
+    kind = image_format(option.image) or ""
+    response = FileResponse(option.image.open("rb"), content_type=f"image/{kind.lower()}")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @body_view(PollAction.ENTER_PAPER, Poll)
@@ -402,9 +534,12 @@ def poll_ballots(request, slug, pk, fmt):
 
 @public
 def poll_check(request, slug, pk):
-    """Check my receipt: is my ballot in, and unchanged?"""
+    """Check my receipt: is my ballot in, and unchanged? Public once the poll closes; before,
+    only to those who may see the poll (a draft's title is nobody else's business)."""
     body = get_object_or_404(Body, slug=slug)
     poll = get_object_or_404(Poll, pk=pk, body=body)
+    if poll.status != Status.CLOSED and not can(request.user, PollAction.VIEW, poll):
+        raise Http404
     code = request.POST.get("code", "").strip() if request.method == "POST" else ""
     ballot = services.find_ballot(poll, code) if code else None
     options = {o.key: o for o in poll.options.all()}

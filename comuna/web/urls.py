@@ -42,4 +42,12 @@ urlpatterns = [
     path("b/<slug:slug>/polls/<int:pk>/results/", polls.poll_results, name="poll-results"),
     path("b/<slug:slug>/polls/<int:pk>/ballots.<str:fmt>", polls.poll_ballots, name="poll-ballots"),
     path("b/<slug:slug>/polls/<int:pk>/check/", polls.poll_check, name="poll-check"),
+    path("b/<slug:slug>/polls/<int:pk>/edit/", polls.poll_edit, name="poll-edit"),
+    path("b/<slug:slug>/polls/<int:pk>/delete/", polls.poll_delete, name="poll-delete"),
+    path("b/<slug:slug>/polls/<int:pk>/options/<str:key>/", polls.poll_option, name="poll-option"),
+    path(
+        "b/<slug:slug>/polls/<int:pk>/options/<str:key>/image",
+        polls.poll_option_image,
+        name="poll-option-image",
+    ),
 ]

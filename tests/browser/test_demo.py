@@ -81,6 +81,7 @@ def test_a_voter_casts_a_ballot_keeps_the_receipt_and_finds_it_after_closing(dem
     page = commission.new_page()
     log_in(page, demo_server, "electoral")
     page.goto(poll_url + "/")
+    page.get_by_role("link", name="Cerrar la votación y escrutar…").click()  # asks first
     page.locator("form[action$='/close/'] button").click()
     commission.close()
 

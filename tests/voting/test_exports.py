@@ -82,5 +82,7 @@ def test_a_closed_ranked_poll_exported_as_preflib_recounts_the_same(cast, make_p
         services.cast(poll, getattr(cast, persona).user, choices)
     result = services.close_poll(poll, by=SETUP)
     profile = from_preflib(tally.export_preflib(poll))
+    assert list(profile.candidates) == ["Ana", "Beto", "Carla"]  # the options' labels
     again = count(rule, profile, seats=poll.seats)
-    assert list(again.winners) == result["winners"]
+    keys = {o.label: o.key for o in poll.options.all()}
+    assert [keys[w] for w in again.winners] == result["winners"]

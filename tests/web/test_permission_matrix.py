@@ -120,6 +120,19 @@ def _pk(cast, obj):
     return {"pk": obj.pk}
 
 
+def _pictured(poll):
+    """The key of the poll's first option, given a picture (stored under the test's
+    MEDIA_ROOT) if it has none."""
+    from comuna.voting.models import Option
+    from tests.voting.images import png
+
+    option = Option.objects.get(poll=poll, key="1")
+    if not option.image:
+        option.image = png()
+        option.save()
+    return option.key
+
+
 PROBES = {
     "register": Probe(),
     "census": Probe(),
@@ -161,8 +174,21 @@ PROBES = {
     ),
     "poll": Probe(kwargs=_pk),
     "poll-vote": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {"choice": "1"}),
-    "poll-open": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {}),
-    "poll-close": Probe(kwargs=_pk, get=False, post=lambda cast, obj: {}),
+    "poll-open": Probe(kwargs=_pk, post=lambda cast, obj: {}),
+    "poll-close": Probe(kwargs=_pk, post=lambda cast, obj: {}),
+    "poll-edit": Probe(
+        kwargs=_pk,
+        post=lambda cast, obj: {
+            "title": "¿Pintamos de verde la casa comunal?",
+            "method": "single",
+            "seats": 1,
+            "min_choices": 1,
+            "options": "Sí\nNo\n",
+        },
+    ),
+    "poll-delete": Probe(kwargs=_pk, post=lambda cast, obj: {}),
+    "poll-option": Probe(kwargs=lambda cast, obj: {"pk": obj.pk, "key": "1"}),
+    "poll-option-image": Probe(kwargs=lambda cast, obj: {"pk": obj.pk, "key": _pictured(obj)}),
     "poll-paper": Probe(
         kwargs=_pk,
         post=lambda cast, obj: {

@@ -55,9 +55,14 @@ def _urls(cast, polls) -> dict[str, list[str]]:
     question = cast.question
     council = cast.council.slug
     poll_urls = {}
-    for name in ("poll", "poll-vote", "poll-open", "poll-close", "poll-paper", "poll-results"):
+    pages = ("poll", "poll-vote", "poll-open", "poll-close", "poll-paper", "poll-results")
+    for name in (*pages, "poll-edit", "poll-delete"):
         poll_urls[name] = [
             reverse(name, kwargs={"slug": council, "pk": p.pk}) for p in polls.values()
+        ]
+    for name in ("poll-option", "poll-option-image"):
+        poll_urls[name] = [
+            reverse(name, kwargs={"slug": council, "pk": p.pk, "key": "1"}) for p in polls.values()
         ]
     poll_urls["poll-check"] = [
         reverse("poll-check", kwargs={"slug": council, "pk": p.pk}) + "?code=ABCD-EFGH"

@@ -12,6 +12,7 @@ alternatives are tied below the ranked ones) and is read as such. Any other tie 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -57,14 +58,22 @@ def to_preflib(
     description: str = "",
     publication_date: str = "",
     modification_date: str = "",
+    names: Sequence[str] | None = None,
 ) -> str:
     """The profile as PrefLib text: SOC if every ballot ranks every candidate, else SOI.
 
+    ``names`` are the alternatives' names in the profile's candidate order (by default the
+    candidates themselves), written as ``# ALTERNATIVE NAME i: name``; they must be distinct.
     Lines are sorted by count (largest first), then by ranking, so the same profile always
     gives the same text. Blank ballots, if any, are written as ``count:`` with no order.
     """
     m = len(profile.candidates)
-    for name in profile.candidates:
+    names = list(profile.candidates if names is None else names)
+    if len(names) != m:
+        raise ValueError(f"{len(names)} names given for {m} alternatives")
+    if len(set(names)) != m:
+        raise ValueError("two alternatives have the same name")
+    for name in names:
         _check_name(name)
     for field_value in (file_name, title, description, publication_date, modification_date):
         if "\n" in field_value or "\r" in field_value:
@@ -87,7 +96,7 @@ def to_preflib(
         f"# NUMBER VOTERS: {profile.n_voters}",
         f"# NUMBER UNIQUE ORDERS: {len(rows)}",
     ]
-    out += [f"# ALTERNATIVE NAME {i + 1}: {name}" for i, name in enumerate(profile.candidates)]
+    out += [f"# ALTERNATIVE NAME {i + 1}: {name}" for i, name in enumerate(names)]
     for i in order:
         ranking = ",".join(str(a + 1) for a in rows[i] if a >= 0)
         out.append(f"{counts[i]}: {ranking}".rstrip())
