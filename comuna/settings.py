@@ -7,6 +7,7 @@ Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_UR
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "comuna.ledger",
     "comuna.territory",
     "comuna.voting",
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 if not DEBUG:  # in development, runserver serves static files itself
@@ -178,9 +183,56 @@ if not DEBUG and env_bool("HTTPS", True):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Trust X-Forwarded-Proto only behind a proxy that sets it: otherwise any client could claim
+# HTTPS by sending the header itself.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy, in development too so a page that needs inline code fails early:
+# everything from this site, no inline scripts or styles, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "comuna@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Accounts: residents are invited from the census (no self-registration).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is locked for LOGIN_LOCKOUT_MINUTES; a successful login starts afresh.
+# Failed invitation codes count the same way, per address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "comuna.web.accounts.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "password1", "password2"]
+AXES_ENABLE_ADMIN = False
+# Behind a reverse proxy every request comes from the proxy's address: with this on, the
+# client's address is the last one the proxy appended to X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+AXES_CLIENT_IP_CALLABLE = "comuna.web.accounts.client_address"
 
 # Largest census CSV accepted, in rows (a council has a few thousand residents at most).
 CENSUS_IMPORT_MAX_ROWS = env_int("CENSUS_IMPORT_MAX_ROWS", 20000)

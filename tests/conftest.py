@@ -224,3 +224,15 @@ def electoral_2(cast):
         by=SETUP,
     )
     return member.user
+
+
+@pytest.fixture(autouse=True)
+def _no_login_throttling(settings):
+    """django-axes off, so tests may log in with ``client.login()`` (which passes Axes no
+    request) and fail logins freely; the throttling tests turn it on with ``throttled``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.AXES_ENABLED = True

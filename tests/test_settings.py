@@ -1,6 +1,7 @@
 """Production safety of the settings module, checked in fresh interpreters."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,57 @@ def test_passwords_are_hashed_with_argon2():
 def test_spanish_is_the_default_language_with_english_and_portuguese():
     out = settings_in({}, "s.LANGUAGE_CODE, [c for c, _ in s.LANGUAGES], s.USE_TZ")
     assert out.stdout.strip() == "('es', ['es', 'en', 'pt'], True)"
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "testserver"}
+
+
+def test_production_does_not_trust_the_proxy_header_unless_told():
+    out = settings_in(PRODUCTION, "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None"
+    out = settings_in(
+        {**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}, "s.SECURE_PROXY_SSL_HEADER"
+    )
+    assert out.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_a_production_page_carries_a_strict_content_security_policy(tmp_path):
+    # plain static storage: no collectstatic manifest is needed to render the page
+    code = (
+        "import django; django.setup(); from django.test import Client, override_settings; "
+        "plain = {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}; "
+        "from django.conf import settings; "
+        "stores = {**settings.STORAGES, 'staticfiles': plain}; "
+        "r = override_settings(STORAGES=stores)(lambda: Client().get('/login/', secure=True))(); "
+        "print(r.status_code); print(r['Content-Security-Policy'])"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}},
+        **PRODUCTION,
+        "DJANGO_SETTINGS_MODULE": "comuna.settings",
+        "COMUNA_DATA_DIR": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    status, policy = out.stdout.strip().splitlines()
+    assert status == "200"
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["img-src"] == "'self' data:"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert "unsafe-inline" not in policy and "script-src" not in directives
+
+
+def test_no_template_has_inline_scripts_styles_or_handlers():
+    pattern = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.I)
+    offending = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "comuna").rglob("templates/**/*.html"))
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offending == []

@@ -10,7 +10,7 @@ class TerritoryConfig(AppConfig):
     def ready(self) -> None:
         from comuna.ledger import register_chain_check, register_check
         from comuna.ledger.labels import register_chain_labels
-        from comuna.territory import records, rules, statutes
+        from comuna.territory import invitations, records, rules, statutes
         from comuna.territory.ledger_labels import BodyChains
 
         # `comuna ledger verify` re-derives every territory entry from the database.
@@ -20,6 +20,14 @@ class TerritoryConfig(AppConfig):
         )
         for kind, label in records.ROW_KINDS.items():
             register_check(kind, records.check_rows_entry, label=label)
+        register_check(
+            "census.invited", invitations.check_invitation_entry, label=_("Census: invitation")
+        )
+        register_check(
+            "census.invitation_revoked",
+            invitations.check_invitation_entry,
+            label=_("Census: invitation revoked"),
+        )
         register_chain_check("territory.body", records.check_body_has_its_chain)
         register_chain_check("territory.rows", records.check_rows_match_database)
         register_chain_check("territory.statutes", statutes.check_versions_match_database)

@@ -581,3 +581,34 @@ class Mandate(models.Model):
         """In memory, the same test as ``Mandate.objects.active(day)``."""
         day = day or timezone.localdate()
         return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
+class Delivery(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    CODE = "code", _("Printed code")
+
+
+class Invitation(models.Model):
+    """A resident's one live invitation to make their login, by e-mail link or printed code.
+
+    Only a keyed hash of its secret is kept. Accepting or revoking it deletes it, and a new
+    invitation replaces it, so it can be used once at most.
+    """
+
+    resident = models.OneToOneField(Resident, on_delete=models.CASCADE, related_name="invitation")
+    delivery = models.CharField(_("sent by"), max_length=10, choices=Delivery.choices)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_delivery_display()}"
+
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -113,6 +113,8 @@ ROW_KINDS = {
     "census.resident": gettext_lazy("Census: resident saved"),
     "census.question": gettext_lazy("Census: question saved"),
     "census.imported": gettext_lazy("Census: file imported"),
+    "census.login_linked": gettext_lazy("Census: login made from an invitation"),
+    "census.login_unlinked": gettext_lazy("Census: login unlinked"),
     "organ.created": gettext_lazy("Organ created"),
     "mandate.conferred": gettext_lazy("Mandate conferred"),
     "mandate.ended": gettext_lazy("Mandate ended"),

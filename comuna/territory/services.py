@@ -9,16 +9,18 @@ data: the ledger is public.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comuna.ledger import record
-from comuna.territory import records, statutes
-from comuna.territory.actors import actor_label
+from comuna.territory import invitations, records, statutes
+from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.census import (
     CensusImportError,
     ImportResult,
@@ -29,7 +31,9 @@ from comuna.territory.census import (
 from comuna.territory.models import (
     Body,
     CensusQuestion,
+    Delivery,
     Household,
+    Invitation,
     Mandate,
     MandateKind,
     Organ,
@@ -38,16 +42,20 @@ from comuna.territory.models import (
 
 __all__ = [
     "TerritoryError",
+    "accept_invitation",
     "confer_mandate",
     "create_body",
     "create_organ",
     "end_mandate",
     "import_census",
+    "invite_resident",
     "link_login",
     "replace_by_substitute",
+    "revoke_invitation",
     "save_household",
     "save_question",
     "save_resident",
+    "unlink_login",
     "update_own_details",
 ]
 
@@ -170,6 +178,123 @@ def link_login(resident: Resident, user: Any, *, by: Any) -> Resident:
     resident.user = user
     resident.save(update_fields=["user", "updated_at"])
     _record_rows(resident.body, "census.resident", [resident], actor, created=False)
+    return resident
+
+
+# --- logins and invitations ----------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_resident(
+    resident: Resident,
+    *,
+    by: Any,
+    delivery: str,
+    email: str = "",
+    language: str = "",
+    invite_url: str = "",
+) -> str:
+    """Invite a resident with no login to make one; returns the invitation's secret once.
+
+    By e-mail, a link (``invite_url`` followed by the signed token) is mailed to ``email`` in
+    ``language`` once the transaction commits, and the token is returned; by printed code, the
+    code is returned to be shown and printed. A new invitation replaces the resident's previous
+    one. The ledger records the resident's id and how the invitation went out, nothing else.
+    """
+    actor = actor_label(by)
+    resident = Resident.objects.select_for_update().select_related("body").get(pk=resident.pk)
+    if resident.user_id is not None:
+        raise TerritoryError(_("This resident already has a login, so cannot be invited."))
+    if delivery == Delivery.EMAIL:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise TerritoryError(
+                _("Give a valid e-mail address to send the invitation to.")
+            ) from None
+        secret, shown = invitations.new_token()
+    elif delivery == Delivery.CODE:
+        secret = shown = invitations.new_code()
+    else:
+        raise TerritoryError(_("An invitation is sent by e-mail or as a printed code."))
+    replaced, _counts = Invitation.objects.filter(resident=resident).delete()
+    invitation = Invitation.objects.create(
+        resident=resident,
+        delivery=delivery,
+        secret_hash=invitations.secret_hash(secret),
+        expires_at=invitations.expiry(),
+        created_by=acting_user(by),
+    )
+    record(
+        resident.body.ledger_chain,
+        "census.invited",
+        {
+            "resident": resident.pk,
+            "delivery": delivery,
+            "expires_on": timezone.localdate(invitation.expires_at).isoformat(),
+            "replaces_earlier": bool(replaced),
+        },
+        actor=actor,
+    )
+    if delivery == Delivery.EMAIL:
+        transaction.on_commit(
+            partial(invitations.send_email, invitation, shown, email, language, invite_url)
+        )
+    return shown
+
+
+@transaction.atomic
+def revoke_invitation(resident: Resident, *, by: Any) -> None:
+    """Withdraw a resident's invitation: its link or code no longer works."""
+    actor = actor_label(by)
+    resident = Resident.objects.select_for_update().select_related("body").get(pk=resident.pk)
+    deleted, _counts = Invitation.objects.filter(resident=resident).delete()
+    if not deleted:
+        raise TerritoryError(_("This resident has no invitation to revoke."))
+    record(
+        resident.body.ledger_chain,
+        "census.invitation_revoked",
+        {"resident": resident.pk},
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, form) -> Any:
+    """The invited resident makes their login from a valid ``UserCreationForm``: the login is
+    tied to their census row and the invitation is used up. The new user is the actor (nobody
+    else acts: this is how a resident joins, there being no sign-up page)."""
+    live = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if live is None or live.is_expired():
+        raise TerritoryError(_("This invitation is no longer valid; ask for a new one."))
+    resident = Resident.objects.select_for_update().select_related("body").get(pk=live.resident_id)
+    if resident.user_id is not None:
+        raise TerritoryError(_("This resident already has a login."))
+    user = form.save()
+    resident.user = user
+    resident.save(update_fields=["user", "updated_at"])
+    live.delete()
+    _record_rows(
+        resident.body,
+        "census.login_linked",
+        [resident],
+        actor_label(user),
+        delivery=live.delivery,
+    )
+    return user
+
+
+@transaction.atomic
+def unlink_login(resident: Resident, *, by: Any) -> Resident:
+    """Untie a login from its census row (the login then holds no role in any body); the
+    resident may be invited again."""
+    actor = actor_label(by)
+    resident = Resident.objects.select_for_update().select_related("body").get(pk=resident.pk)
+    if resident.user_id is None:
+        raise TerritoryError(_("This resident has no login."))
+    resident.user = None
+    resident.save(update_fields=["user", "updated_at"])
+    _record_rows(resident.body, "census.login_unlinked", [resident], actor)
     return resident
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comuna.web import polls, views
+from comuna.web import accounts, polls, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -50,4 +50,35 @@ urlpatterns = [
         polls.poll_option_image,
         name="poll-option-image",
     ),
+]
+
+# accounts: invitations from the census (no sign-up page), password reset and change
+urlpatterns += [
+    path("invite/", accounts.invite, name="invite"),
+    path("invite/<str:token>/", accounts.invite_link, name="invite-link"),
+    path(
+        "b/<slug:slug>/census/residents/<int:pk>/login/",
+        accounts.resident_login,
+        name="resident-login",
+    ),
+    path(
+        "b/<slug:slug>/census/residents/<int:pk>/login/revoke/",
+        accounts.revoke_invitation,
+        name="resident-invitation-revoke",
+    ),
+    path(
+        "b/<slug:slug>/census/residents/<int:pk>/login/unlink/",
+        accounts.unlink_login,
+        name="resident-login-unlink",
+    ),
+    path("password/reset/", accounts.password_reset, name="password_reset"),
+    path("password/reset/sent/", accounts.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("me/password/", accounts.password_change, name="password_change"),
+    path("me/password/done/", accounts.password_change_done, name="password_change_done"),
 ]

@@ -28,9 +28,9 @@ def test_the_running_total_follows_the_ticks(demo_server, page):
     assert total.inner_text() in ("0,00", "0")
     page.get_by_label(re.compile("Alumbrado de la calle 3")).check()
     page.get_by_label(re.compile("Huerto escolar")).check()
-    assert total.inner_text() == "13700,00"
+    assert total.inner_text() == "13.700,00"
     page.get_by_label(re.compile("Huerto escolar")).uncheck()
-    assert total.inner_text() == "9500,00"
+    assert total.inner_text() == "9.500,00"
     assert fits_the_phone(page)
 
 
@@ -43,7 +43,7 @@ def test_without_javascript_check_my_ballot_gives_the_total(demo_server, browser
     page.get_by_label(re.compile("Alumbrado de la calle 3")).check()
     page.get_by_label(re.compile("Huerto escolar")).check()
     page.get_by_role("button", name="Revisar mi boleta").click()
-    assert "13700" in page.locator("#spent .spent-amount").inner_text()
+    assert "13.700,00" in page.locator("#spent .spent-amount").inner_text()
     # the ticks are still there, and nothing was cast
     assert page.get_by_label(re.compile("Huerto escolar")).is_checked()
     assert page.get_by_role("button", name="Emitir mi voto").count() == 1

@@ -17,13 +17,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from comuna.territory.models import Body, CensusQuestion, Household, Resident
+from comuna.territory import services as territory_services
+from comuna.territory.models import Body, CensusQuestion, Household, Invitation, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
 from comuna.territory.rules import Action
 from comuna.voting import services
 from comuna.voting.models import Ballot, PaperBatch, PaperSheet, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
-from tests.conftest import MEMBERS, PERSONAS
+from tests.conftest import MEMBERS, PERSONAS, SETUP, make_resident
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -53,6 +54,8 @@ def _world():
         Ballot.objects.count(),
         PaperBatch.objects.count(),
         PaperSheet.objects.count(),
+        sorted(Resident.objects.values_list("pk", "user_id")),
+        sorted(Invitation.objects.values_list("resident_id", "secret_hash")),
     )
 
 
@@ -133,6 +136,13 @@ def _pictured(poll):
     return option.key
 
 
+def _invited(cast, obj):
+    """A resident with no login, invited by code: the invitation a probe revokes."""
+    resident = make_resident(cast.council, "Invitada")
+    territory_services.invite_resident(resident, by=SETUP, delivery="code")
+    return {"pk": resident.pk}
+
+
 PROBES = {
     "register": Probe(),
     "census": Probe(),
@@ -161,6 +171,14 @@ PROBES = {
     "census-question": Probe(
         kwargs=lambda cast, obj: {"pk": _question(cast).pk},
         post=lambda cast, obj: _question_form("food_bag", "¿Recibe bolsa de alimentos?"),
+    ),
+    "resident-login": Probe(
+        kwargs=lambda cast, obj: {"pk": make_resident(cast.council, "Sin Login").pk},
+        post=lambda cast, obj: {"delivery": "code", "email": "", "language": "es"},
+    ),
+    "resident-invitation-revoke": Probe(kwargs=_invited, get=False, post=lambda c, o: {}),
+    "resident-login-unlink": Probe(
+        kwargs=lambda cast, obj: {"pk": cast.resident.pk}, get=False, post=lambda c, o: {}
     ),
     "polls": Probe(),
     "poll-new": Probe(

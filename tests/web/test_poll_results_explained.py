@@ -75,7 +75,7 @@ def test_a_budget_polls_results_explain_every_project_in_the_readers_language(
     if language == "es":
         assert "Partes Iguales (completado por costo)" in page
         assert "Por qué se financió o no cada proyecto" in said
-        assert "El presupuesto de 1\xa0000 se repartió por igual entre los 6 votantes" in said
+        assert "El presupuesto de 1.000 se repartió por igual entre los 6 votantes" in said
         assert "partidarios pagaron" in said
     else:
         assert "Partes Iguais (completado por custo)" in page

@@ -147,7 +147,7 @@ def test_opening_asks_first_and_says_what_will_happen(cast, login):
     client = login(cast.electoral.user)
     page = client.get(url("poll-open", poll))
     assert page.status_code == 200 and page.context["register"] == 8
-    assert "plurality" in page.content.decode()
+    assert "Mayoría de votos" in page.content.decode() and "plurality" not in page.content.decode()
     assert Poll.objects.get().status == Status.DRAFT
     assert client.post(url("poll-open", poll)).status_code == 302
     assert Poll.objects.get().status == Status.OPEN
@@ -193,7 +193,7 @@ def test_the_rule_list_is_grouped_by_method_and_a_misfit_is_refused(cast, login)
         },
     )
     assert response.status_code == 200 and not Poll.objects.exists()
-    assert "plurality" in response.context["form"].errors["rule"][0]
+    assert "Mayoría de votos" in response.context["form"].errors["rule"][0]
 
 
 def test_a_poll_with_more_winners_than_options_is_refused_on_the_field(cast, login):

@@ -103,6 +103,40 @@ def _urls(cast, polls) -> dict[str, list[str]]:
             reverse("census-question", kwargs={"slug": council, "pk": question.pk})
         ],
         **poll_urls,
+        **_account_urls(cast),
+    }
+
+
+def _account_urls(cast) -> dict[str, list[str]]:
+    from comuna.territory import services
+    from tests.conftest import SETUP, make_resident
+
+    council = cast.council.slug
+    invited = make_resident(cast.council, "Invitada")
+    token = services.invite_resident(
+        invited, by=SETUP, delivery="email", email="invitada@example.org"
+    )
+    on_resident = {"slug": council, "pk": cast.resident.pk}
+    return {
+        "invite": [reverse("invite")],
+        "invite-link": [reverse("invite-link", kwargs={"token": t}) for t in (token, "forged")],
+        "resident-login": [
+            reverse("resident-login", kwargs={"slug": council, "pk": pk})
+            for pk in (cast.resident.pk, invited.pk)
+        ],
+        "resident-invitation-revoke": [
+            reverse("resident-invitation-revoke", kwargs={"slug": council, "pk": invited.pk})
+        ],
+        "resident-login-unlink": [reverse("resident-login-unlink", kwargs=on_resident)],
+        "password_reset": [reverse("password_reset")],
+        "password_reset_done": [reverse("password_reset_done")],
+        # a bad link: a good one puts its token in the session (Django's design) and redirects
+        "password_reset_confirm": [
+            reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"})
+        ],
+        "password_reset_complete": [reverse("password_reset_complete")],
+        "password_change": [reverse("password_change")],
+        "password_change_done": [reverse("password_change_done")],
     }
 
 

@@ -18,7 +18,7 @@
   var format = new Intl.NumberFormat(document.documentElement.lang || undefined, {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
-    useGrouping: false,
+    useGrouping: "always", // as the server groups thousands (1.234,50), even with four digits
   });
   var update = function () {
     var sum = 0;
