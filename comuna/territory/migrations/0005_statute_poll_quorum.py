@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territory', '0003_body_currency'),
+        ('territory', '0004_resident_invitations'),
     ]
 
     operations = [
