@@ -42,7 +42,7 @@ def test_the_ledger_and_receipt_check_pages_fit_a_phone(demo_server, page):
     page.goto(f"{demo_server}/b/cc-las-veritas/polls/")
     page.get_by_role("link", name="Presupuesto participativo 2027 (consulta abierta)").click()
     page.locator("form.ballot input[type=checkbox]").first.check()
-    page.locator("form.ballot button[type=submit]").click()
+    page.get_by_role("button", name="Emitir mi voto").click()
     code = page.locator("#receipt-code strong").inner_text().strip()
     page.goto(page.url.rsplit("/vote/", 1)[0] + "/check/")
     page.fill("#code", code)
