@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
@@ -256,6 +257,20 @@ class StatuteVersion(models.Model):
         max_digits=5,
         decimal_places=2,
     )
+    poll_quorum_pct = models.DecimalField(
+        _("poll quorum (% of the register who must vote)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),  # rows written without it (older code, raw SQL) have no quorum
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Share of a poll's register that must cast a ballot for its result to bind; 0 "
+            "means polls have no quorum. A poll that falls short is still counted and its "
+            "result published, but it does not bind: the electoral commission may call the "
+            "poll again."
+        ),
+    )
 
     class Meta:
         ordering = ["body", "-number"]
@@ -279,6 +294,10 @@ class StatuteVersion(models.Model):
         """Fewest people present for an assembly to be quorate (rounded up, exact)."""
         pct = self.quorum_second_call_pct if second_call else self.quorum_first_call_pct
         return _ceil_share(registered, pct)
+
+    def poll_quorum(self, registered: int) -> int:
+        """Fewest ballots for a poll's result to bind (rounded up, exact; 0: no quorum)."""
+        return _ceil_share(registered, self.poll_quorum_pct)
 
     def recall_signatures(self, registered: int) -> int:
         return _ceil_share(registered, self.recall_initiative_pct)

@@ -33,6 +33,7 @@ LAW_2009: dict[str, Any] = {
     "recall_assembly_days": 15,
     "commune_referendum_turnout_pct": Decimal("15"),
     "parliament_initiative_pct": Decimal("60"),
+    "poll_quorum_pct": Decimal("0"),
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -44,6 +45,10 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 DEFAULT_PROFILE = "ley-2009"
 SETTINGS = tuple(LAW_2009)
+# Settings added after versions were first recorded, with the value every version recorded
+# before then holds (the migration that added the setting gave it to every existing row):
+# an entry without the setting recorded that value.
+ADDED_LATER: dict[str, Any] = {"poll_quorum_pct": "0.00"}
 
 
 class NoStatute(LookupError):
@@ -146,10 +151,9 @@ def recheck_version(entry) -> str | None:
         return _("statute version %(n)s has another profile or note than recorded") % {
             "n": version.number
         }
-    if settings_of(version) != data.get("settings"):
-        changed = sorted(
-            k for k, v in settings_of(version).items() if (data.get("settings") or {}).get(k) != v
-        )
+    recorded = {**ADDED_LATER, **(data.get("settings") or {})}
+    if settings_of(version) != recorded:
+        changed = sorted(k for k, v in settings_of(version).items() if recorded.get(k) != v)
         return _("statute version %(n)s differs from what was recorded in: %(fields)s") % {
             "n": version.number,
             "fields": "; ".join(

@@ -20,7 +20,7 @@ from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.territory.permissions import can
-from comuna.voting import tally, validation
+from comuna.voting import tally, turnout, validation
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
     EDITABLE_SETTINGS,
@@ -427,6 +427,7 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
         result = tally.count_poll(poll, counted)
     except (ArithmeticError, ValueError) as exc:
         raise VotingError(_("The poll cannot be counted: %(error)s") % {"error": exc}) from None
+    result |= turnout.recorded(poll, counted)
     entry = record(
         chain(poll),
         "poll.closed",
@@ -439,6 +440,8 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
             "voted_online": voted_online,
             "digest": tally.digest(poll, counted),
             "result": {k: result[k] for k in ("winners", "tally", "ballots")},
+            "turnout": result["turnout"],
+            "quorum": result["quorum"],
         },
         actor=actor,
     )

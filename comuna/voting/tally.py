@@ -19,10 +19,12 @@ from comuna.choice import pb as pb_rules
 from comuna.choice.elections import count
 from comuna.choice.elections.preflib import to_preflib
 from comuna.choice.elections.profile import ApprovalProfile, RankedProfile
+from comuna.choice.elections.result import ElectionResult
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBInstance, Project
 from comuna.ledger import canonical_json
 from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch, Poll, Source
+from comuna.voting.turnout import check_recorded
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
     options = list(poll.options.all())
     counted = counted or load(poll)
     n_ballots = len(counted.ballots) + sum(t.n_ballots for t in counted.totals)
+    rounds: list[dict[str, Any]] = []
     if poll.method in (Method.BUDGET, Method.CUMULATIVE):
         inst = pb_instance(poll, options, counted)
         outcome = pb_rules.run(poll.rule, inst)
@@ -187,17 +190,35 @@ def count_poll(poll: Poll, counted: Counted | None = None) -> dict[str, Any]:
             profile = ranked_profile(poll, options, counted)
             tally = _first_choices(profile)
         result = count(poll.rule, profile, seats=poll.seats)
+        rounds = count_rounds(result)
         winners = list(result.winners)
         explanation = [m.to_dict() for m in result.messages()]
         extra = {}
     return {
         "rule": poll.rule,
+        **({"rounds": rounds} if rounds else {}),
         "winners": winners,
         "tally": {k: int(v) for k, v in tally.items()},
         "ballots": n_ballots,
         "explanation": explanation,
         **extra,
     }
+
+
+def count_rounds(result: ElectionResult) -> list[dict[str, Any]]:
+    """The numbers of each round of a count, for drawing it (the words are in the explanation):
+    tallies, elected, eliminated, the transfer and the running total of exhausted votes, with
+    fractions as "p/q" strings."""
+    keep = (
+        "number",
+        "tallies",
+        "elected",
+        "eliminated",
+        "transferred_from",
+        "transfers",
+        "exhausted",
+    )
+    return [{k: r[k] for k in keep} for r in result.to_dict()["rounds"]]
 
 
 def _pb_tally(inst: PBInstance) -> dict[str, int]:
@@ -263,6 +284,9 @@ def recheck(entry) -> str | None:
             "the ballots of poll %(poll)s changed: digest %(then)s… was recorded, the ballots "
             "now give %(now)s…"
         ) % {"poll": poll.pk, "then": payload["digest"][:12], "now": now[:12]}
+    problem = check_recorded(poll, payload, counted)
+    if problem:
+        return problem
     result = count_poll(poll, counted)
     for key in ("winners", "tally"):
         if result[key] != payload["result"][key]:

@@ -19,7 +19,7 @@ from comuna.ledger import canonical_json, entries
 from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
-from comuna.voting import services, tally
+from comuna.voting import services, tally, turnout
 from comuna.voting.ballots import BallotError, from_form, normalise
 from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollEditForm, PollForm
@@ -36,6 +36,7 @@ from comuna.voting.models import (
 )
 from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
+from comuna.web import charts
 from comuna.web.access import body_view, public
 
 
@@ -447,6 +448,10 @@ def poll_results(request, slug, pk):
         if poll.result_entry
         else None
     )
+    winners = [options[k] for k in result.get("winners", [])]
+    # polls closed before turnout was recorded: the same figures, read from the database
+    figures = result.get("turnout") or turnout.turnout(poll, tally.load(poll))
+    quorum = result.get("quorum")
     return render(
         request,
         "web/poll_results.html",
@@ -456,13 +461,34 @@ def poll_results(request, slug, pk):
             "result": result,
             "rows": rows,
             "entry": entry,
-            "winners": [options[k] for k in result.get("winners", [])],
+            "winners": winners,
             "formats": _formats(poll),
             "rule_name": rule_name(rule),
             "rule_description": rule_description(rule),
             "explained": explain(poll, list(options.values())),
+            "turnout": figures,
+            "turnout_pct": turnout.share(figures),
+            "quorum": quorum if quorum and Decimal(quorum["pct"]) > 0 else None,
+            "quorum_pct": _without_trailing_zeros(Decimal(quorum["pct"])) if quorum else None,
+            "charts": _charts(poll, rows, result, options, winners),
         },
     )
+
+
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    """12.50 as 12.5 (12,5 in Spanish), 30.00 as 30."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
+def _charts(poll: Poll, rows, result, options, winners) -> dict:
+    rounds = result.get("rounds") or []
+    labels = {key: o.label for key, o in options.items()}
+    drawn = {"tally": charts.tally_chart(rows)}
+    if poll.method == Method.RANKED and len(rounds) > 1:
+        drawn["flow"] = charts.flow_chart(rounds, labels)
+    if poll.method == Method.BUDGET and poll.budget:
+        drawn["budget"] = charts.budget_chart(poll.budget, winners)
+    return drawn
 
 
 def _formats(poll: Poll) -> list[str]:

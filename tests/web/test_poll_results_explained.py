@@ -36,7 +36,8 @@ def results(poll, language, client):
 def explanation(page):
     """The part of the page that explains the count."""
     start = page.index('id="why"') if 'id="why"' in page else page.index("explanation")
-    return page[page.index("<h2", page.index("</table>")) : page.index("</ul>", start)]
+    # from its heading (the last <h2> before it: the charts come before it, after the tally)
+    return page[page.rindex("<h2", 0, start) : page.index("</ul>", start)]
 
 
 def close_budget_poll(cast, ballots):
