@@ -201,8 +201,10 @@ def test_a_code_for_a_resident_of_one_body_gives_no_access_to_another(cast, logi
     assert redeem(client, code, username="lejana").status_code == 302
     user = get_user_model().objects.get(username="lejana")
     assert roles(user, cast.council) == set()
-    assert client.get(reverse("body", kwargs={"slug": cast.council.slug})).status_code == 403
-    assert client.get(reverse("body", kwargs={"slug": cast.other.slug})).status_code == 200
+    # the body page is public; the polls and the census of the other council stay closed
+    assert client.get(reverse("polls", kwargs={"slug": cast.council.slug})).status_code == 403
+    assert client.get(reverse("census", kwargs={"slug": cast.council.slug})).status_code == 403
+    assert client.get(reverse("polls", kwargs={"slug": cast.other.slug})).status_code == 200
 
 
 def test_there_is_no_sign_up_page(db, client):
