@@ -8,9 +8,12 @@ has an entry (a test checks it), so a rule the engine adds shows up here as miss
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from comuna.voting.models import RULES as BY_METHOD
 from comuna.voting.models import Method
 
 RULES: dict[str, tuple[Promise, Promise]] = {
@@ -136,3 +139,19 @@ def method_name(method: str) -> str:
 
 def method_description(method: str) -> str:
     return str(METHODS[method])
+
+
+def guide() -> list[dict[str, Any]]:
+    """Every method with its rules (the default first), named and described in the active
+    language: what the poll form offers, explained."""
+    return [
+        {
+            "name": method_name(method),
+            "description": method_description(method),
+            "rules": [
+                {"name": rule_name(r), "description": rule_description(r), "default": i == 0}
+                for i, r in enumerate(rules)
+            ],
+        }
+        for method, rules in BY_METHOD.items()
+    ]

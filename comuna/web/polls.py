@@ -19,7 +19,7 @@ from comuna.ledger import canonical_json, entries
 from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
-from comuna.voting import services, tally, turnout
+from comuna.voting import names, services, tally, turnout
 from comuna.voting.ballots import BallotError, from_form, normalise
 from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollEditForm, PollForm
@@ -82,7 +82,9 @@ def poll_new(request, body):
         else:
             messages.success(request, _("Poll created as a draft. Open it when ready."))
             return redirect("poll", slug=body.slug, pk=poll.pk)
-    return render(request, "web/poll_new.html", {"body": body, "form": form})
+    return render(
+        request, "web/poll_new.html", {"body": body, "form": form, "methods": names.guide()}
+    )
 
 
 @body_view(PollAction.EDIT, Poll)
