@@ -14,6 +14,7 @@ from django import forms
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ def amount_problem(value: Decimal) -> str | None:
     if abs(value) > MONEY_MAX:
         return str(
             _("%(value)s is more than the largest amount allowed, %(max)s.")
-            % {"value": value, "max": MONEY_MAX}
+            % {"value": value, "max": number_format(MONEY_MAX, 2, force_grouping=True)}
         )
     if value != value.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding="ROUND_DOWN"):
         return str(_("%(value)s has more than two decimal places.") % {"value": value})

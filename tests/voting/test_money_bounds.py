@@ -16,14 +16,14 @@ def test_a_project_costing_more_than_the_column_holds_is_refused(make_poll):
     with pytest.raises(services.PollSettingsError) as caught:
         make_poll("budget", options=[("Techo", HUGE), ("Cancha", "300")], budget=Decimal(1000))
     message = caught.value.message_dict["options"][0]
-    assert message.startswith("Line 1:") and "999999999999.99" in message
+    assert message.startswith("Line 1:") and "999,999,999,999.99" in message
     assert not Poll.objects.exists() and not Option.objects.exists()
 
 
 def test_a_budget_larger_than_the_column_holds_is_refused(make_poll):
     with pytest.raises(services.PollSettingsError) as caught:
         make_poll("budget", options=[("Techo", "5"), ("Cancha", "3")], budget=Decimal(HUGE))
-    assert "largest amount allowed, 999999999999.99" in caught.value.message_dict["budget"][0]
+    assert "largest amount allowed, 999,999,999,999.99" in caught.value.message_dict["budget"][0]
     assert not Poll.objects.exists()
 
 
@@ -49,7 +49,7 @@ def test_the_poll_form_names_the_line_and_the_largest_amount(cast, login):
     )
     assert response.status_code == 200 and not Poll.objects.exists()
     errors = response.context["form"].errors["options"]
-    assert len(errors) == 1 and errors[0].startswith("Línea 2:") and "999999999999.99" in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("Línea 2:") and "999.999.999.999,99" in errors[0]
 
 
 def test_the_poll_form_refuses_a_budget_larger_than_the_column(cast, login):
@@ -65,4 +65,4 @@ def test_the_poll_form_refuses_a_budget_larger_than_the_column(cast, login):
         },
     )
     assert response.status_code == 200 and not Poll.objects.exists()
-    assert "999999999999.99" in response.context["form"].errors["budget"][0]
+    assert "999.999.999.999,99" in response.context["form"].errors["budget"][0]
