@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from comuna.territory.forms import HouseholdForm, ResidentForm
@@ -386,7 +387,8 @@ def _prepare_rows(
                     RowError(
                         line,
                         column,
-                        _("write yes or no, not “%(value)s”") % {"value": row[column].strip()},
+                        _("write yes or no, not “%(value)s”")
+                        % {"value": Truncator(row[column].strip()).chars(40)},
                     )
                 )
         code = row.get("household_code", "").strip()

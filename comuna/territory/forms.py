@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from comuna.territory.models import CensusQuestion, Household, QuestionKind, Resident
@@ -76,6 +77,10 @@ class HouseholdForm(QuestionsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.body = body or getattr(self.instance, "body", None)
         self.add_questions(self.body)
+        income = self.fields["monthly_income"]
+        income.min_value = 0
+        income.validators.append(MinValueValidator(0))
+        income.widget.attrs["min"] = "0"
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -49,7 +49,10 @@ def problems(poll: Poll, options: Sequence[Option] | None) -> dict[str, list[str
         )
     rule = elections.RULES.get(poll.rule)
     if rule is not None and not rule.multi_seat and poll.seats != 1:
-        add("seats", _("The rule %(rule)s elects a single winner.") % {"rule": poll.rule})
+        add(
+            "seats",
+            _("The rule %(rule)s elects a single winner.") % {"rule": poll.get_rule_display()},
+        )
     if method != Method.SINGLE and poll.max_choices is not None:
         if poll.min_choices > poll.max_choices:
             add(

@@ -289,6 +289,14 @@ def poll_paper(request, body, poll):
         try:
             if has_totals and has_lines:
                 raise services.VotingError(_("Enter either totals or individual ballots."))
+            if data["n_ballots"] is not None and has_lines:
+                raise services.VotingError(
+                    _("The number of ballots goes with the totals; individual ballots are counted.")
+                )
+            if data["n_ballots"] is not None and not has_totals:
+                raise services.VotingError(
+                    _("Enter the votes of each option with the number of ballots cast.")
+                )
             content = (
                 {"totals": {k: v or "0" for k, v in totals.items()}, "n_ballots": data["n_ballots"]}
                 if has_totals

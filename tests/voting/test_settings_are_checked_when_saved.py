@@ -37,7 +37,7 @@ def test_it_refuses_more_choices_than_options(make_poll):
 
 def test_it_refuses_a_single_winner_rule_with_two_seats(make_poll):
     found = refusal(make_poll, "ranked", options=("A", "B", "C"), rule="irv", seats=2)
-    assert found["seats"] == ["The rule irv elects a single winner."]
+    assert found["seats"] == ["The rule Instant runoff elects a single winner."]
 
 
 def test_it_refuses_a_rule_that_does_not_count_the_method(make_poll):
