@@ -44,13 +44,19 @@ class PollForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
     rule = forms.ChoiceField(label=_("Counting rule"), choices=rule_choices, required=False)
-    seats = forms.IntegerField(label=_("Winners"), min_value=1, initial=1)
-    min_choices = forms.IntegerField(label=_("Fewest choices on a ballot"), min_value=0, initial=1)
+    # bounds a person can read (the columns would hold more on some databases, never usefully)
+    seats = forms.IntegerField(label=_("Winners"), min_value=1, max_value=999, initial=1)
+    min_choices = forms.IntegerField(
+        label=_("Fewest choices on a ballot"), min_value=0, max_value=999, initial=1
+    )
     max_choices = forms.IntegerField(
-        label=_("Most choices on a ballot"), min_value=1, required=False
+        label=_("Most choices on a ballot"), min_value=1, max_value=999, required=False
     )
     max_points = forms.IntegerField(
-        label=_("Points each voter shares out (cumulative)"), min_value=1, required=False
+        label=_("Points each voter shares out (cumulative)"),
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
     )
     budget = MoneyFormField(
         label=_("Budget (participatory budget)"), min_value=Decimal("0.01"), required=False
