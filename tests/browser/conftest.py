@@ -90,3 +90,18 @@ def log_in(page, base_url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "comuna-demo")
     page.click("main button[type=submit]")
+
+
+def page_width(page) -> int:
+    """The page's scroll width, once the page a click led to has loaded (a click that starts a
+    navigation returns before the new document exists)."""
+    from playwright.sync_api import Error
+
+    page.wait_for_load_state()
+    for _ in range(50):
+        try:
+            return page.evaluate("document.documentElement.scrollWidth")
+        except Error:  # the document was being replaced: read the new one
+            page.wait_for_load_state()
+            page.wait_for_timeout(100)
+    raise AssertionError(f"{page.url} never finished loading")

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import page_width
+
 pytestmark = pytest.mark.browser
 
 WIDTH = 390
@@ -24,8 +26,14 @@ WALKS = {
 }
 
 
+def follow(page, target) -> None:
+    """Click ``target`` and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
+
+
 def fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= WIDTH, f"{page.url} is {width} px wide on a {WIDTH} px phone"
 
 
@@ -40,11 +48,11 @@ def test_a_resident_walks_from_the_public_home_to_voting_and_the_explanation(
     page.goto(f"{demo_server}/")
     assert page.locator("html").get_attribute("lang") == language
     fits(page)
-    page.locator("main a[href='/b/cc-las-veritas/']").first.click()
+    follow(page, page.locator("main a[href='/b/cc-las-veritas/']").first)
     assert page.locator("h1").inner_text() == "Consejo Comunal Las Veritas"
     fits(page)
 
-    page.locator("ul.results").get_by_role("link", name=RESULTS).click()
+    follow(page, page.locator("ul.results").get_by_role("link", name=RESULTS))
     fits(page)
     text = page.locator("main").inner_text()
     for word in words:
@@ -55,18 +63,18 @@ def test_a_resident_walks_from_the_public_home_to_voting_and_the_explanation(
     assert not english, f"English words in the {language} explanation: {english}"
     assert "mes-cost-complete" not in text
 
-    page.locator("header a[href^='/login/']").click()
+    follow(page, page.locator("header a[href^='/login/']"))
     fits(page)
     page.fill("#id_username", login)
     page.fill("#id_password", "comuna-demo")
-    page.click("main button[type=submit]")
+    follow(page, page.locator("main button[type=submit]"))
     fits(page)
     waiting = page.locator("ul.waiting")
-    waiting.get_by_role("link", name=re.compile("Presupuesto participativo 2027")).click()
+    follow(page, waiting.get_by_role("link", name=re.compile("Presupuesto participativo 2027")))
     fits(page)
     page.get_by_label(re.compile("Alumbrado de la calle 3")).check()
     page.get_by_label(re.compile("Huerto escolar")).check()
-    page.locator("main p.actions button[type=submit]:not([name=check])").click()
+    follow(page, page.locator("main p.actions button[type=submit]:not([name=check])"))
     fits(page)
     receipt = page.locator("#receipt-code").inner_text().strip()
     assert len(receipt) >= 8, "the receipt code is shown once the ballot is cast"

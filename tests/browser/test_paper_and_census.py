@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, page_width
 
 pytestmark = pytest.mark.browser
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return page_width(page) <= 390
 
 
 def test_a_tally_sheet_is_entered_on_a_phone_without_javascript(demo_server, browser):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, page_width
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def open_budget_poll(page, base_url):
 
 
 def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return page_width(page) <= 390
 
 
 def test_the_running_total_follows_the_ticks(demo_server, page):

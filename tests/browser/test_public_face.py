@@ -3,13 +3,15 @@ the not-found page, the icon, and the skip link with its focus ring."""
 
 import pytest
 
+from tests.browser.conftest import page_width
+
 pytestmark = pytest.mark.browser
 
 PHONE = 390
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    return page_width(page) <= PHONE
 
 
 def test_the_public_home_shows_the_federation_and_fits_a_phone(demo_server, page):

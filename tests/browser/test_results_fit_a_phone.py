@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, page_width
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,6 @@ def closed_poll_urls(page, base_url):
     page.goto(f"{base_url}/b/cc-las-veritas/polls/")
     hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)")
     return sorted({h for h in hrefs if re.search(r"/polls/\d+/results/$", h)})
-
-
-def page_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def test_the_results_of_the_closed_demo_polls_fit_a_phone(demo_server, page):
