@@ -2,7 +2,7 @@
 e-mail that carries a link, and the ledger's shape check of invitation entries.
 
 A printed code is 10 characters of Crockford's base 32 (no I, L, O, U; 50 random bits), written
-XXXXX-XXXXX; an e-mail link carries a random secret signed with a timestamp. Only an HMAC of the
+in two groups of five (e.g. `7KQ2M-9TX4H`); an e-mail link carries a random secret signed with a timestamp. Only an HMAC of the
 secret under the site's ``SECRET_KEY`` is stored, so a copy of the database alone does not let
 anyone try codes offline; the changes themselves are made by ``comuna.territory.services``.
 """
