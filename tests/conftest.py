@@ -209,11 +209,9 @@ def login(client):
     return as_
 
 
-@pytest.fixture
-def electoral_2(cast):
-    """A second member of council A's electoral commission (paper ballots are entered twice,
-    by two members). Not a persona of the matrix: the same role as ``electoral``."""
-    member = make_resident(cast.council, "Electoral Dos", username="electoral2")
+def commission_member(cast, name: str, username: str):
+    """One more member of council A's electoral commission, with a login: its user."""
+    member = make_resident(cast.council, name, username=username)
     services.confer_mandate(
         cast.council,
         member,
@@ -224,6 +222,13 @@ def electoral_2(cast):
         by=SETUP,
     )
     return member.user
+
+
+@pytest.fixture
+def electoral_2(cast):
+    """A second member of council A's electoral commission (paper ballots are entered twice,
+    by two members). Not a persona of the matrix: the same role as ``electoral``."""
+    return commission_member(cast, "Electoral Dos", "electoral2")
 
 
 @pytest.fixture(autouse=True)

@@ -160,30 +160,40 @@ def resident_login(request, body, pk):
     return render(request, "web/accounts/resident_login.html", context)
 
 
-@require_POST
-@body_view(Action.MANAGE_CENSUS)
-def revoke_invitation(request, body, pk):
+def _on_resident(request, body, pk, change, done: str):
+    """Make ``change`` to the resident's login or invitation, then back to their login page."""
     resident = _resident(body, pk)
     try:
-        territory_services.revoke_invitation(resident, by=request.user)
+        change(resident, by=request.user)
     except TerritoryError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The invitation was revoked."))
+        messages.success(request, done)
     return redirect("resident-login", slug=body.slug, pk=resident.pk)
+
+
+@require_POST
+@body_view(Action.MANAGE_CENSUS)
+def revoke_invitation(request, body, pk):
+    return _on_resident(
+        request,
+        body,
+        pk,
+        territory_services.revoke_invitation,
+        _("The invitation was revoked."),
+    )
 
 
 @require_POST
 @body_view(Action.MANAGE_CENSUS)
 def unlink_login(request, body, pk):
-    resident = _resident(body, pk)
-    try:
-        territory_services.unlink_login(resident, by=request.user)
-    except TerritoryError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The login was unlinked from this resident."))
-    return redirect("resident-login", slug=body.slug, pk=resident.pk)
+    return _on_resident(
+        request,
+        body,
+        pk,
+        territory_services.unlink_login,
+        _("The login was unlinked from this resident."),
+    )
 
 
 # --- the resident's side ---------------------------------------------------------------------

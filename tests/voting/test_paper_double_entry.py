@@ -1,31 +1,14 @@
 """Paper ballots by double entry: two members of the electoral commission each enter a polling
 place's tally sheet, blind; it counts only when two entries by different people agree."""
 
-from datetime import date
 
 import pytest
 
 from comuna.ledger import verify
 from comuna.ledger.models import Entry
-from comuna.territory import services as territory
-from comuna.territory.models import MandateKind
 from comuna.voting import services
 from comuna.voting.models import Ballot, BatchState, PaperBatch, PaperSheet, SheetState
-from tests.conftest import SETUP, make_resident
-
-
-def member(cast, name, username):
-    resident = make_resident(cast.council, name, username=username)
-    territory.confer_mandate(
-        cast.council,
-        resident,
-        organ=cast.electoral_organ,
-        kind=MandateKind.SPOKESPERSON,
-        starts_on=date(2020, 1, 1),
-        ends_on=date(2099, 1, 1),
-        by=SETUP,
-    )
-    return resident.user
+from tests.conftest import SETUP, commission_member
 
 
 def totals(poll, by, yes, no, *, place="Casa comunal", **kwargs):
@@ -110,7 +93,7 @@ def test_a_third_member_resolves_a_disagreement_and_the_odd_entry_is_set_aside(
     poll = make_poll()
     odd = totals(poll, cast.electoral.user, 3, 1).sheet
     totals(poll, electoral_2, 2, 2)
-    third = member(cast, "Electoral Tres", "electoral3")
+    third = commission_member(cast, "Electoral Tres", "electoral3")
     outcome = totals(poll, third, 2, 2)
     assert outcome.batch is not None
     odd.refresh_from_db()
