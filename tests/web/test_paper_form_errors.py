@@ -2,29 +2,14 @@
 
 from django.urls import reverse
 
-from comuna.voting import services
 from comuna.voting.models import PaperSheet
-from tests.conftest import SETUP
-
-
-def _open_poll(cast):
-    poll = services.create_poll(
-        cast.council,
-        title="¿Limpieza el sábado?",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=SETUP,
-    )
-    services.open_poll(poll, by=SETUP)
-    return poll
 
 
 def _paper(cast, poll):
     return reverse("poll-paper", kwargs={"slug": cast.council.slug, "pk": poll.pk})
 
 
-def test_an_empty_polling_place_and_a_negative_count_are_named_on_their_fields(cast, login):
-    poll = _open_poll(cast)
+def test_an_empty_polling_place_and_a_negative_count_are_named_on_their_fields(cast, login, poll):
     response = login(cast.electoral.user).post(
         _paper(cast, poll), {"polling_place": "", "n_ballots": "-4"}
     )
@@ -35,8 +20,7 @@ def test_an_empty_polling_place_and_a_negative_count_are_named_on_their_fields(c
     assert not PaperSheet.objects.exists()
 
 
-def test_a_count_of_ballots_without_totals_or_beside_ballot_lines_is_refused(cast, login):
-    poll = _open_poll(cast)
+def test_a_count_of_ballots_without_totals_or_beside_ballot_lines_is_refused(cast, login, poll):
     client = login(cast.electoral.user)
     alone = client.post(_paper(cast, poll), {"polling_place": "Escuela", "n_ballots": "5"})
     assert "Indica los votos de cada opción" in alone.content.decode()

@@ -2,29 +2,14 @@
 
 import re
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from comuna.ledger import verify
-from comuna.voting import services
 from comuna.voting.models import BatchState, PaperBatch, PaperSheet
-from tests.conftest import COUNCIL_A_VOTERS, SETUP
+from tests.conftest import COUNCIL_A_VOTERS
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def poll(cast):
-    poll = services.create_poll(
-        cast.council,
-        title="¿Pintamos la casa comunal?",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=SETUP,
-    )
-    services.open_poll(poll, by=SETUP)
-    return poll
 
 
 def page_url(poll):

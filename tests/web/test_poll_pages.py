@@ -15,19 +15,6 @@ def url(name, poll, **kw):
     return reverse(name, kwargs={"slug": poll.body.slug, "pk": poll.pk, **kw})
 
 
-@pytest.fixture
-def poll(cast):
-    poll = services.create_poll(
-        cast.council,
-        title="¿Pintamos la casa comunal?",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=SETUP,
-    )
-    services.open_poll(poll, by=SETUP)
-    return poll
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_open_poll_pages(cast, login, poll, persona):
     client = login(cast.user(persona))
