@@ -133,6 +133,13 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Ballot secrecy (docs/security.md): the scheduler mixes an open poll's ballot box into the
+# counted ballots once it holds at least MIX_BATCH ballots, so while a poll is open a ballot is
+# hidden among at least that many; at closing the whole poll is mixed whatever the number.
+MIX_BATCH = env_int("MIX_BATCH", 100)
+if MIX_BATCH < 1:
+    raise ImproperlyConfigured(f"MIX_BATCH={MIX_BATCH} must be at least 1 ballot")
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -112,6 +112,21 @@ def make_resident(
     return resident
 
 
+def ballots_cast(poll=None):
+    """The choices of every ballot cast (in the box or counted), of ``poll`` or of all polls,
+    sorted: casting puts a ballot in the box, the mixer moves it to the counted table."""
+    from comuna.voting.models import Ballot, BoxedBallot
+
+    found = []
+    for model in (BoxedBallot, Ballot):
+        rows = model.objects.all() if poll is None else model.objects.filter(poll=poll)
+        found += [
+            sorted(c.items()) if isinstance(c, dict) else c
+            for c in rows.values_list("choices", flat=True)
+        ]
+    return sorted(found)
+
+
 def add_voters(body, n, prefix):
     """``n`` adult residents of ``body`` with logins (no passwords), in one household,
     imported as a census file."""

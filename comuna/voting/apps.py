@@ -8,11 +8,14 @@ class VotingConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from comuna.ledger import register_check
-        from comuna.voting import checks, rules
+        from comuna.voting import checks, mixer, rules
         from comuna.voting.tally import recheck
 
         rules.register()
+        connection_created.connect(mixer.secure_delete, dispatch_uid="comuna-secure-delete")
 
         # `comuna ledger verify` re-derives every poll entry from the database and re-counts
         # every closed poll from its ballots.

@@ -3,6 +3,13 @@
 Secrecy: a :class:`Voter` row says *that* someone voted, a :class:`Ballot` row says *what* was
 voted, and nothing links the two: the ballot has a random id, no user, no timestamp, and is
 found again only through the hash of the receipt code that only the voter holds.
+
+A ballot is cast into the :class:`BoxedBallot` table, in the transaction that marks its voter
+(so it shares that transaction's id and sits where casting order put it); the mixer
+(``services.mix``) moves the box's ballots in random order, with new random ids, into the
+counted :class:`Ballot` table, in batches while the poll is open and all of them at closing,
+when it rewrites the whole poll's counted ballots. docs/security.md says what this protects
+against, and what not.
 """
 
 from __future__ import annotations
@@ -299,3 +306,25 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll} · {self.get_source_display()} ballot"
+
+
+class BoxedBallot(models.Model):
+    """An online ballot cast and not yet mixed into the counted :class:`Ballot` table.
+
+    Its row is written with its voter's 'has voted' mark, so until the mixer moves it a reader
+    of the database can link the two (same transaction id, casting order): the box is emptied
+    every ``COMUNA_MIX_BATCH`` ballots and at closing. No sequence, no timestamp."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # no index of its own: the unique constraint's index starts with the poll
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="+", db_index=False)
+    receipt_hash = models.CharField(max_length=64)
+    choices = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "receipt_hash"], name="one_boxed_per_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll} · ballot in the box"

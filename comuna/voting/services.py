@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,13 +22,14 @@ from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.territory.permissions import can
-from comuna.voting import tally, turnout, validation
+from comuna.voting import mixer, tally, turnout, validation
 from comuna.voting.ballots import BallotError, normalise
 from comuna.voting.models import (
     EDITABLE_SETTINGS,
     RULES,
     Ballot,
     BatchState,
+    BoxedBallot,
     Method,
     Option,
     PaperBatch,
@@ -110,8 +113,16 @@ def receipt_hash(poll_id: int, code: str) -> str:
     return hashlib.sha256(f"comuna-receipt:{poll_id}:{normalise_code(code)}".encode()).hexdigest()
 
 
-def _change_key(voter_id: int, code: str) -> str:
-    return hashlib.sha256(f"voter:{voter_id}:{normalise_code(code)}".encode()).hexdigest()
+def _change_key(poll_id: int, user_id: int, code: str) -> str:
+    """What the voter row keeps of the receipt code: the key to change the ballot, which
+    without the code matches no ballot. It is computed from the poll and the login, not the
+    voter's id, so that casting marks the voter without reading its row first."""
+    return hashlib.sha256(f"voter:{poll_id}:{user_id}:{normalise_code(code)}".encode()).hexdigest()
+
+
+def _holds_change_key(voter: Voter, code: str) -> bool:
+    legacy = hashlib.sha256(f"voter:{voter.pk}:{normalise_code(code)}".encode()).hexdigest()
+    return voter.change_key in (_change_key(voter.poll_id, voter.user_id, code), legacy)
 
 
 @dataclass(frozen=True)
@@ -351,6 +362,16 @@ def _lock_poll_for_casting(poll: Poll) -> Poll:
     return Poll.objects.get(pk=poll.pk)
 
 
+def _casting_status(poll: Poll) -> str | None:
+    """The poll's status, read under the same shared lock as :func:`_lock_poll_for_casting`
+    (casting needs nothing else: a poll's settings do not change once it is open)."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM voting_poll WHERE id = %s{lock}", [poll.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def cast(
     poll: Poll,
     user,
@@ -360,45 +381,97 @@ def cast(
     options: list[Option] | None = None,
 ) -> Receipt:
     """Record ``user``'s ballot, or replace it when they give the receipt code of their
-    earlier ballot and the poll allows changes. The 'has voted' mark and the ballot are
-    written in one transaction. ``options`` may be passed when the caller has them already
-    (options never change once a poll is open)."""
+    earlier ballot and the poll allows changes. ``options`` may be passed when the caller has
+    them already (options never change once a poll is open).
+
+    The 'has voted' mark and the ballot are written in one transaction, the ballot into the
+    box (see :mod:`comuna.voting.mixer`): three statements, the poll's shared lock, the mark
+    (an UPDATE that only an unmarked voter passes, so a double submit marks once) and the
+    boxed ballot."""
     with transaction.atomic():
-        poll = _lock_poll_for_casting(poll)
-        if poll.status == Status.CLOSED:
+        status = _casting_status(poll)
+        if status == Status.CLOSED:
             raise PollClosedError(_("This poll has closed; your ballot was not counted."))
-        if poll.status != Status.OPEN:
+        if status != Status.OPEN:
             raise VotingError(_("This poll is not open for voting."))
-        voter = Voter.objects.select_for_update().filter(poll=poll, user=user).first()
-        if voter is None:
+        if user.pk is None:  # never match the voters without a login
             raise VotingError(_("You are not on the register of this poll."))
         choices = normalise(poll, options or list(poll.options.all()), raw_choices)
-        if voter.has_voted:
-            if not poll.allow_revote:
-                raise VotingError(_("You have already voted in this poll."))
-            if not receipt_code:
-                raise VotingError(
-                    _("You have already voted. To change your ballot, give its receipt code.")
-                )
-            if voter.change_key != _change_key(voter.pk, receipt_code):
-                raise VotingError(
-                    _(
-                        "This is not the receipt code of your ballot: check it and try again. "
-                        "Your ballot was not changed."
-                    )
-                )
-            updated = Ballot.objects.filter(
-                poll=poll, receipt_hash=receipt_hash(poll.pk, receipt_code), source=Source.ONLINE
-            ).update(choices=choices)
-            if updated != 1:
-                raise VotingError(_("No ballot has this receipt code."))
-            return Receipt(normalise_code(receipt_code), replaced=True)
         code = new_receipt_code()
-        Ballot.objects.create(poll=poll, receipt_hash=receipt_hash(poll.pk, code), choices=choices)
-        voter.has_voted = True
-        voter.change_key = _change_key(voter.pk, code)
-        voter.save(update_fields=["has_voted", "change_key"])
-        return Receipt(code, replaced=False)
+        marked = Voter.objects.filter(poll_id=poll.pk, user_id=user.pk, has_voted=False).update(
+            has_voted=True, change_key=_change_key(poll.pk, user.pk, code)
+        )
+        if marked:
+            BoxedBallot.objects.create(
+                poll_id=poll.pk, receipt_hash=receipt_hash(poll.pk, code), choices=choices
+            )
+            return Receipt(code, replaced=False)
+        voter = Voter.objects.filter(poll_id=poll.pk, user_id=user.pk).first()
+        if voter is None:
+            raise VotingError(_("You are not on the register of this poll."))
+        if not poll.allow_revote:
+            raise VotingError(_("You have already voted in this poll."))
+        if not receipt_code:
+            raise VotingError(
+                _("You have already voted. To change your ballot, give its receipt code.")
+            )
+        if not _holds_change_key(voter, receipt_code):
+            raise VotingError(
+                _(
+                    "This is not the receipt code of your ballot: check it and try again. "
+                    "Your ballot was not changed."
+                )
+            )
+        _replace_ballot(poll, receipt_hash(poll.pk, receipt_code), choices)
+        return Receipt(normalise_code(receipt_code), replaced=True)
+
+
+def _replace_ballot(poll: Poll, hashed: str, choices: Any) -> None:
+    """Take the ballot with receipt hash ``hashed`` out of the box or the counted table and
+    put the new one in the box (never an UPDATE of a counted row, which would carry this
+    transaction's id into the counted table).
+
+    Changes of one ballot are serialised by an advisory lock on its receipt hash, not by a
+    lock on the voter row: a row lock would leave this transaction's id in the voter row's
+    ``xmax``, the same id as the new boxed ballot's ``xmin`` and the deleted ballot's
+    ``xmax``, linking the voter to both until the next update of the voter row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(hashed[:15], 16)])
+    removed, _kinds = BoxedBallot.objects.filter(poll_id=poll.pk, receipt_hash=hashed).delete()
+    if not removed:
+        removed, _kinds = Ballot.objects.filter(
+            poll_id=poll.pk, receipt_hash=hashed, source=Source.ONLINE
+        ).delete()
+    if not removed:
+        raise VotingError(_("No ballot has this receipt code."))
+    BoxedBallot.objects.create(poll_id=poll.pk, receipt_hash=hashed, choices=choices)
+
+
+def mix(poll: Poll) -> int:
+    """Move an open poll's boxed ballots into the counted ballots in a random order (see
+    :mod:`comuna.voting.mixer`); the number moved. Casting goes on meanwhile: the mix holds
+    the same shared lock as casting, so it never runs while the poll is being closed, and
+    closing mixes everything itself."""
+    with transaction.atomic():
+        if _casting_status(poll) != Status.OPEN:
+            return 0
+        moved = mixer.mix_box(poll.pk)
+        if moved:
+            mixer.scrub_after_commit()
+    return moved
+
+
+def full_boxes() -> list[int]:
+    """The open polls whose box holds at least ``MIX_BATCH`` ballots (settings)."""
+    return list(
+        BoxedBallot.objects.filter(poll__status=Status.OPEN)
+        .values("poll")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=django_settings.MIX_BATCH)
+        .order_by("poll")
+        .values_list("poll", flat=True)
+    )
 
 
 @transaction.atomic
@@ -410,6 +483,10 @@ def close_poll(poll: Poll, *, by: Any) -> dict[str, Any]:
         raise VotingError(_("Only an open poll can be closed."))
     refuse_held_sheets(poll)
     _refuse_uncountable(poll)
+    # Before counting, the whole poll is mixed: the box emptied and every counted ballot
+    # rewritten in one random order, so no ballot keeps the batch it was mixed in.
+    mixer.mix_poll(poll.pk)
+    mixer.scrub_after_commit(counted=True)
     voted_online = poll.voters.filter(has_voted=True).count()
     online_ballots = Ballot.objects.filter(poll=poll, source=Source.ONLINE).count()
     if online_ballots != voted_online:
@@ -458,14 +535,16 @@ class Tick:
     opened: list[Poll]
     closed: list[Poll]
     refused: list[tuple[Poll, str]]
+    mixed: list[tuple[Poll, int]]
 
 
 def run_schedule(now=None) -> Tick:
     """Open the drafts whose opening time has come and close the open polls whose closing time
-    has come, each through its service with the actor ``system:scheduler``. A poll that cannot
-    be opened or closed is left as it is and reported."""
+    has come, each through its service with the actor ``system:scheduler``, then mix the boxes
+    holding at least ``MIX_BATCH`` ballots. A poll that cannot be opened or closed is left as
+    it is and reported."""
     now = now or timezone.now()
-    tick = Tick([], [], [])
+    tick = Tick([], [], [], [])
     due = [
         (open_poll, tick.opened, Poll.objects.filter(status=Status.DRAFT, opens_at__lte=now)),
         (close_poll, tick.closed, Poll.objects.filter(status=Status.OPEN, closes_at__lte=now)),
@@ -478,12 +557,21 @@ def run_schedule(now=None) -> Tick:
                 tick.refused.append((poll, str(exc)))
             else:
                 done.append(poll)
+    for poll in Poll.objects.filter(pk__in=full_boxes()).order_by("pk"):
+        moved = mix(poll)
+        if moved:
+            tick.mixed.append((poll, moved))
     return tick
 
 
-def find_ballot(poll: Poll, code: str) -> Ballot | None:
-    """The ballot a receipt code belongs to, if any."""
-    return Ballot.objects.filter(poll=poll, receipt_hash=receipt_hash(poll.pk, code)).first()
+def find_ballot(poll: Poll, code: str) -> Ballot | BoxedBallot | None:
+    """The ballot a receipt code belongs to, if any: in the box or counted. The box is looked
+    in first, so a ballot the mixer moves meanwhile is found in the counted table."""
+    hashed = receipt_hash(poll.pk, code)
+    return (
+        BoxedBallot.objects.filter(poll=poll, receipt_hash=hashed).first()
+        or Ballot.objects.filter(poll=poll, receipt_hash=hashed).first()
+    )
 
 
 # --- paper ballots --------------------------------------------------------------------------

@@ -11,8 +11,7 @@ import pytest
 from django.db import connection, connections
 
 from comuna.voting import services, tally
-from comuna.voting.models import Ballot
-from tests.conftest import SETUP, add_voters
+from tests.conftest import SETUP, add_voters, ballots_cast
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +56,7 @@ def test_fifty_simultaneous_submissions_by_one_voter_leave_one_ballot(cast, make
     receipts = [r for r in results if isinstance(r, services.Receipt)]
     assert len(receipts) == 1
     assert all(isinstance(r, services.VotingError) for r in results if r not in receipts)
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(ballots_cast(poll)) == 1
 
 
 def test_two_hundred_voters_at_once_lose_no_ballot(cast, make_poll):
@@ -74,7 +73,7 @@ def test_two_hundred_voters_at_once_lose_no_ballot(cast, make_poll):
     with ThreadPoolExecutor(40) as pool:
         receipts = list(pool.map(vote, range(200)))
     assert len({r.code for r in receipts}) == 200
-    assert Ballot.objects.filter(poll=poll).count() == 200
+    assert len(ballots_cast(poll)) == 200
     result = services.close_poll(poll, by=SETUP)
     assert result["tally"] == {"1": 67, "2": 67, "3": 66}
     for r in receipts:
@@ -94,7 +93,7 @@ def test_concurrent_changes_of_a_ballot_replace_it_and_never_duplicate_it(cast, 
     with ThreadPoolExecutor(20) as pool:
         results = list(pool.map(change, range(20)))
     assert all(r.replaced and r.code == code for r in results)
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(ballots_cast(poll)) == 1
 
 
 def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhile(cast, make_poll):
@@ -122,3 +121,36 @@ def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhil
     assert result["ballots"] == len(acknowledged)
     published = {b["receipt_hash"] for b in tally.published_ballots(poll)}
     assert {services.receipt_hash(poll.pk, r.code) for r in acknowledged} == published
+
+
+def test_mixing_while_voters_cast_and_change_ballots_loses_and_duplicates_nothing(
+    cast, make_poll
+):
+    users = add_voters(cast.council, 60, "mezcla")
+    poll = make_poll(options=("A", "B"))
+    first = [services.cast(poll, users[i], "1") for i in range(30)]
+    barrier = threading.Barrier(11)
+
+    @in_thread
+    def vote(i):
+        if i < 10:
+            barrier.wait()
+        if i < 30:  # the first thirty change their ballot, the others cast theirs
+            return services.cast(poll, users[i], "2", receipt_code=first[i].code)
+        return services.cast(poll, users[i], "2")
+
+    @in_thread
+    def mix():
+        barrier.wait()
+        return sum(services.mix(poll) for _ in range(5))
+
+    with ThreadPoolExecutor(11) as pool:
+        futures = [pool.submit(vote, i) for i in range(60)]
+        mixing = pool.submit(mix)
+        receipts = [f.result() for f in futures]
+        assert mixing.result() > 0
+    assert ballots_cast(poll) == [["2"]] * 60
+    result = services.close_poll(poll, by=SETUP)
+    assert result["tally"] == {"1": 0, "2": 60}
+    for r in receipts:
+        assert services.find_ballot(poll, r.code).choices == ["2"]

@@ -24,7 +24,7 @@ def scheduled(make_poll):
 
 def test_the_tick_opens_and_then_closes_a_poll_when_its_time_comes(cast, scheduled):
     now = timezone.now()
-    assert services.run_schedule(now) == services.Tick([], [], [])
+    assert services.run_schedule(now) == services.Tick([], [], [], [])
     tick = services.run_schedule(now + timedelta(hours=1, minutes=1))
     assert [p.pk for p in tick.opened] == [scheduled.pk] and not tick.closed
     scheduled.refresh_from_db()

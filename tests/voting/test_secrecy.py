@@ -1,14 +1,21 @@
 from comuna.voting import services, tally
-from comuna.voting.models import Ballot, Voter
+from comuna.voting.models import Ballot, BoxedBallot, Voter
 from tests.conftest import SETUP
 
 
 def test_a_ballot_row_holds_no_voter_and_no_time():
     names = {f.name for f in Ballot._meta.get_fields()}
     assert names == {"id", "poll", "receipt_hash", "choices", "source", "batch"}
+    assert {f.name for f in BoxedBallot._meta.get_fields()} == {
+        "id",
+        "poll",
+        "receipt_hash",
+        "choices",
+    }
     assert not any(
         f.get_internal_type() in ("DateTimeField", "DateField", "TimeField")
-        for f in Voter._meta.concrete_fields
+        for model in (Voter, Ballot, BoxedBallot)
+        for f in model._meta.concrete_fields
     )
 
 
@@ -16,11 +23,14 @@ def test_the_voter_row_cannot_be_matched_to_its_ballot_without_the_code(cast, ma
     poll = make_poll()
     receipt = services.cast(poll, cast.resident.user, "1")
     voter = Voter.objects.get(poll=poll, resident=cast.resident)
-    ballot = Ballot.objects.get(poll=poll)
     stored_voter = {str(getattr(voter, f.attname)) for f in Voter._meta.concrete_fields}
-    stored_ballot = {str(getattr(ballot, f.attname)) for f in Ballot._meta.concrete_fields}
-    assert stored_voter & stored_ballot == {str(poll.pk)}
-    assert receipt.code not in stored_voter | stored_ballot  # the code itself is kept nowhere
+    boxed = BoxedBallot.objects.get(poll=poll)
+    services.mix(poll)
+    ballot = Ballot.objects.get(poll=poll)
+    for row in (boxed, ballot):
+        stored_ballot = {str(getattr(row, f.attname)) for f in type(row)._meta.concrete_fields}
+        assert stored_voter & stored_ballot == {str(poll.pk)}
+        assert receipt.code not in stored_voter | stored_ballot  # the code is kept nowhere
 
 
 def test_published_ballots_are_ordered_by_receipt_hash_not_by_time(cast, make_poll):

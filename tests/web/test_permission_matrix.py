@@ -22,9 +22,9 @@ from comuna.territory.models import Body, CensusQuestion, Household, Invitation,
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
 from comuna.territory.rules import Action
 from comuna.voting import services
-from comuna.voting.models import Ballot, PaperBatch, PaperSheet, Poll
+from comuna.voting.models import PaperBatch, PaperSheet, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
-from tests.conftest import MEMBERS, PERSONAS, SETUP, make_resident
+from tests.conftest import MEMBERS, PERSONAS, SETUP, ballots_cast, make_resident
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -51,7 +51,7 @@ def _world():
         sorted(Resident.objects.values_list("given_name", "family_name")),
         sorted(CensusQuestion.objects.values_list("key", "label")),
         sorted(Poll.objects.values_list("pk", "title", "status")),
-        Ballot.objects.count(),
+        ballots_cast(),
         PaperBatch.objects.count(),
         PaperSheet.objects.count(),
         sorted(Resident.objects.values_list("pk", "user_id")),
