@@ -37,9 +37,7 @@ def _deleted(sql: str, poll_id: int, fields: list[str], model) -> list[dict[str,
     with connection.cursor() as cursor:
         cursor.execute(sql, [poll_id])
         rows = cursor.fetchall()
-    converters = {
-        f.name: f.from_db_value if hasattr(f, "from_db_value") else None for f in columns
-    }
+    converters = {f.name: f.from_db_value if hasattr(f, "from_db_value") else None for f in columns}
     return [
         {
             f.name: converters[f.name](value, None, connection) if converters[f.name] else value

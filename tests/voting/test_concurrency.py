@@ -123,9 +123,7 @@ def test_every_acknowledged_ballot_is_counted_even_when_the_poll_closes_meanwhil
     assert {services.receipt_hash(poll.pk, r.code) for r in acknowledged} == published
 
 
-def test_mixing_while_voters_cast_and_change_ballots_loses_and_duplicates_nothing(
-    cast, make_poll
-):
+def test_mixing_while_voters_cast_and_change_ballots_loses_and_duplicates_nothing(cast, make_poll):
     users = add_voters(cast.council, 60, "mezcla")
     poll = make_poll(options=("A", "B"))
     first = [services.cast(poll, users[i], "1") for i in range(30)]
