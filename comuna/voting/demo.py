@@ -77,9 +77,7 @@ def load(seed: int = 2026) -> None:
     for _ in range(38):
         order = sorted(range(4), key=lambda i: rng.random() * [1.0, 1.6, 1.2, 2.2][i])
         ballots.append([str(i + 1) for i in order[: rng.randint(1, 4)]])
-    services.enter_paper(
-        election, "Escuela Bolivariana Las Veritas", ballots=ballots, by=DEMO
-    )
+    services.enter_paper(election, "Escuela Bolivariana Las Veritas", ballots=ballots, by=DEMO)
     services.cast(election, users["contralora"], ["3", "1"])
     services.close_poll(election, by=commission)
 

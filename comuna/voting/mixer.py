@@ -112,14 +112,17 @@ def scrub(*, counted: bool = False) -> None:
     leaves their bytes, transaction id included, in the page until it is reused), a plain
     VACUUM of the counted table if asked. SQLite zeroes deleted rows itself (secure_delete,
     set on every connection): only the write-ahead log still holds the old pages, so it is
-    checkpointed and truncated. Best effort: a lock not granted within a second (a long
-    transaction on the box) is logged and the next mix tries again."""
+    checkpointed and truncated.
+
+    Best effort: rows that a transaction still running may see are kept (PostgreSQL cannot
+    remove them yet), and a lock not granted within 200 ms (a long transaction on the box) is
+    logged; the scheduler scrubs again every minute while a poll is open."""
     if connection.in_atomic_block:
         return  # VACUUM cannot run in a transaction; the caller's commit hook runs it later
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SET lock_timeout = '1s'")
+                cursor.execute("SET lock_timeout = '200ms'")
                 try:
                     cursor.execute("VACUUM FULL voting_boxedballot")
                     if counted:

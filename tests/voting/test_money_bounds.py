@@ -49,7 +49,9 @@ def test_the_poll_form_names_the_line_and_the_largest_amount(cast, login):
     )
     assert response.status_code == 200 and not Poll.objects.exists()
     errors = response.context["form"].errors["options"]
-    assert len(errors) == 1 and errors[0].startswith("Línea 2:") and "999.999.999.999,99" in errors[0]
+    assert (
+        len(errors) == 1 and errors[0].startswith("Línea 2:") and "999.999.999.999,99" in errors[0]
+    )
 
 
 def test_the_poll_form_refuses_a_budget_larger_than_the_column(cast, login):

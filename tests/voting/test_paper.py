@@ -11,9 +11,7 @@ def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make
     poll = make_poll(options=("Sí", "No"))
     services.cast(poll, cast.resident.user, "2")
     services.cast(poll, cast.spokesperson.user, "2")
-    services.enter_paper(
-        poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=SETUP
-    )
+    services.enter_paper(poll, "Casa comunal", totals={"1": 3, "2": 1}, n_ballots=5, by=SETUP)
     result = services.close_poll(poll, by=SETUP)
     assert result["tally"] == {"1": 3, "2": 3}
     assert result["ballots"] == 7
@@ -29,9 +27,7 @@ def test_paper_totals_merge_with_online_ballots_and_stay_marked_paper(cast, make
 
 def test_individual_paper_ballots_are_counted_and_published_as_paper(cast, make_poll):
     poll = make_poll("ranked", options=("Ana", "Beto", "Carla"), rule="irv")
-    services.enter_paper(
-        poll, "Escuela", ballots=[["3", "1"], ["3"], ["1", "3"]], by=SETUP
-    )
+    services.enter_paper(poll, "Escuela", ballots=[["3", "1"], ["3"], ["1", "3"]], by=SETUP)
     services.cast(poll, cast.resident.user, ["2", "1"])
     result = services.close_poll(poll, by=SETUP)
     assert result["winners"] == ["3"]

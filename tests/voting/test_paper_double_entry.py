@@ -1,7 +1,6 @@
 """Paper ballots by double entry: two members of the electoral commission each enter a polling
 place's tally sheet, blind; it counts only when two entries by different people agree."""
 
-
 import pytest
 
 from comuna.ledger import verify
