@@ -1,6 +1,9 @@
 """The ballot box and its mixer, on both databases: what moves when, and that nothing is lost."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from comuna.voting import mixer, services
@@ -36,8 +39,9 @@ def test_the_tick_mixes_only_the_boxes_holding_a_full_batch(cast, make_poll, set
         services.cast(full, user, "1")
     for user in users[3:]:
         services.cast(short, user, "2")
-    tick = services.run_schedule()
-    assert [(p.pk, n) for p, n in tick.mixed] == [(full.pk, 3)]
+    out = StringIO()
+    call_command("polls", "tick", stdout=out)
+    assert out.getvalue() == f"mixed 3 ballots of poll {full.pk}: {full.title}\n"
     assert Ballot.objects.filter(poll=full).count() == 3
     assert BoxedBallot.objects.filter(poll=short).count() == 2
 
