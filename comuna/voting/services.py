@@ -121,6 +121,7 @@ def _change_key(poll_id: int, user_id: int, code: str) -> str:
 
 
 def _holds_change_key(voter: Voter, code: str) -> bool:
+    # voters who cast before the ballot box have a key made from their voter id
     legacy = hashlib.sha256(f"voter:{voter.pk}:{normalise_code(code)}".encode()).hexdigest()
     return voter.change_key in (_change_key(voter.poll_id, voter.user_id, code), legacy)
 

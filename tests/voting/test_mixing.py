@@ -1,5 +1,6 @@
 """The ballot box and its mixer, on both databases: what moves when, and that nothing is lost."""
 
+import hashlib
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from comuna.voting import mixer, services
-from comuna.voting.models import Ballot, BoxedBallot
+from comuna.voting.models import Ballot, BoxedBallot, Voter
 from tests.conftest import SETUP, add_voters, ballots_cast
 
 
@@ -130,3 +131,16 @@ def test_sqlite_keeps_no_bytes_of_a_mixed_box_row_and_no_casting_order(cast, mak
     assert sum(a == b for a, b in zip(in_order(Ballot), hashes, strict=True)) <= 5
     data = connection.connection.serialize()
     assert not any(pk in data for pk in ids)
+
+
+def test_a_ballot_cast_before_the_box_can_still_be_changed_with_its_code(cast, make_poll):
+    """Before the ballot box, the voter's change key was made from the voter's id and the
+    ballot went straight to the counted table."""
+    poll = make_poll()
+    receipt = services.cast(poll, cast.resident.user, "1")
+    services.mix(poll)
+    voter = Voter.objects.get(poll=poll, user=cast.resident.user)
+    voter.change_key = hashlib.sha256(f"voter:{voter.pk}:{receipt.code}".encode()).hexdigest()
+    voter.save()
+    assert services.cast(poll, cast.resident.user, "2", receipt_code=receipt.code).replaced
+    assert ballots_cast(poll) == [["2"]]
