@@ -8,9 +8,8 @@ class VotingConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self) -> None:
-        from comuna.ledger import register_check
+        from comuna.ledger import register_chain_check, register_check
         from comuna.voting import checks, rules
-        from comuna.voting.tally import recheck
 
         rules.register()
 
@@ -23,4 +22,5 @@ class VotingConfig(AppConfig):
         register_check("paper.entered", checks.check_paper, label=_("Paper votes entered"))
         register_check("paper.corrected", checks.check_paper, label=_("Paper votes corrected"))
         register_check("paper.sheet", checks.check_sheet, label=_("Tally sheet entered"))
-        register_check("poll.closed", recheck, label=_("Poll closed and counted"))
+        register_check("poll.closed", checks.check_closed, label=_("Poll closed and counted"))
+        register_chain_check("voting.closed_polls", checks.check_closed_polls_recorded)
