@@ -101,14 +101,27 @@ class Report:
         return [problem for chain in self.chains.values() for problem in chain.problems]
 
 
-def verify(chains: list[str] | None = None, witnesses: list[Witness] = ()) -> Report:
+def verify(
+    chains: list[str] | None = None,
+    witnesses: list[Witness] = (),
+    server_heads: list[Witness] = (),
+) -> Report:
     """Verify the given chains, or every chain in the ledger, and every chain a witness names
-    (a chain emptied in the database is still verified against its witnesses)."""
+    (a chain emptied in the database is still verified against its witnesses).
+
+    ``server_heads`` are the lines of the server's own witness file, which holds every head
+    the ledger reached: besides being checked as witnesses, each chain they name must end at
+    a head they hold (an entry added behind Comuna's back, hash and head included, was never
+    witnessed). A chain they do not name at all (written only before the file existed) is
+    not asked this.
+    """
+    witnesses = [*witnesses, *server_heads]
     names = list(all_chains() if chains is None else chains)
     names += sorted({w.chain for w in witnesses} - set(names))
     report = Report(chains={chain: _verify_chain(chain) for chain in names})
     report.witnesses = len(witnesses)
-    report.witness_problems = _witness_problems(list(witnesses), report)
+    report.witness_problems = _witness_problems(witnesses, report)
+    report.witness_problems += _unwitnessed_ends(server_heads, report)
     return report
 
 
@@ -382,3 +395,26 @@ def _key_change(witness: Witness, keys: dict[str, str | None]) -> str | None:
         "it is signed by the key with fingerprint %(then)s, but the chain's key file now holds "
         "the key with fingerprint %(now)s: the key was replaced"
     ) % {"then": _short(fingerprint(signer)), "now": _short(fingerprint(now))}
+
+
+def _unwitnessed_ends(server_heads: list[Witness], report: Report) -> list[WitnessProblem]:
+    last: dict[str, Witness] = {}
+    for witness in server_heads:
+        if witness.chain not in last or witness.seq > last[witness.chain].seq:
+            last[witness.chain] = witness
+    problems = []
+    for chain, witness in sorted(last.items()):
+        ends = report.chains[chain].last_seq
+        if ends > witness.seq:
+            problems.append(
+                WitnessProblem(
+                    witness,
+                    _(
+                        "the chain goes on to entry %(ends)s, but the server witnessed no head "
+                        "after entry %(seq)s: entries %(first)s to %(ends)s were written behind "
+                        "Comuna's back (or the witness file could not be written: see the log)"
+                    )
+                    % {"ends": ends, "seq": witness.seq, "first": witness.seq + 1},
+                )
+            )
+    return problems

@@ -57,11 +57,12 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, body: str | None = None, **options):
         labels = self._labels(body)
         if action == "verify":
-            files = list(options["witness"])
+            only = labels if body else None
             own = witness.server_file()
+            server_heads = []
             if not options["no_server_witness"] and own is not None and own.exists():
-                files.append(own)
-            self._verify(labels, self._witnesses(files, labels if body else None))
+                server_heads = self._witnesses([own], only)
+            self._verify(labels, self._witnesses(options["witness"], only), server_heads)
         elif action == "keys":
             self._keys(labels)
         elif options["json"]:
@@ -93,10 +94,11 @@ class Command(BaseCommand):
             labels.setdefault(chain, chain)  # a chain of no (longer existing) body
         return labels
 
-    def _verify(self, labels: dict[str, str], witnessed: list) -> None:
+    def _verify(self, labels: dict[str, str], given: list, server_heads: list) -> None:
+        witnessed = [*given, *server_heads]
         for chain in sorted({w.chain for w in witnessed} - set(labels)):
             labels[chain] = chain  # a witnessed chain the database no longer knows
-        report = verify(list(labels), witnessed)
+        report = verify(list(labels), given, server_heads)
         for chain, label in labels.items():
             result = report.chains[chain]
             if result.ok:
@@ -105,8 +107,9 @@ class Command(BaseCommand):
                     f"{_head_text(result.head_hash, short=True)}"
                 )
             else:
-                first = result.problems[0]
+                first, *more = result.problems
                 self.stderr.write(f"{label}: {_bad_entry(first)}")
+                self._more(_bad_entry(p) for p in more)
         if witnessed and not report.witness_problems:
             self.stdout.write(
                 ngettext(
@@ -135,6 +138,10 @@ class Command(BaseCommand):
                     len(report.witness_problems),
                 )
                 % {"n": len(report.witness_problems)}
+            )
+            self._more(
+                f"{p.witness.where}: {p.witness.chain} #{p.witness.seq}: {p.what}"
+                for p in report.witness_problems
             )
             raise CommandError(
                 _(
@@ -170,6 +177,14 @@ class Command(BaseCommand):
                         "at": utc_text(published.updated_at),
                     }
                 )
+
+    def _more(self, lines, shown: int = 20) -> None:
+        """Further problems, indented, at most ``shown`` of them."""
+        lines = list(lines)
+        for line in lines[:shown]:
+            self.stderr.write(f"  {line}")
+        if len(lines) > shown:
+            self.stderr.write("  " + _("… and %(n)s more") % {"n": len(lines) - shown})
 
     def _signed_heads(self, labels: dict[str, str]) -> None:
         for chain, label in labels.items():
