@@ -273,6 +273,10 @@ def check_closed(entry) -> str | None:
     if any(k in stored or k in entry.data for k in RECORDED_FIGURES):
         recount |= turnout.recorded(poll, counted)  # not kept by closings of older code
     recount = json.loads(json.dumps(recount))  # as the stored result went: tuples as lists
+    if all(isinstance(line, str) for line in stored.get("explanation") or [None]):
+        # sentences written by older code, before explanations were message ids: they cannot
+        # be derived again, and are shown as they are (docs/security.md says so)
+        recount["explanation"] = stored["explanation"]
     changed = sorted(k for k in recount.keys() | stored.keys() if stored.get(k) != recount.get(k))
     if changed:
         return _(
