@@ -7,6 +7,7 @@ command (``comuna migrate``, ``comuna createsuperuser``, ``comuna load_demo`` ..
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import sys
@@ -88,6 +89,7 @@ def _serve(*, demo: bool, args: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
         call_command("load_demo")
+    call_command("ledger", "keys", stdout=io.StringIO())  # bodies made before keys existed
     if opts.no_serve:
         return 0
     _start_scheduler()

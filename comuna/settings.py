@@ -256,3 +256,12 @@ LOGGING = {
 # Uploaded files (the pictures of poll options), kept with the data; pages serve them to those
 # who may see their poll.
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Ledger witnesses kept outside the database (docs/security.md, "Ledger witnesses"): each
+# body's Ed25519 signing key, one file per chain (mode 0600), and the server's own log of every
+# head the ledger reached, appended after each ledger write commits. Keep both off the
+# database's machine or at least out of the database administrator's reach.
+COMUNA_KEYS_DIR = Path(env_str("COMUNA_KEYS_DIR", str(DATA_DIR / "keys")))
+COMUNA_WITNESS_FILE = Path(
+    env_str("COMUNA_WITNESS_FILE", str(DATA_DIR / "witness" / "heads.jsonl"))
+)

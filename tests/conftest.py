@@ -63,8 +63,11 @@ def _english_messages():
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded files (option images) go to the test's own directory, never to var/."""
+    """Uploaded files (option images), the bodies' signing keys and the server's witness file
+    go to the test's own directory, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMUNA_KEYS_DIR = tmp_path / "keys"
+    settings.COMUNA_WITNESS_FILE = tmp_path / "witness" / "heads.jsonl"
 
 
 @pytest.fixture(autouse=True)

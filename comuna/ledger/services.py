@@ -9,6 +9,7 @@ from django.utils import timezone
 from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import GENESIS_HASH, check_name
 from comuna.ledger.models import Entry, Head
+from comuna.ledger.witness import witness_commit
 
 __all__ = ["chains", "entries", "head", "record"]
 
@@ -21,7 +22,8 @@ def record(chain: str, kind: str, payload: object, *, actor: str = "") -> Entry:
     ``comuna.ledger.canonical``). ``actor`` names who acted (e.g. ``"user:12"``); it must
     never identify a voter of a secret ballot.
 
-    Writers of one chain queue on its head row; a transaction that records into several chains
+    Once the transaction commits, the new head is appended to the server's witness file
+    (``comuna.ledger.witness``). Writers of one chain queue on its head row; a transaction that records into several chains
     should take them in a fixed order (e.g. sorted) to avoid deadlocks.
     """
     check_name("chain", chain)
@@ -48,6 +50,7 @@ def record(chain: str, kind: str, payload: object, *, actor: str = "") -> Entry:
     entry.save(force_insert=True)
     current.seq, current.hash, current.updated_at = entry.seq, entry.hash, entry.recorded_at
     current.save(update_fields=["seq", "hash", "updated_at"])
+    witness_commit(chain, entry.seq, entry.hash, entry.recorded_at)
     return entry
 
 

@@ -22,8 +22,16 @@ from comuna.ledger.checks import chain_checks, check_for
 from comuna.ledger.hashing import GENESIS_HASH
 from comuna.ledger.models import Entry, Head
 from comuna.ledger.services import chains as all_chains
+from comuna.ledger.signing import (
+    KeyFileError,
+    fingerprint,
+    private_key,
+    public_key_hex,
+    signature_problem,
+)
+from comuna.ledger.witness import Witness
 
-__all__ = ["ChainReport", "Problem", "Report", "verify"]
+__all__ = ["ChainReport", "Problem", "Report", "WitnessProblem", "verify"]
 
 _PAGE = 1000
 
@@ -41,10 +49,23 @@ class Problem:
         return f"{self.chain} #{self.seq} {self.kind or '-'}: {self.what}"
 
 
+@dataclass(frozen=True)
+class WitnessProblem:
+    """A witnessed head that is not on its chain as the database holds it now."""
+
+    witness: Witness
+    what: str
+
+    def __str__(self) -> str:
+        w = self.witness
+        return f"{w.where}: {w.chain} #{w.seq}: {self.what}"
+
+
 @dataclass
 class ChainReport:
     chain: str
     entries: int = 0
+    last_seq: int = 0
     checks_run: int = 0
     head_seq: int = 0
     head_hash: str = ""
@@ -60,10 +81,12 @@ class Report:
     """The outcome of :func:`verify`; ``problems`` lists each chain's first bad entry first."""
 
     chains: dict[str, ChainReport] = field(default_factory=dict)
+    witnesses: int = 0
+    witness_problems: list[WitnessProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(chain.ok for chain in self.chains.values())
+        return not self.witness_problems and all(chain.ok for chain in self.chains.values())
 
     @property
     def entries(self) -> int:
@@ -78,11 +101,28 @@ class Report:
         return [problem for chain in self.chains.values() for problem in chain.problems]
 
 
-def verify(chains: list[str] | None = None) -> Report:
-    """Verify the given chains, or every chain in the ledger."""
-    if chains is None:
-        chains = all_chains()
-    return Report(chains={chain: _verify_chain(chain) for chain in chains})
+def verify(
+    chains: list[str] | None = None,
+    witnesses: list[Witness] = (),
+    server_heads: list[Witness] = (),
+) -> Report:
+    """Verify the given chains, or every chain in the ledger, and every chain a witness names
+    (a chain emptied in the database is still verified against its witnesses).
+
+    ``server_heads`` are the lines of the server's own witness file, which holds every head
+    the ledger reached: besides being checked as witnesses, each chain they name must end at
+    a head they hold (an entry added behind Comuna's back, hash and head included, was never
+    witnessed). A chain they do not name at all (written only before the file existed) is
+    not asked this.
+    """
+    witnesses = [*witnesses, *server_heads]
+    names = list(all_chains() if chains is None else chains)
+    names += sorted({w.chain for w in witnesses} - set(names))
+    report = Report(chains={chain: _verify_chain(chain) for chain in names})
+    report.witnesses = len(witnesses)
+    report.witness_problems = _witness_problems(witnesses, report)
+    report.witness_problems += _unwitnessed_ends(server_heads, report)
+    return report
 
 
 def _verify_chain(chain: str) -> ChainReport:
@@ -124,6 +164,7 @@ def _verify_chain(chain: str) -> ChainReport:
             expected_seq, prev_hash, last = entry.seq + 1, entry.hash, entry
         if len(page) < _PAGE:
             break
+    report.last_seq = last.seq if last else 0
     report.problems.extend(_head_problems(chain, published, last, at_head, past_head))
     report.problems.extend(_chain_check_problems(chain, report))
     report.problems.sort(key=lambda problem: problem.seq)  # stable: entry before its head
@@ -275,3 +316,105 @@ def _head_problems(
 
 def _short(digest: str) -> str:
     return digest[:12] + "…" if len(digest) > 12 else digest
+
+
+def _witness_problems(witnesses: list[Witness], report: Report) -> list[WitnessProblem]:
+    stored = _stored_hashes(witnesses)
+    keys: dict[str, str | None] = {}
+    problems = []
+    for witness in witnesses:
+        what = _witness_finding(witness, report.chains[witness.chain], stored, keys)
+        if what:
+            problems.append(WitnessProblem(witness, what))
+    return problems
+
+
+def _stored_hashes(witnesses: list[Witness]) -> dict[tuple[str, int], str]:
+    """The hash the database holds now at each witnessed (chain, seq), in a few queries."""
+    wanted: dict[str, set[int]] = {}
+    for witness in witnesses:
+        wanted.setdefault(witness.chain, set()).add(witness.seq)
+    found = {}
+    for chain, seqs in wanted.items():
+        ordered = sorted(seqs)
+        for start in range(0, len(ordered), _PAGE):
+            rows = Entry.objects.filter(chain=chain, seq__in=ordered[start : start + _PAGE])
+            for seq, digest in rows.values_list("seq", "hash"):
+                found[(chain, seq)] = digest
+    return found
+
+
+def _witness_finding(
+    witness: Witness,
+    chain: ChainReport,
+    stored: dict[tuple[str, int], str],
+    keys: dict[str, str | None],
+) -> str | None:
+    if "signature" in witness.data:
+        problem = signature_problem(witness.data) or _key_change(witness, keys)
+        if problem:
+            return problem
+    if witness.seq == 0:
+        if witness.hash != GENESIS_HASH:
+            return _("an empty chain's head is the genesis hash (64 zeros), not %(hash)s") % {
+                "hash": _short(witness.hash)
+            }
+        return None
+    digest = stored.get((witness.chain, witness.seq))
+    if digest is None:
+        return _(
+            "the witnessed entry %(seq)s (hash %(hash)s) is missing: the chain now ends at "
+            "entry %(ends)s"
+        ) % {"seq": witness.seq, "hash": _short(witness.hash), "ends": chain.last_seq}
+    if digest != witness.hash:
+        return _(
+            "the chain holds hash %(stored)s at entry %(seq)s where the witness kept "
+            "%(kept)s: the chain was rewritten at or before this entry"
+        ) % {"stored": _short(digest), "seq": witness.seq, "kept": _short(witness.hash)}
+    earlier = [p for p in chain.problems if 1 <= p.seq <= witness.seq]
+    if earlier:
+        return _("the chain does not verify up to this entry: %(problem)s") % {
+            "problem": earlier[0]
+        }
+    return None
+
+
+def _key_change(witness: Witness, keys: dict[str, str | None]) -> str | None:
+    """A signed head by another key than the chain's key file holds now (only where the key
+    file is at hand: an outside auditor checks signatures, not the operator's files)."""
+    if witness.chain not in keys:
+        try:
+            keys[witness.chain] = public_key_hex(private_key(witness.chain))
+        except KeyFileError:
+            keys[witness.chain] = None
+    now = keys[witness.chain]
+    signer = witness.data.get("public_key")
+    if now is None or signer == now:
+        return None
+    return _(
+        "it is signed by the key with fingerprint %(then)s, but the chain's key file now holds "
+        "the key with fingerprint %(now)s: the key was replaced"
+    ) % {"then": _short(fingerprint(signer)), "now": _short(fingerprint(now))}
+
+
+def _unwitnessed_ends(server_heads: list[Witness], report: Report) -> list[WitnessProblem]:
+    last: dict[str, Witness] = {}
+    for witness in server_heads:
+        if witness.chain not in last or witness.seq > last[witness.chain].seq:
+            last[witness.chain] = witness
+    problems = []
+    for chain, witness in sorted(last.items()):
+        ends = report.chains[chain].last_seq
+        if ends > witness.seq:
+            problems.append(
+                WitnessProblem(
+                    witness,
+                    _(
+                        "the chain goes on to entry %(ends)s, but the server witnessed no head "
+                        "after entry %(seq)s: entries %(first)s to %(ends)s were written behind "
+                        "Comuna's back (or the witness file could not be written: see the log)"
+                    )
+                    % {"ends": ends, "seq": witness.seq, "first": witness.seq + 1},
+                )
+            )
+    return problems

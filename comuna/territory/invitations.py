@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -83,12 +84,15 @@ def find_by_token(token: str) -> Invitation | None:
 
 
 def send_email(invitation: Invitation, token: str, address: str, language: str, url: str) -> None:
-    """Mail the link ``url`` + token to ``address``, written in ``language``."""
+    """Mail the link ``url`` + token to ``address``, written in ``language``, with the body's
+    ledger head at sending time (the shared witness snippet)."""
+    parts = urlsplit(url)
     context = {
         "body": invitation.resident.body,
         "resident": invitation.resident,
         "link": f"{url}{token}/",
         "expires_at": invitation.expires_at,
+        "origin": f"{parts.scheme}://{parts.netloc}" if parts.netloc else "",
     }
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = _("Your invitation to %(body)s on Comuna") % {"body": context["body"]}

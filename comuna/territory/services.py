@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comuna.ledger import record
+from comuna.ledger.signing import ensure_key
 from comuna.territory import invitations, records, statutes
 from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.census import (
@@ -78,7 +79,8 @@ def create_body(
     profile: str = statutes.DEFAULT_PROFILE,
     **fields: Any,
 ) -> Body:
-    """A new body with version 1 of its statute (from ``profile``), both in its ledger chain."""
+    """A new body with version 1 of its statute (from ``profile``), both in its ledger chain,
+    and the key that signs its chain's heads (a file outside the database)."""
     actor = actor_label(by)
     body = Body(name=name, slug=slug, kind=kind, parent=parent, **fields)
     body.full_clean()
@@ -95,6 +97,7 @@ def create_body(
         actor=actor,
     )
     statutes.adopt(body, profile, by=by)
+    ensure_key(body.ledger_chain)
     return body
 
 

@@ -10,9 +10,8 @@ class VotingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from comuna.ledger import register_check
+        from comuna.ledger import register_chain_check, register_check
         from comuna.voting import checks, mixer, rules
-        from comuna.voting.tally import recheck
 
         rules.register()
         connection_created.connect(mixer.secure_delete, dispatch_uid="comuna-secure-delete")
@@ -26,4 +25,5 @@ class VotingConfig(AppConfig):
         register_check("paper.entered", checks.check_paper, label=_("Paper votes entered"))
         register_check("paper.corrected", checks.check_paper, label=_("Paper votes corrected"))
         register_check("paper.sheet", checks.check_sheet, label=_("Tally sheet entered"))
-        register_check("poll.closed", recheck, label=_("Poll closed and counted"))
+        register_check("poll.closed", checks.check_closed, label=_("Poll closed and counted"))
+        register_chain_check("voting.closed_polls", checks.check_closed_polls_recorded)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from comuna.ledger import canonical_json, entries
+from comuna.ledger import canonical_json
 from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
-from comuna.voting import names, services, tally, turnout
+from comuna.voting import checks, names, services, tally, turnout
 from comuna.voting.ballots import BallotError, from_form, normalise
 from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollEditForm, PollForm
@@ -442,23 +442,29 @@ def _closed_poll(slug, pk) -> Poll:
 
 @public
 def poll_results(request, slug, pk):
+    """The result as the ledger records it: winners, tally, ballots, turnout and quorum come
+    from the poll's ``poll.closed`` entry (the rounds and explanation from the stored result,
+    which `comuna ledger verify` re-counts). A stored result that disagrees with its entry, or
+    a poll whose entry is gone, shows no result at all, only why."""
     poll = _closed_poll(slug, pk)
+    result, entry = checks.recorded_result(poll)
+    if result is None:
+        return render(
+            request,
+            "web/poll_results.html",
+            {"body": poll.body, "poll": poll, "entry": entry, "refused": True},
+            status=409,
+        )
     options = {o.key: o for o in poll.options.all()}
-    result = poll.result or {}
-    rule = poll.result.get("rule", poll.rule) if poll.result else poll.rule
+    rule = result.get("rule", poll.rule)
     rows = sorted(
         (
-            {"option": options[k], "votes": v, "won": k in result.get("winners", [])}
-            for k, v in result.get("tally", {}).items()
+            {"option": options[k], "votes": v, "won": k in result["winners"]}
+            for k, v in result["tally"].items()
         ),
         key=lambda r: (-r["votes"], int(r["option"].key)),
     )
-    entry = (
-        entries(services.chain(poll)).filter(seq=poll.result_entry).first()
-        if poll.result_entry
-        else None
-    )
-    winners = [options[k] for k in result.get("winners", [])]
+    winners = [options[k] for k in result["winners"]]
     # polls closed before turnout was recorded: the same figures, read from the database
     figures = result.get("turnout") or turnout.turnout(poll, tally.load(poll))
     quorum = result.get("quorum")

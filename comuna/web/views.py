@@ -289,8 +289,49 @@ def ledger(request, slug):
     return render(
         request,
         "web/ledger.html",
-        {"body": body, "page": page, "head": ledger_head(chain), "chain": chain},
+        {
+            "body": body,
+            "page": page,
+            "head": ledger_head(chain),
+            "chain": chain,
+            "key": _public_key(chain),
+        },
     )
+
+
+def _public_key(chain: str) -> dict | None:
+    """The chain's public key and its fingerprint, or None before the key is made."""
+    from comuna.ledger import signing
+
+    try:
+        public = signing.public_key_hex(signing.private_key(chain))
+    except signing.KeyFileError:
+        return None
+    return {"hex": public, "fingerprint": signing.fingerprint(public)}
+
+
+@public
+def ledger_head_json(request, slug):
+    """The body's chain head signed with the body's key: one JSON line, usable as it is as a
+    witness line (``curl …/head.json >> heads.jsonl``; docs/security.md says what is signed)."""
+    from django.http import HttpResponse
+
+    from comuna.ledger import canonical_json
+    from comuna.ledger.signing import KeyFileError, head_document
+
+    body = get_object_or_404(Body, slug=slug)
+    try:
+        document = head_document(body.ledger_chain, body.slug)
+    except KeyFileError:
+        # made only by `comuna ledger keys` or when the body is created: a read never writes
+        return HttpResponse(
+            canonical_json({"error": _("This body's signing key has not been made yet.")}) + "\n",
+            content_type="application/json",
+            status=503,
+        )
+    response = HttpResponse(canonical_json(document) + "\n", content_type="application/json")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @public

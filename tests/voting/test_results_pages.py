@@ -156,7 +156,13 @@ def test_a_poll_closed_before_turnout_was_recorded_still_shows_it(cast, client, 
     poll.refresh_from_db()
     counted = tally.load(poll)
     result = tally.count_poll(poll, counted)  # what closing stored before: no turnout
-    entry = record(poll.body.ledger_chain, "poll.closed", {"poll": poll.pk}, actor="system:old")
+    recorded = {k: result[k] for k in ("winners", "tally", "ballots")}  # as closings recorded
+    entry = record(
+        poll.body.ledger_chain,
+        "poll.closed",
+        {"poll": poll.pk, "result": recorded},
+        actor="system:old",
+    )
     poll.status, poll.closed_on, poll.result = Status.CLOSED, timezone.localdate(), result
     poll.result_entry = entry.seq
     poll.save()

@@ -112,7 +112,7 @@ def test_an_explanation_stored_in_english_before_the_messages_still_shows(cast, 
     Poll.objects.filter(pk=poll.pk).update(result={**poll.result, "explanation": old})
     page = results(poll, "es", client)
     assert "rho = 0.5" in page
-    assert verify().ok  # the ledger re-check compares winners and tally only
+    assert verify().ok  # old sentences cannot be derived again: the re-check leaves them
 
 
 def test_no_page_of_a_poll_shows_a_raw_rule_code(cast, login, client):

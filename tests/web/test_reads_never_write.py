@@ -77,6 +77,7 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         "body",
         "ledger",
         "ledger-export",
+        "ledger-head",
         "register",
         "census",
         "census-import",
