@@ -18,6 +18,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from comuna.territory.models import Body, Mandate, MandateKind, OrganKind, Resident
@@ -136,17 +137,39 @@ def allowed_roles(action: str, phase: Phase) -> frozenset[Role]:
 def can(user, action: str, obj: Body | Any) -> bool:
     """Whether ``user`` may take ``action`` on ``obj`` (a body, or a registered subject) now."""
     body, phase = body_and_phase(obj)
-    return bool(allowed_roles(action, phase) & roles(user, body))
+    allowed = allowed_roles(action, phase)
+    if not allowed:
+        return False
+    if Role.RESIDENT in allowed and user is not None and user.is_authenticated:
+        # residence alone suffices (voting, reading): the mandates need not be read
+        standing = _standing(user)
+        if standing is not None and standing.resides_in(body):
+            return True
+    return bool(allowed & roles(user, body))
 
 
 # --- roles ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class _Standing:
-    resident: Resident
-    chain: list[Body]  # the resident's council first, every body it federates into after
-    mandates: list[Mandate]  # active today, with their organ and body
+    """A user's residence (their council first, every body it federates into after) and,
+    read only when a question needs them, their mandates active today."""
+
+    def __init__(self, resident: Resident):
+        self.resident = resident
+        self.chain: list[Body] = [resident.body, *resident.body.ancestors()]
+
+    def resides_in(self, body: Body) -> bool:
+        return any(b.pk == body.pk for b in self.chain)
+
+    @cached_property
+    def mandates(self) -> list[Mandate]:
+        return list(
+            Mandate.objects.active()
+            .filter(resident=self.resident)
+            .select_related("organ", "body")
+            .order_by("pk")
+        )
 
 
 _UNREAD = object()
@@ -157,18 +180,7 @@ def _standing(user) -> _Standing | None:
     standing = getattr(user, "_comuna_standing", _UNREAD)
     if standing is _UNREAD:
         resident = Resident.objects.filter(user=user).select_related("body").first()
-        standing = None
-        if resident is not None:
-            standing = _Standing(
-                resident,
-                [resident.body, *resident.body.ancestors()],
-                list(
-                    Mandate.objects.active()
-                    .filter(resident=resident)
-                    .select_related("organ", "body")
-                    .order_by("pk")
-                ),
-            )
+        standing = None if resident is None else _Standing(resident)
         user._comuna_standing = standing
     return standing
 
@@ -191,7 +203,7 @@ def roles(user, body: Body) -> frozenset[Role]:
     if standing is None:
         return frozenset()
     found: set[Role] = set()
-    if any(b.pk == body.pk for b in standing.chain):
+    if standing.resides_in(body):
         found.add(Role.RESIDENT)
     for mandate in standing.mandates:
         if mandate.body_id == body.pk:
