@@ -76,6 +76,12 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)),
         help="worker processes in production mode (default: one per core)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "4")),
+        help="threads per worker process in production mode",
+    )
     opts = parser.parse_args(args)
     os.environ.update(serve_environment(os.environ, demo=demo, host=opts.host))
 
@@ -95,7 +101,7 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
         return 0
     call_command("collectstatic", interactive=False, verbosity=0)
-    _gunicorn(opts.host, opts.port, opts.workers)
+    _gunicorn(opts.host, opts.port, opts.workers, opts.threads)
     return 0
 
 
@@ -148,7 +154,7 @@ def _start_scheduler(every: float = 60.0) -> None:
     threading.Thread(target=loop, name="comuna-scheduler", daemon=True).start()
 
 
-def _gunicorn(host: str, port: int, workers: int) -> None:
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     """Serve with gunicorn: one process per core, each with a few threads, so that ballots are
     cast on every core (a single Python process uses one)."""
     from gunicorn.app.base import BaseApplication
@@ -160,7 +166,7 @@ def _gunicorn(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)
 
         def load(self):

@@ -176,6 +176,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "comuna.web.sessions"  # Django's database sessions, read with one statement
 # HTTPS=0 serves plain HTTP with DEBUG off: only for a demo on this machine (`comuna demo`).
 if not DEBUG and env_bool("HTTPS", True):
     SESSION_COOKIE_SECURE = True

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
+
 from comuna.territory.models import Body, Mandate, MandateKind, OrganKind, Resident
 
 
@@ -152,35 +154,46 @@ def can(user, action: str, obj: Body | Any) -> bool:
 
 
 class _Standing:
-    """A user's residence (their council first, every body it federates into after) and,
-    read only when a question needs them, their mandates active today."""
+    """Where a user resides, read once per user object (that is, per request); the bodies
+    their council federates into and their mandates are read only when a question needs them
+    (a resident voting in their own council needs neither)."""
 
-    def __init__(self, resident: Resident):
-        self.resident = resident
-        self.chain: list[Body] = [resident.body, *resident.body.ancestors()]
+    def __init__(self, resident_id: int, body_id: int):
+        self.resident_id = resident_id
+        self.body_id = body_id  # the resident's council
 
-    def resides_in(self, body: Body) -> bool:
-        return any(b.pk == body.pk for b in self.chain)
+    @cached_property
+    def chain(self) -> list[Body]:
+        """The resident's council first, every body it federates into after."""
+        council = Body.objects.get(pk=self.body_id)
+        return [council, *council.ancestors()]
 
     @cached_property
     def mandates(self) -> list[Mandate]:
+        """The user's mandates active today, with their organ and body."""
         return list(
             Mandate.objects.active()
-            .filter(resident=self.resident)
+            .filter(resident_id=self.resident_id)
             .select_related("organ", "body")
             .order_by("pk")
         )
+
+    def resides_in(self, body: Body) -> bool:
+        return body.pk == self.body_id or any(b.pk == body.pk for b in self.chain)
 
 
 _UNREAD = object()
 
 
 def _standing(user) -> _Standing | None:
-    """What roles are computed from, read once per user object (that is, per request)."""
     standing = getattr(user, "_comuna_standing", _UNREAD)
     if standing is _UNREAD:
-        resident = Resident.objects.filter(user=user).select_related("body").first()
-        standing = None if resident is None else _Standing(resident)
+        # Every page asks this first: one plain statement, a tenth of the ORM's CPU for it.
+        table = connection.ops.quote_name(Resident._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, body_id FROM {table} WHERE user_id = %s", [user.pk])
+            found = cursor.fetchone()  # at most one: a login belongs to one resident
+        standing = None if found is None else _Standing(*found)
         user._comuna_standing = standing
     return standing
 
