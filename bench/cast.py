@@ -638,13 +638,14 @@ def main() -> int:
             + sum(1 for r in results + warm_results if r[1] == 200 and r[2])
         )
         poll = Poll.objects.get(pk=poll.pk)
-        ballots = Ballot.objects.filter(poll=poll).count()
         voted = Voter.objects.filter(poll=poll, has_voted=True).count()
         double_ids = list(outcomes)
         double_voted = Voter.objects.filter(
             poll=poll, user_id__in=double_ids, has_voted=True
         ).count()
         result = services.close_poll(poll, by=BENCH)
+        # counted after closing: a ballot box is emptied into the counted ballots by then
+        ballots = Ballot.objects.filter(poll=poll).count()
         counted = result["ballots"]
         print(
             f"  receipts given: {acknowledged}; ballots stored: {ballots}; voters marked as "
