@@ -88,6 +88,7 @@ def _serve(*, demo: bool, args: list[str]) -> int:
     import django
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     django.setup()
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -101,6 +102,8 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
         return 0
     call_command("collectstatic", interactive=False, verbosity=0)
+    # the workers are forked from this process: none may inherit its database connection
+    connections.close_all()
     _gunicorn(opts.host, opts.port, opts.workers, opts.threads)
     return 0
 

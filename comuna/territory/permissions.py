@@ -165,8 +165,9 @@ class _Standing:
     @cached_property
     def chain(self) -> list[Body]:
         """The resident's council first, every body it federates into after."""
-        council = Body.objects.get(pk=self.body_id)
-        return [council, *council.ancestors()]
+        # the ancestors of a child of the council: the council itself, then the bodies above
+        # it, in one query
+        return Body(parent_id=self.body_id).ancestors()
 
     @cached_property
     def mandates(self) -> list[Mandate]:
