@@ -60,6 +60,7 @@ BENCH = SystemActor("bench")  # the actor of the bench's own set-up and closing
 
 PG = "postgres://postgres@127.0.0.1:5432"
 WARM = 24  # extra voters whose ballots warm the server up, untimed
+PROBE = 3  # extra voters whose ballots are cast in this process to count SQL statements
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -351,6 +352,29 @@ def cast_one(client: Client, path: str, session_key: str, choice: str) -> tuple[
     return elapsed, status, code
 
 
+def count_statements(path: str, voters: list[tuple[int, str]]) -> tuple[str, int]:
+    """Cast the ballots of ``voters`` through Django's test client in this process (the same
+    settings, database, middleware and view as the server, CSRF enforced), counting the SQL
+    statements of each request: (the counts, as text, and the receipts given)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    counts, receipts = [], 0
+    for _, key in voters:
+        body, headers = vote_request(key, "1")
+        client.cookies.load(headers["Cookie"])
+        with CaptureQueriesContext(connection) as statements:
+            response = client.post(path, body, content_type=headers["Content-Type"])
+        if response.status_code != 200 or b'id="receipt-code"' not in response.content:
+            raise RuntimeError(f"an in-process ballot answered {response.status_code}")
+        receipts += 1
+        counts.append(len(statements))
+    connection.close()
+    return ", ".join(map(str, counts)), receipts
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -513,7 +537,7 @@ def main() -> int:
         from comuna.voting import services
         from comuna.voting.models import Ballot, Poll, Voter
 
-        n_users = WARM + opts.voters + opts.pairs
+        n_users = PROBE + WARM + opts.voters + opts.pairs
         poll, voters = set_up(n_users)
         connection.close()
         path = f"/b/{poll.body.slug}/polls/{poll.pk}/vote/"
@@ -531,10 +555,17 @@ def main() -> int:
             f"({time.perf_counter() - t:.1f} s to start)"
         )
 
+        probe, voters = voters[:PROBE], voters[PROBE:]
         warm, timed, double = (
             voters[:WARM],
             voters[WARM : WARM + opts.voters],
             voters[WARM + opts.voters :],
+        )
+        statements, probe_receipts = count_statements(path, probe)
+        print(
+            f"statements per cast request: {statements} (the same view and settings run in "
+            f"this process with Django's query log; plus one connection check, SELECT 1, per "
+            f"request, which the log does not see)"
         )
         # warm-up, untimed: one page view and a few ballots through every server thread
         client = Client(port)
@@ -601,15 +632,20 @@ def main() -> int:
             print(f"  {n:5d} voters answered {' + '.join(kind)}")
         receipts = sum(1 for pair in outcomes.values() for _, s, c in pair if s == 200 and c)
 
-        acknowledged = receipts + sum(1 for r in results + warm_results if r[1] == 200 and r[2])
+        acknowledged = (
+            receipts
+            + probe_receipts
+            + sum(1 for r in results + warm_results if r[1] == 200 and r[2])
+        )
         poll = Poll.objects.get(pk=poll.pk)
-        ballots = Ballot.objects.filter(poll=poll).count()
         voted = Voter.objects.filter(poll=poll, has_voted=True).count()
         double_ids = list(outcomes)
         double_voted = Voter.objects.filter(
             poll=poll, user_id__in=double_ids, has_voted=True
         ).count()
         result = services.close_poll(poll, by=BENCH)
+        # counted after closing: a ballot box is emptied into the counted ballots by then
+        ballots = Ballot.objects.filter(poll=poll).count()
         counted = result["ballots"]
         print(
             f"  receipts given: {acknowledged}; ballots stored: {ballots}; voters marked as "

@@ -77,12 +77,19 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)),
         help="worker processes in production mode (default: one per core)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WEB_THREADS", "4")),
+        help="threads per worker process in production mode",
+    )
     opts = parser.parse_args(args)
     os.environ.update(serve_environment(os.environ, demo=demo, host=opts.host))
 
     import django
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     django.setup()
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -97,7 +104,9 @@ def _serve(*, demo: bool, args: list[str]) -> int:
         call_command("runserver", f"{opts.host}:{opts.port}", use_reloader=False)
         return 0
     call_command("collectstatic", interactive=False, verbosity=0)
-    _gunicorn(opts.host, opts.port, opts.workers)
+    # the workers are forked from this process: none may inherit its database connection
+    connections.close_all()
+    _gunicorn(opts.host, opts.port, opts.workers, opts.threads)
     return 0
 
 
@@ -150,7 +159,7 @@ def _start_scheduler(every: float = 60.0) -> None:
     threading.Thread(target=loop, name="comuna-scheduler", daemon=True).start()
 
 
-def _gunicorn(host: str, port: int, workers: int) -> None:
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     """Serve with gunicorn: one process per core, each with a few threads, so that ballots are
     cast on every core (a single Python process uses one)."""
     from gunicorn.app.base import BaseApplication
@@ -162,7 +171,7 @@ def _gunicorn(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)
 
         def load(self):

@@ -47,11 +47,15 @@ def body_view(
     def decorator(view):
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
-            body = get_object_or_404(Body, slug=slug)
-            target: Model = body
-            if model is not None:
-                target = get_object_or_404(model, pk=kwargs.pop("pk"), body=body)
-                target.body = body  # the same instance: its tree queries are made once
+            target: Model
+            if model is None:
+                body = target = get_object_or_404(Body, slug=slug)
+            else:
+                # the object and its body in one query; a wrong body or object is the same 404
+                target = get_object_or_404(
+                    model.objects.select_related("body"), pk=kwargs.pop("pk"), body__slug=slug
+                )
+                body = target.body
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action, target):
@@ -60,7 +64,6 @@ def body_view(
                     if response is not None:
                         return response
                 raise PermissionDenied(refusal(request.user, action, target, body))
-            request.body_roles = roles(request.user, body)
             if model is None:
                 return view(request, body, *args, **kwargs)
             return view(request, body, target, *args, **kwargs)

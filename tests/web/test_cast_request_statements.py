@@ -1,0 +1,78 @@
+"""One ballot cast through the web runs a bounded number of SQL statements.
+
+A cast request is the busiest request Comuna serves (hundreds a second while a poll is open),
+and on this kind of request each ORM statement costs about half a millisecond of the server's
+CPU. The web layer around the casting service reads five things: the poll with its body, the
+session, the user, the user's residence (enough to allow a resident's vote: their mandates are
+not read) and the poll's options. The casting service's own statements are counted apart, as
+they are the service's business; the bound on them is today's count, to be tightened when the
+service changes.
+"""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comuna.voting import services
+from comuna.voting.models import Ballot
+
+WEB_STATEMENTS = 5  # poll and body, session, user, residence, options
+# the service today, transaction control (BEGIN, COMMIT, savepoints) left out: the poll read
+# under lock, the voter read under lock, the ballot written, the voter marked
+SERVICE_STATEMENTS = 4
+
+
+def _counted(statements):
+    return [
+        q["sql"]
+        for q in statements
+        if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", q["sql"], re.I)
+    ]
+
+
+def _cast_through_the_web(client, poll, monkeypatch):
+    """POST a ballot: (the response, statements of the whole request, of the service)."""
+    in_service = []
+    real_cast = services.cast
+
+    def cast_counted(*args, **kwargs):
+        with CaptureQueriesContext(connection) as inside:
+            receipt = real_cast(*args, **kwargs)
+        in_service.append(inside.captured_queries)
+        return receipt
+
+    monkeypatch.setattr(services, "cast", cast_counted)
+    address = reverse("poll-vote", kwargs={"slug": poll.body.slug, "pk": poll.pk})
+    with CaptureQueriesContext(connection) as whole:
+        response = client.post(address, {"choice": "1"})
+    assert len(in_service) == 1, "the request did not cast through services.cast"
+    return response, whole.captured_queries, in_service[0]
+
+
+def _web_part(whole, service):
+    """The statements of the request that the service did not run."""
+    mine = {id(q) for q in service}
+    return [q for q in whole if id(q) not in mine]
+
+
+def test_a_resident_casting_costs_five_web_statements_around_the_service(
+    cast, login, poll, monkeypatch
+):
+    response, whole, service = _cast_through_the_web(login(cast.resident.user), poll, monkeypatch)
+    assert response.status_code == 200
+    assert re.search(rb'id="receipt-code"><strong>[0-9A-Z-]+</strong>', response.content)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    web = _counted(_web_part(whole, service))
+    assert len(web) <= WEB_STATEMENTS, "\n".join(web)
+    assert len(_counted(service)) <= SERVICE_STATEMENTS, "\n".join(_counted(service))
+
+
+def test_a_spokesperson_casting_costs_no_more_than_a_resident(cast, login, poll, monkeypatch):
+    """Residence allows the vote: the mandates of a member of the commission are not read."""
+    response, whole, service = _cast_through_the_web(login(cast.electoral.user), poll, monkeypatch)
+    assert response.status_code == 200
+    web = _counted(_web_part(whole, service))
+    assert len(web) <= WEB_STATEMENTS, "\n".join(web)
+    assert not any("territory_mandate" in sql for sql in web)
