@@ -16,12 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comuna.voting import services
-from comuna.voting.models import Ballot
+from tests.conftest import ballots_cast
 
-WEB_STATEMENTS = 5  # poll and body, session, user, residence, options
-# the service today, transaction control (BEGIN, COMMIT, savepoints) left out: the poll read
-# under lock, the voter read under lock, the ballot written, the voter marked
-SERVICE_STATEMENTS = 4
+# poll and body, session, user, residence, options, the ledger head the receipt shows
+WEB_STATEMENTS = 6
+# the service, transaction control (BEGIN, COMMIT, savepoints) left out: the poll's status
+# under its shared lock, the voter marked (only if unmarked), the ballot put in the box
+SERVICE_STATEMENTS = 3
 
 
 def _counted(statements):
@@ -57,13 +58,13 @@ def _web_part(whole, service):
     return [q for q in whole if id(q) not in mine]
 
 
-def test_a_resident_casting_costs_five_web_statements_around_the_service(
+def test_a_resident_casting_costs_a_few_web_statements_around_the_service(
     cast, login, poll, monkeypatch
 ):
     response, whole, service = _cast_through_the_web(login(cast.resident.user), poll, monkeypatch)
     assert response.status_code == 200
     assert re.search(rb'id="receipt-code"><strong>[0-9A-Z-]+</strong>', response.content)
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(ballots_cast(poll)) == 1
     web = _counted(_web_part(whole, service))
     assert len(web) <= WEB_STATEMENTS, "\n".join(web)
     assert len(_counted(service)) <= SERVICE_STATEMENTS, "\n".join(_counted(service))
