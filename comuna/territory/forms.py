@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,20 @@ class CensusImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("UTF-8, comma or semicolon separated, one row per resident."),
     )
+
+    def clean_file(self):
+        """A file over ``UPLOAD_MAX_BYTES`` is refused by its size, unread."""
+        file = self.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the largest accepted is %(largest)s MB.")
+                % {
+                    "size": f"{file.size / 1024 / 1024:.1f}",
+                    "largest": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.1f}",
+                },
+                code="file_size",
+            )
+        return file
 
 
 class CensusQuestionForm(forms.ModelForm):

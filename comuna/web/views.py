@@ -151,6 +151,7 @@ def census(request, body):
 @body_view(Action.MANAGE_CENSUS)
 def census_import(request, body):
     errors: list = []
+    total = 0
     form = CensusImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +159,7 @@ def census_import(request, body):
                 body, form.cleaned_data["file"].read(), by=request.user
             )
         except census_service.CensusImportError as exc:
-            errors = exc.errors
+            errors, total = exc.errors, exc.total
         else:
             messages.success(
                 request,
@@ -169,7 +170,14 @@ def census_import(request, body):
     return render(
         request,
         "web/census_import.html",
-        {"body": body, "form": form, "errors": errors, **census_service.import_guide()},
+        {
+            "body": body,
+            "form": form,
+            "errors": errors,
+            "total": total,
+            "unlisted": total - len(errors),
+            **census_service.import_guide(),
+        },
         status=400 if errors else 200,
     )
 
