@@ -43,7 +43,7 @@ from comuna.choice.pb.pabulib.bounds import (
     check_points,
 )
 from comuna.choice.pb.pabulib.constraints import LIMITS, Lines, ballot_problems, drop_repeats
-from comuna.choice.pb.pabulib.numbers import parse_number, shown
+from comuna.choice.pb.pabulib.numbers import MAX_NUMBER_CHARS, parse_number, shown
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type")
@@ -126,6 +126,8 @@ class _Parser:
         self.lines = text.split("\n")
 
     def error(self, message: str, line0: int | None = None, field: str = "") -> PBError:
+        if len(field) > MAX_NUMBER_CHARS:  # a field named by the file's own text (a key)
+            field = f"{field[:MAX_NUMBER_CHARS]}..."
         return PBError(
             message, path=self.path, line=None if line0 is None else line0 + 1, field=field
         )
