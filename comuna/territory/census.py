@@ -449,7 +449,9 @@ def _prepare_rows(
                 )
         elif household is None:
             form = HouseholdForm(
-                data=_form_data(Household, HOUSEHOLD_COLUMNS, row, questions), body=body
+                data=_form_data(Household, HOUSEHOLD_COLUMNS, row, questions),
+                body=body,
+                questions=questions,
             )
             if not form.is_valid():
                 errors.extend(_form_errors(line, form, HOUSEHOLD_COLUMNS))
@@ -458,6 +460,7 @@ def _prepare_rows(
         resident_form = ResidentForm(
             data=_form_data(Resident, RESIDENT_COLUMNS, row, questions),
             household=placeholder,
+            questions=questions,
         )
         if not resident_form.is_valid():
             errors.extend(_form_errors(line, resident_form, RESIDENT_COLUMNS))

@@ -35,8 +35,12 @@ class QuestionsMixin:
 
     target: str
 
-    def add_questions(self, body) -> None:
-        self.questions = list(CensusQuestion.objects.filter(body=body, target=self.target))
+    def add_questions(self, body, questions: list[CensusQuestion] | None = None) -> None:
+        """``questions``: the body's questions, when the caller has them (the CSV import
+        builds a form per row and reads them once)."""
+        if questions is None:
+            questions = list(CensusQuestion.objects.filter(body=body))
+        self.questions = [q for q in questions if q.target == self.target]
         for q in self.questions:
             field = question_field(q)
             self.fields[f"q_{q.key}"] = field
@@ -74,10 +78,10 @@ class HouseholdForm(QuestionsMixin, forms.ModelForm):
             "has_gas",
         ]
 
-    def __init__(self, *args, body=None, **kwargs):
+    def __init__(self, *args, body=None, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body or getattr(self.instance, "body", None)
-        self.add_questions(self.body)
+        self.add_questions(self.body, questions)
         income = self.fields["monthly_income"]
         income.min_value = 0
         income.validators.append(MinValueValidator(0))
@@ -127,12 +131,12 @@ class ResidentForm(QuestionsMixin, forms.ModelForm):
             "email",
         ]
 
-    def __init__(self, *args, household=None, **kwargs):
+    def __init__(self, *args, household=None, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if household is not None:
             self.instance.household = household
             self.instance.body = household.body
-        self.add_questions(self.instance.body)
+        self.add_questions(self.instance.body, questions)
 
     def save(self, commit=True):
         self.store_answers()
