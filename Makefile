@@ -91,7 +91,7 @@ bench-cast: install-dev
 ## default suite runs 60); hypothesis prints any crash it finds, keep it as an @example
 FUZZ_EXAMPLES ?= 5000
 fuzz: install-dev
-	env -u DATABASE_URL FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 -m fuzz tests/fuzz -p no:randomly --durations=0
+	env -u DATABASE_URL FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 -m fuzz tests/fuzz --hypothesis-show-statistics --durations=0
 
 ## messages: refresh the translation catalogues (es, en, pt) and compile them
 messages: install-dev

@@ -134,6 +134,10 @@ def _outcome_is_an_election_or_a_pb_error(read):
     "PROJECTS\nproject_id;cost\na;1\nVOTES\nvoter_id;vote\n1;a\n"
 )
 @example(text="META\nkey;value\n" + "9" * 4300 + "\n")  # the key named in full in the error
+@example(  # a decimal comma in the threshold: the reader took it, greedy-threshold crashed
+    text="META\nkey;value\nbudget;0\nvote_type;approval\nmin_project_score_threshold;0,0\n"
+    "PROJECTS\nproject_id;cost;name\nVOTES\nvoter_id;vote;points"
+)
 def test_the_reader_returns_an_election_or_a_located_error(text):
     _outcome_is_an_election_or_a_pb_error(lambda: pabulib.parse_checked(text, "fuzz.pb"))
 
