@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast messages clean
+.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast fuzz messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,12 @@ bench: install-dev
 ## bench-cast: ballots cast through `comuna serve` on PostgreSQL (needs a server at 127.0.0.1:5432)
 bench-cast: install-dev
 	$(BIN)/python bench/cast.py
+
+## fuzz: the fuzzing targets (.pb reader, census import) with FUZZ_EXAMPLES examples each (the
+## default suite runs 60); hypothesis prints any crash it finds, keep it as an @example
+FUZZ_EXAMPLES ?= 5000
+fuzz: install-dev
+	env -u DATABASE_URL FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 2 -m fuzz tests/fuzz --hypothesis-show-statistics --durations=0
 
 ## messages: refresh the translation catalogues (es, en, pt) and compile them
 messages: install-dev

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comuna.web.errors.RequestSizeLimit",  # before anything reads a request's body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -253,8 +254,13 @@ AXES_CLIENT_IP_CALLABLE = "comuna.web.accounts.client_address"
 
 # Largest census CSV accepted, in rows (a council has a few thousand residents at most).
 CENSUS_IMPORT_MAX_ROWS = env_int("CENSUS_IMPORT_MAX_ROWS", 20000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest uploaded file (a census CSV; an option's picture has its own 2 MB limit), in bytes. A
+# request larger than this plus 64 KB for the form's other fields is refused before its body
+# is read (comuna.web.errors.RequestSizeLimit). A form's fields alone may hold up to 5 MB or
+# UPLOAD_MAX_BYTES, whichever is less; an accepted file is held in memory.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(5 * 1024 * 1024, UPLOAD_MAX_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 
 LOGGING = {
     "version": 1,

@@ -312,10 +312,49 @@ class RowError:
         }
 
 
+# A file's problems are listed up to this many; the page says how many more there are.
+MAX_LISTED_ERRORS = 100
+# The widest header and the longest field read: a census has some 25 columns, and no field
+# of a household or resident holds more than a few hundred characters.
+MAX_COLUMNS = 200
+MAX_FIELD_CHARS = 1000
+
+
 class CensusImportError(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
+    """What is wrong with a census file: ``errors`` lists the first ``MAX_LISTED_ERRORS``
+    problems (by line), ``total`` counts them all."""
+
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        self.errors = errors[:MAX_LISTED_ERRORS]
+        self.total = max(total or 0, len(errors))
         super().__init__("; ".join(str(e) for e in errors[:5]))
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.errors)
+
+
+class _Problems:
+    """The problems found so far: the first ``MAX_LISTED_ERRORS`` kept, the rest counted."""
+
+    def __init__(self) -> None:
+        self.listed: list[RowError] = []
+        self.total = 0
+
+    def add(self, error: RowError) -> None:
+        self.total += 1
+        if len(self.listed) < MAX_LISTED_ERRORS:
+            self.listed.append(error)
+
+    def extend(self, errors: list[RowError]) -> None:
+        for e in errors:
+            self.add(e)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def error(self) -> CensusImportError:
+        return CensusImportError(sorted(self.listed, key=lambda e: e.line), self.total)
 
 
 @dataclass(frozen=True)
@@ -355,22 +394,23 @@ def prepare_import(body: Body, data: bytes) -> PreparedImport:
     and column.
     """
     questions = list(CensusQuestion.objects.filter(body=body))
-    rows, header_errors, written = _read_rows(data, {q.key for q in questions})
-    if header_errors:
-        raise CensusImportError(header_errors)
+    rows, problems, written = _read_rows(data, {q.key for q in questions})
+    if problems:
+        raise problems.error()
     try:
         return _prepare_rows(body, rows, questions)
     except CensusImportError as exc:
         # name each column as the file names it ("fecha_nacimiento", not "birth_date")
         raise CensusImportError(
-            [RowError(e.line, written.get(e.column, e.column), e.message) for e in exc.errors]
+            [RowError(e.line, written.get(e.column, e.column), e.message) for e in exc.errors],
+            exc.total,
         ) from None
 
 
 def _prepare_rows(
     body: Body, rows: list[tuple[int, dict[str, str]]], questions: list[CensusQuestion]
 ) -> PreparedImport:
-    errors: list[RowError] = []
+    errors = _Problems()
     codes = {column: _code_lookup(column) for column in CODED_COLUMNS}
     existing = {h.code: h for h in Household.objects.filter(body=body)}
     new_households: dict[str, tuple[int, HouseholdForm]] = {}
@@ -383,7 +423,7 @@ def _prepare_rows(
             row[column] = codes[column].get(normal_name(value), value)
         for column in BOOLEAN_FIELDS & row.keys():
             if row[column].strip().lower() not in TRUE_WORDS | FALSE_WORDS:
-                errors.append(
+                errors.add(
                     RowError(
                         line,
                         column,
@@ -399,7 +439,7 @@ def _prepare_rows(
                 first_form.is_valid()
                 and row.get("address", "").strip() != first_form.cleaned_data["address"]
             ):
-                errors.append(
+                errors.add(
                     RowError(
                         line,
                         "address",
@@ -409,7 +449,9 @@ def _prepare_rows(
                 )
         elif household is None:
             form = HouseholdForm(
-                data=_form_data(Household, HOUSEHOLD_COLUMNS, row, questions), body=body
+                data=_form_data(Household, HOUSEHOLD_COLUMNS, row, questions),
+                body=body,
+                questions=questions,
             )
             if not form.is_valid():
                 errors.extend(_form_errors(line, form, HOUSEHOLD_COLUMNS))
@@ -418,6 +460,7 @@ def _prepare_rows(
         resident_form = ResidentForm(
             data=_form_data(Resident, RESIDENT_COLUMNS, row, questions),
             household=placeholder,
+            questions=questions,
         )
         if not resident_form.is_valid():
             errors.extend(_form_errors(line, resident_form, RESIDENT_COLUMNS))
@@ -429,7 +472,7 @@ def _prepare_rows(
         doc = row.get("document_id", "").strip()
         if doc:
             if doc in documents:
-                errors.append(
+                errors.add(
                     RowError(
                         line,
                         "document_id",
@@ -442,60 +485,90 @@ def _prepare_rows(
         pending.append((line, code, resident_form))
 
     if errors:
-        raise CensusImportError(sorted(errors, key=lambda e: e.line))
+        raise errors.error()
     return PreparedImport(body, existing, new_households, pending)
 
 
 def _read_rows(
     data: bytes, question_keys: set[str]
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowError], dict[str, str]]:
-    """The rows of the file, keyed by canonical column names; the problems of its header;
-    and how the file names each column."""
+) -> tuple[list[tuple[int, dict[str, str]]], _Problems, dict[str, str]]:
+    """The rows of the file, keyed by canonical column names; the problems of its header and
+    shape; and how the file names each column. Linear in the file: every line is read once,
+    and reading stops at the first sign that the file is beyond the limits."""
+    problems = _Problems()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [RowError(line, "", _("the file is not UTF-8 text; save it as CSV UTF-8"))], {}
-    first = text.split("\n", 1)[0]
+        problems.add(RowError(line, "", _("the file is not UTF-8 text; save it as CSV UTF-8")))
+        return [], problems, {}
+    first = text[: text.find("\n")] if "\n" in text else text
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         written_header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [RowError(1, "", _("the file is empty"))], {}
+        problems.add(RowError(1, "", _("the file is empty")))
+        return [], problems, {}
+    except csv.Error:
+        problems.add(RowError(1, "", _unreadable_line()))
+        return [], problems, {}
+    if len(written_header) > MAX_COLUMNS:
+        problems.add(
+            RowError(
+                1,
+                "",
+                _("the header has %(found)s columns; a census file has at most %(max)s")
+                % {"found": len(written_header), "max": MAX_COLUMNS},
+            )
+        )
+        return [], problems, {}
     lookup = _column_lookup() | {normal_name(k): k for k in question_keys}
     header = [lookup.get(normal_name(h), h) for h in written_header]
     written = dict(zip(header, written_header, strict=True))
-    errors = [
-        RowError(1, col, _("required column is missing"))
-        for col in REQUIRED_COLUMNS
-        if col not in header
-    ]
-    errors += [
-        RowError(1, h, _("unknown column"))
-        for h, col in zip(written_header, header, strict=True)
-        if normal_name(h) not in lookup
-    ]
-    dupes = {c for c in header if header.count(c) > 1}
-    errors += [
-        RowError(
-            1,
-            " / ".join(w for w, c in zip(written_header, header, strict=True) if c == col),
-            _("column appears twice"),
+    for col in REQUIRED_COLUMNS:
+        if col not in header:
+            problems.add(RowError(1, col, _("required column is missing")))
+    for h in written_header:
+        if normal_name(h) not in lookup:
+            problems.add(RowError(1, Truncator(h).chars(40), _("unknown column")))
+    spellings: dict[str, list[str]] = {}
+    for w, c in zip(written_header, header, strict=True):
+        spellings.setdefault(c, []).append(w)
+    for col in sorted(c for c, names in spellings.items() if len(names) > 1):
+        problems.add(
+            RowError(
+                1,
+                " / ".join(Truncator(w).chars(40) for w in spellings[col]),
+                _("column appears twice"),
+            )
         )
-        for col in sorted(dupes)
-    ]
-    if errors:
-        return [], errors, written
+    if problems:
+        return [], problems, written
     rows: list[tuple[int, dict[str, str]]] = []
     limit = settings.CENSUS_IMPORT_MAX_ROWS
+    seen = 0  # rows that are not blank, good or bad: the limit counts them all
     try:
         for values in reader:
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            if len(values) != len(header):
-                errors.append(
+            seen += 1
+            if seen > limit:
+                too_many = _("more than %(n)s rows; split the file") % {"n": limit}
+                return [], _single(RowError(line, "", too_many)), written
+            longest = max(map(len, values))
+            if longest > MAX_FIELD_CHARS:
+                problems.add(
+                    RowError(
+                        line,
+                        "",
+                        _("a field of %(found)s characters; a field holds at most %(max)s")
+                        % {"found": longest, "max": MAX_FIELD_CHARS},
+                    )
+                )
+            elif len(values) != len(header):
+                problems.add(
                     RowError(
                         line,
                         "",
@@ -503,16 +576,24 @@ def _read_rows(
                         % {"found": len(values), "expected": len(header)},
                     )
                 )
-                continue
-            rows.append((line, dict(zip(header, values, strict=True))))
-            if len(rows) > limit:
-                too_many = _("more than %(n)s rows; split the file") % {"n": limit}
-                return [], [RowError(line, "", too_many)], written
-    except csv.Error as exc:
-        errors.append(RowError(reader.line_num, "", str(exc)))
-    if not rows and not errors:
-        errors.append(RowError(2, "", _("the file has a header but no residents")))
-    return rows, errors, written
+            else:
+                rows.append((line, dict(zip(header, values, strict=True))))
+    except csv.Error:
+        problems.add(RowError(reader.line_num, "", _unreadable_line()))
+    if not rows and not problems:
+        problems.add(RowError(2, "", _("the file has a header but no residents")))
+    return rows, problems, written
+
+
+def _single(error: RowError) -> _Problems:
+    problems = _Problems()
+    problems.add(error)
+    return problems
+
+
+def _unreadable_line() -> str:
+    # csv's own words (a field over its limit, a stray quote) are English and technical
+    return _("this line cannot be read as CSV: a field is too long or a quotation mark is missing")
 
 
 def _form_data(

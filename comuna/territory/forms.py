@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +35,12 @@ class QuestionsMixin:
 
     target: str
 
-    def add_questions(self, body) -> None:
-        self.questions = list(CensusQuestion.objects.filter(body=body, target=self.target))
+    def add_questions(self, body, questions: list[CensusQuestion] | None = None) -> None:
+        """``questions``: the body's questions, when the caller has them (the CSV import
+        builds a form per row and reads them once)."""
+        if questions is None:
+            questions = list(CensusQuestion.objects.filter(body=body))
+        self.questions = [q for q in questions if q.target == self.target]
         for q in self.questions:
             field = question_field(q)
             self.fields[f"q_{q.key}"] = field
@@ -73,10 +78,10 @@ class HouseholdForm(QuestionsMixin, forms.ModelForm):
             "has_gas",
         ]
 
-    def __init__(self, *args, body=None, **kwargs):
+    def __init__(self, *args, body=None, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body or getattr(self.instance, "body", None)
-        self.add_questions(self.body)
+        self.add_questions(self.body, questions)
         income = self.fields["monthly_income"]
         income.min_value = 0
         income.validators.append(MinValueValidator(0))
@@ -126,12 +131,12 @@ class ResidentForm(QuestionsMixin, forms.ModelForm):
             "email",
         ]
 
-    def __init__(self, *args, household=None, **kwargs):
+    def __init__(self, *args, household=None, questions=None, **kwargs):
         super().__init__(*args, **kwargs)
         if household is not None:
             self.instance.household = household
             self.instance.body = household.body
-        self.add_questions(self.instance.body)
+        self.add_questions(self.instance.body, questions)
 
     def save(self, commit=True):
         self.store_answers()
@@ -163,6 +168,20 @@ class CensusImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("UTF-8, comma or semicolon separated, one row per resident."),
     )
+
+    def clean_file(self):
+        """A file over ``UPLOAD_MAX_BYTES`` is refused by its size, unread."""
+        file = self.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the largest accepted is %(largest)s MB.")
+                % {
+                    "size": f"{file.size / 1024 / 1024:.1f}",
+                    "largest": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.1f}",
+                },
+                code="file_size",
+            )
+        return file
 
 
 class CensusQuestionForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.shortcuts import render
 
 from comuna.territory.models import Body
@@ -31,3 +32,36 @@ def permission_denied(request, exception):
 
 def page_not_found(request, exception):
     return render(request, "404.html", {"body": _body_named_by(request)}, status=404)
+
+
+# what a form may add to its largest file (the other fields, the multipart framing)
+FORM_ALLOWANCE = 64 * 1024
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".removesuffix(".0")
+
+
+class RequestSizeLimit:
+    """Refuses a request whose body is larger than ``UPLOAD_MAX_BYTES`` (and a form's other
+    fields) before anything reads it, with a page in the reader's language (413).
+
+    Django limits the fields of a form (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not its files,
+    which it would stream to a temporary file first, however large."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.UPLOAD_MAX_BYTES + FORM_ALLOWANCE:
+            context = {
+                "body": _body_named_by(request),
+                "size": megabytes(length),
+                "largest": megabytes(settings.UPLOAD_MAX_BYTES),
+            }
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)

@@ -37,6 +37,7 @@ from comuna.territory.tree import federation
 from comuna.voting.queries import published, waiting_for
 from comuna.web.access import body_view, personal, public
 from comuna.web.maps import outline
+from comuna.web.search import search_query
 
 PUBLIC_RESULTS = 10  # closed polls listed on a body's page, the latest first
 
@@ -110,19 +111,23 @@ def register_list(request, body):
     voters = (
         census_service.register(body).select_related("body").order_by("family_name", "given_name")
     )
-    query = request.GET.get("q", "").strip()
+    query, refused = search_query(request)
     if query:
         voters = voters.filter(Q(given_name__icontains=query) | Q(family_name__icontains=query))
     page = Paginator(voters.only("given_name", "family_name", "body__name"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "web/register.html", {"body": body, "page": page, "query": query})
+    return render(
+        request,
+        "web/register.html",
+        {"body": body, "page": page, "query": query, "refused": refused},
+    )
 
 
 @body_view(Action.VIEW_CENSUS)
 def census(request, body):
     matching = body.households.all()
-    query = request.GET.get("q", "").strip()
+    query, refused = search_query(request)
     if query:
         # matched in a subquery, so counting residents below joins each household's own
         # residents once (a join on the matching residents multiplied the count)
@@ -140,6 +145,7 @@ def census(request, body):
         "body": body,
         "page": page,
         "query": query,
+        "refused": refused,
         # the households and residents of the same selection: the search's, or the whole census
         "residents": Resident.objects.filter(household__in=matching).count(),
         "voters": census_service.register(body).filter(body=body).count(),
@@ -151,6 +157,7 @@ def census(request, body):
 @body_view(Action.MANAGE_CENSUS)
 def census_import(request, body):
     errors: list = []
+    total = 0
     form = CensusImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +165,7 @@ def census_import(request, body):
                 body, form.cleaned_data["file"].read(), by=request.user
             )
         except census_service.CensusImportError as exc:
-            errors = exc.errors
+            errors, total = exc.errors, exc.total
         else:
             messages.success(
                 request,
@@ -169,7 +176,14 @@ def census_import(request, body):
     return render(
         request,
         "web/census_import.html",
-        {"body": body, "form": form, "errors": errors, **census_service.import_guide()},
+        {
+            "body": body,
+            "form": form,
+            "errors": errors,
+            "total": total,
+            "unlisted": total - len(errors),
+            **census_service.import_guide(),
+        },
         status=400 if errors else 200,
     )
 

@@ -110,11 +110,12 @@ class PBInstance:
         ]
 
     def meta_int(self, key: str) -> int | None:
-        """An integer META setting (written as ``3`` or ``3.0``), or None when absent or empty."""
+        """An integer META setting (written as ``3``, ``3.0`` or ``3,0``), or None when absent
+        or empty."""
         raw = self.meta.get(key, "").strip()
         if not raw:
             return None
-        return int(Fraction(raw))
+        return int(Fraction(raw.replace(",", ".")))
 
 
 def supporters(inst: PBInstance) -> np.ndarray:

@@ -7,11 +7,17 @@ from fractions import Fraction
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _RATIO = re.compile(r"[+-]?\d+/\d+")
+# a number in a .pb file has at most this many characters: real files write at most 10, and
+# longer ones only cost time (Python refuses integers of more than 4,300 digits outright)
+MAX_NUMBER_CHARS = 40
 
 
 def parse_number(raw: str) -> Fraction | None:
-    """An exact decimal (``12``, ``1.0``, ``1,5``, ``.5``) or ratio (``1/3``); None if neither."""
+    """An exact decimal (``12``, ``1.0``, ``1,5``, ``.5``) or ratio (``1/3``); None if neither
+    or if longer than ``MAX_NUMBER_CHARS``."""
     s = raw.strip()
+    if len(s) > MAX_NUMBER_CHARS:
+        return None
     if _NUMBER.fullmatch(s):
         return Fraction(s.replace(",", "."))
     if _RATIO.fullmatch(s):
@@ -40,3 +46,10 @@ def format_number(x: Fraction) -> str:
     digits = str(abs(x.numerator) * 10**places // x.denominator).rjust(places + 1, "0")
     sign = "-" if x < 0 else ""
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def shown(raw: str, width: int = MAX_NUMBER_CHARS) -> str:
+    """``raw`` quoted for an error message, cut to ``width`` characters so that a hostile
+    field does not make a huge message."""
+    s = raw.strip()
+    return repr(s) if len(s) <= width else f"{s[:width]!r}... ({len(s)} characters)"

@@ -12,6 +12,9 @@ number; an unknown vote type; a vote naming an unknown project; points that are 
 numbers or whose count differs from the vote's; ``num_projects`` / ``num_votes`` differing
 from what the file holds (that is how a truncated file shows).
 
+Bounds. Nothing a hostile file holds crashes the reader or overflows the counting engine
+(see ``comuna.choice.pb.pabulib.bounds``).
+
 Ballots that break the file's own META limits (``max_length``, ``max_sum_cost``, ...) are
 not reading errors: ``read_checked`` returns them as a list of problems (see
 ``comuna.choice.pb.pabulib.constraints``); ``read(strict=True)``, the default, raises the first.
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import compress, repeat
@@ -30,13 +33,22 @@ from pathlib import Path
 import numpy as np
 
 from comuna.choice.pb.instance import POINT_TYPES, VOTE_TYPES, PBError, PBInstance, Project
+from comuna.choice.pb.pabulib.bounds import (
+    MAX_FIELD_CHARS,
+    MAX_POINTS,
+    check_amounts,
+    check_ballots_times_costs,
+    check_fields,
+    check_number,
+    check_points,
+)
 from comuna.choice.pb.pabulib.constraints import LIMITS, Lines, ballot_problems, drop_repeats
-from comuna.choice.pb.pabulib.numbers import parse_number
+from comuna.choice.pb.pabulib.numbers import MAX_NUMBER_CHARS, parse_number, shown
 
 SECTIONS = ("meta", "projects", "votes")
 REQUIRED_META = ("budget", "vote_type")
 # META keys holding numbers, checked for being numbers when present and non-empty
-NUMERIC_META = ("num_projects", "num_votes", *LIMITS)
+NUMERIC_META = ("num_projects", "num_votes", *LIMITS, "min_project_score_threshold")
 
 
 def read(path: str | Path, *, strict: bool = True) -> PBInstance:
@@ -114,9 +126,16 @@ class _Parser:
         self.lines = text.split("\n")
 
     def error(self, message: str, line0: int | None = None, field: str = "") -> PBError:
+        if len(field) > MAX_NUMBER_CHARS:  # a field named by the file's own text (a key)
+            field = f"{field[:MAX_NUMBER_CHARS]}..."
         return PBError(
             message, path=self.path, line=None if line0 is None else line0 + 1, field=field
         )
+
+    def number(self, raw: str, line0: int, field: str) -> Fraction | None:
+        """``raw`` as an exact number (None if it is none); too long a one is an error."""
+        check_number(raw, line0, field, self.error)
+        return parse_number(raw)
 
     # -- structure
 
@@ -166,13 +185,21 @@ class _Parser:
                 i += 1
                 continue
             if '"' not in line:
-                yield i, [f.strip() for f in line.split(";")]
+                row = line.split(";")
+                if len(line) > MAX_FIELD_CHARS:
+                    check_fields(row, i, self.error)
+                yield i, [f.strip() for f in row]
                 i += 1
                 continue
             # a quoted field may hold ";" or run over several lines: let csv join them
             first = i
             feed = _LineFeed(lines, i, end)
-            row = next(csv.reader(feed, delimiter=";"))
+            try:
+                row = next(csv.reader(feed, delimiter=";"))
+            except csv.Error as e:  # a field over csv's own limit, of 131,072 characters
+                check_fields(["".join(lines[first : feed.next_line])], first, self.error)
+                raise self.error(f"cannot read this row ({e})", first, "quoting") from None
+            check_fields(row, first, self.error)
             i = feed.next_line
             yield first, [f.strip() for f in row]
 
@@ -184,7 +211,7 @@ class _Parser:
                 if not c:
                     raise self.error("empty column name", line0, sec.name.upper())
                 if c in seen:
-                    raise self.error(f"column {c!r} appears twice", line0, c)
+                    raise self.error(f"column {shown(c)} appears twice", line0, c)
                 seen[c] = 1
             return line0, cols, it
         raise self.error(f"the {sec.name.upper()} section has no header row", sec.line, "header")
@@ -207,7 +234,9 @@ class _Parser:
                 raise self.error("empty META key", line0, "META")
             if key in meta:
                 raise self.error(
-                    f"META key {key!r} appears twice (first on line {where[key] + 1})", line0, key
+                    f"META key {shown(key)} appears twice (first on line {where[key] + 1})",
+                    line0,
+                    key,
                 )
             meta[key] = value
             where[key] = line0
@@ -216,24 +245,24 @@ class _Parser:
                 raise self.error(f"missing META key {key!r}", sec.line, key)
         if meta["vote_type"] not in VOTE_TYPES:
             raise self.error(
-                f"unknown vote type {meta['vote_type']!r} (known: {', '.join(VOTE_TYPES)})",
+                f"unknown vote type {shown(meta['vote_type'])} (known: {', '.join(VOTE_TYPES)})",
                 where["vote_type"],
                 "vote_type",
             )
-        budget = parse_number(meta["budget"])
+        budget = self.number(meta["budget"], where["budget"], "budget")
         if budget is None or budget < 0:
             raise self.error(
-                f"budget must be a non-negative number, not {meta['budget']!r}",
+                f"budget must be a non-negative number, not {shown(meta['budget'])}",
                 where["budget"],
                 "budget",
             )
         meta["budget"] = meta["budget"].replace(",", ".")  # so Fraction(meta["budget"]) works
         for key in NUMERIC_META:
-            if meta.get(key) and parse_number(meta[key]) is None:
-                raise self.error(f"not a number: {meta[key]!r}", where[key], key)
+            if meta.get(key) and self.number(meta[key], where[key], key) is None:
+                raise self.error(f"not a number: {shown(meta[key])}", where[key], key)
         for key in ("num_projects", "num_votes"):
             if meta.get(key) and parse_number(meta[key]).denominator != 1:  # type: ignore[union-attr]
-                raise self.error(f"not a whole number: {meta[key]!r}", where[key], key)
+                raise self.error(f"not a whole number: {shown(meta[key])}", where[key], key)
         return meta, where
 
     def parse_projects(self, sec: _Section) -> tuple[list[Project], list[str], list[int]]:
@@ -260,20 +289,20 @@ class _Parser:
                 raise self.error("empty project id", line0, "project_id")
             if "," in pid:
                 raise self.error(
-                    f"project id {pid!r} holds a comma, which separates ids in votes",
+                    f"project id {shown(pid)} holds a comma, which separates ids in votes",
                     line0,
                     "project_id",
                 )
             if pid in seen:
                 raise self.error(
-                    f"duplicate project id {pid!r} (first on line {seen[pid] + 1})",
+                    f"duplicate project id {shown(pid)} (first on line {seen[pid] + 1})",
                     line0,
                     "project_id",
                 )
             seen[pid] = line0
-            cost = parse_number(row[i_cost])
+            cost = self.number(row[i_cost], line0, "cost")
             if cost is None:
-                raise self.error(f"cost is not a number: {row[i_cost]!r}", line0, "cost")
+                raise self.error(f"cost is not a number: {shown(row[i_cost])}", line0, "cost")
             if cost < 0:
                 raise self.error(f"negative cost {row[i_cost]}", line0, "cost")
             name = row[i_name] if i_name is not None else ""
@@ -369,6 +398,9 @@ class _Parser:
             # the common case, done with a few whole-text operations instead of a loop:
             # no quoting, no blank line, no blanks around fields
             lines = body.split("\n") if body else []
+            if lines and max(map(len, lines)) > MAX_FIELD_CHARS:
+                k = next(k for k, ln in enumerate(lines) if len(ln) > MAX_FIELD_CHARS)
+                check_fields(lines[k].split(";"), start + k, self.error)
             if set(map(str.count, lines, repeat(";"))) - {n_cols - 1}:
                 k = next(k for k, ln in enumerate(lines) if ln.count(";") != n_cols - 1)
                 self._row_length_error(lines[k].count(";") + 1, n_cols, start + k)
@@ -396,7 +428,7 @@ class _Parser:
         for k, vid in enumerate(voter_ids):
             if vid in first:
                 raise self.error(
-                    f"duplicate voter id {vid!r} (first on line {row_lines[first[vid]] + 1})",
+                    f"duplicate voter id {shown(vid)} (first on line {row_lines[first[vid]] + 1})",
                     int(row_lines[k]),
                     "voter_id",
                 )
@@ -413,28 +445,37 @@ class _Parser:
                 j = index.get(tok.strip())
             if j is None:
                 voter = int(np.searchsorted(np.cumsum(counts), t, side="right"))
-                what = "an empty project id" if not tok.strip() else f"unknown project {tok!r}"
+                what = "an empty project id" if not tok.strip() else f"unknown project {shown(tok)}"
                 raise self.error(f"vote names {what}", int(row_lines[voter]), "vote")
             out[t] = j
         return out
 
     def _points(self, tokens: list[str], counts: np.ndarray, row_lines: np.ndarray) -> np.ndarray:
-        try:
-            return np.fromiter(map(int, tokens), dtype=np.int64, count=len(tokens))
-        except (ValueError, OverflowError):
-            pass
-        out = np.empty(len(tokens), dtype=np.int64)
+        """The points as int64, each within ``MAX_POINTS`` and all together within
+        ``MAX_EXACT``, so that no sum of them can wrap around."""
         ends = np.cumsum(counts)
+
+        def line_of(t: int) -> int:
+            return int(row_lines[int(np.searchsorted(ends, t, side="right"))])
+
+        try:
+            out = np.fromiter(map(int, tokens), dtype=np.int64, count=len(tokens))
+        except (ValueError, OverflowError):
+            out = self._points_slowly(tokens, line_of)
+        check_points(out, tokens, line_of, self.error)
+        return out
+
+    def _points_slowly(self, tokens: list[str], line_of: Callable[[int], int]) -> np.ndarray:
+        """The points written otherwise than as plain int64 integers (``2.0``, or too big:
+        those become ``MAX_POINTS + 1``, for the caller to report)."""
+        out = np.empty(len(tokens), dtype=np.int64)
         for t, tok in enumerate(tokens):
-            x = parse_number(tok)
+            x = self.number(tok, line_of(t), "points")
             if x is None or x.denominator != 1:
-                voter = int(np.searchsorted(ends, t, side="right"))
                 raise self.error(
-                    f"points must be whole numbers, not {tok.strip()!r}",
-                    int(row_lines[voter]),
-                    "points",
+                    f"points must be whole numbers, not {shown(tok)}", line_of(t), "points"
                 )
-            out[t] = int(x)
+            out[t] = int(x) if abs(x) <= MAX_POINTS else MAX_POINTS + 1
         return out
 
     # -- whole file
@@ -443,9 +484,13 @@ class _Parser:
         secs = self.sections()
         meta, where = self.parse_meta(secs["meta"])
         projects, project_columns, project_lines = self.parse_projects(secs["projects"])
+        unit_total, scale = check_amounts(
+            Fraction(meta["budget"]), where["budget"], projects, project_lines, self.error
+        )
         voter_ids, indptr, indices, points, vote_columns, voter_fields, row_lines = (
             self.parse_votes(secs["votes"], meta, projects)
         )
+        check_ballots_times_costs(len(voter_ids), unit_total, scale, secs["votes"].line, self.error)
         for key, actual, what in (
             ("num_projects", len(projects), "projects"),
             ("num_votes", len(voter_ids), "ballots"),
