@@ -52,7 +52,7 @@ class Witness:
 
     @property
     def where(self) -> str:
-        return f"{self.source} line {self.line}"
+        return _("%(file)s line %(line)s") % {"file": self.source, "line": self.line}
 
 
 def server_file() -> Path | None:
