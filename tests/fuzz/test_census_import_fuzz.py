@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from comuna.territory.census import (
     HOUSEHOLD_COLUMNS,
     MAX_LISTED_ERRORS,
+    REQUIRED_COLUMNS,
     RESIDENT_COLUMNS,
     CensusImportError,
     PreparedImport,
@@ -64,16 +65,7 @@ value = st.one_of(
 def census_files(draw) -> bytes:
     header = draw(st.lists(header_name, min_size=0, max_size=25))
     if draw(st.booleans()):
-        header = [
-            "household_code",
-            "address",
-            "given_name",
-            "family_name",
-            "birth_date",
-            "sex",
-            "resident_since",
-            *header,
-        ]
+        header = [*REQUIRED_COLUMNS, *header]
     sep = draw(st.sampled_from([",", ";", "\t"]))
     rows = draw(st.lists(st.lists(value, max_size=len(header) + 2), max_size=6))
     end = draw(st.sampled_from(["\n", "\r\n"]))
