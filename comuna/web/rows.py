@@ -40,9 +40,7 @@ def _plan(connection, model: type[Model]) -> list[tuple[int, list, object]]:
         plan = []
         for i, field in enumerate(model._meta.concrete_fields):
             column = field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if found:
                 plan.append((i, found, column))
         plans[model] = plan
