@@ -20,9 +20,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from comuna import rows
 from comuna.territory.models import Body
 from comuna.territory.permissions import allowed_roles, can, roles, subject_of
-from comuna.web import rows
 
 PUBLIC = "public"  # anyone may read the page, logged in or not
 PERSONAL = "personal"  # a page about the logged-in user, needing no role

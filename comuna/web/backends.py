@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import backends, get_user_model
 
-from comuna.web import rows
+from comuna import rows
 
 # Sessions written before this backend existed name Django's; they stay valid (sessions.py).
 DJANGO_BACKEND = "django.contrib.auth.backends.ModelBackend"

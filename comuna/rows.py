@@ -60,19 +60,22 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
+def first(model: type[Model], where: str, params: list) -> Model | None:
+    """The first ``model`` object whose row meets ``where`` (SQL on the table's own columns,
+    with ``%s`` for ``params``), or None."""
+    connection = connections[router.db_for_read(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_select(model, 't')} FROM {table} t WHERE {where}", params)
+        row = cursor.fetchone()
+    return None if row is None else build(connection, model, row)
+
+
 def get(model: type[Model], pk: int) -> Model | None:
     """The ``model`` object with primary key ``pk``, or None."""
     if not 0 <= pk <= MAX_ID:
         return None
-    connection = connections[router.db_for_read(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {_select(model, 't')} FROM {table} t WHERE t.{pk_column} = %s", [pk]
-        )
-        row = cursor.fetchone()
-    return None if row is None else build(connection, model, row)
+    return first(model, f"{model._meta.pk.column} = %s", [pk])
 
 
 def with_body(model: type[Model], pk: int, slug: str, body_model: type[Model]):
