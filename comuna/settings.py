@@ -125,6 +125,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters are bound on the server, and a statement run a second time on a
+        # connection is prepared there: PostgreSQL then parses and plans the busy requests'
+        # statements once per connection instead of every time.
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 1}
 else:
     DATABASES = {
         "default": {
