@@ -126,9 +126,11 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters are bound on the server, and a statement run a second time on a
-        # connection is prepared there: PostgreSQL then parses and plans the busy requests'
-        # statements once per connection instead of every time.
+        # Django's backend, checking a kept connection without a round trip when it can
+        # (comuna/postgresql/base.py). Parameters are bound on the server, and a statement run
+        # a second time on a connection is prepared there: PostgreSQL then parses and plans
+        # the busy requests' statements once per connection instead of every time.
+        DATABASES["default"]["ENGINE"] = "comuna.postgresql"
         DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 1}
 else:
