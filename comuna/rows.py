@@ -60,15 +60,20 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
-def first(model: type[Model], where: str, params: list) -> Model | None:
-    """The first ``model`` object whose row meets ``where`` (SQL on the table's own columns,
-    with ``%s`` for ``params``), or None."""
+def every(model: type[Model], where: str, params: list) -> list[Model]:
+    """The ``model`` objects whose rows meet ``where`` (SQL on the table's own columns, with
+    ``%s`` for ``params``, and any ``ORDER BY``)."""
     connection = connections[router.db_for_read(model)]
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_select(model, 't')} FROM {table} t WHERE {where}", params)
-        row = cursor.fetchone()
-    return None if row is None else build(connection, model, row)
+        return [build(connection, model, row) for row in cursor.fetchall()]
+
+
+def first(model: type[Model], where: str, params: list) -> Model | None:
+    """The first ``model`` object whose row meets ``where`` (as for :func:`every`), or None."""
+    found = every(model, f"{where} LIMIT 1", params)
+    return found[0] if found else None
 
 
 def get(model: type[Model], pk: int) -> Model | None:
