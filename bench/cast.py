@@ -564,8 +564,8 @@ def main() -> int:
         statements, probe_receipts = count_statements(path, probe)
         print(
             f"statements per cast request: {statements} (the same view and settings run in "
-            f"this process with Django's query log; plus one connection check, SELECT 1, per "
-            f"request, which the log does not see)"
+            f"this process with Django's query log; a kept "
+            f"connection is checked by looking at its socket, with no statement)"
         )
         # warm-up, untimed: one page view and a few ballots through every server thread
         client = Client(port)

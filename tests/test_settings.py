@@ -49,7 +49,7 @@ def test_database_url_switches_to_postgresql():
         {"DATABASE_URL": "postgres://u@db.example:5433/comuna"},
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['PORT']",
     )
-    assert out.stdout.strip() == "('django.db.backends.postgresql', 5433)"
+    assert out.stdout.strip() == "('comuna.postgresql', 5433)"
 
 
 def test_a_bad_yes_no_value_is_named():

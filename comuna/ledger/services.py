@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from comuna import rows
 from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import GENESIS_HASH, check_name
 from comuna.ledger.models import Entry, Head
@@ -70,8 +71,9 @@ def entries(chain: str) -> QuerySet[Entry]:
 
 
 def head(chain: str) -> Head | None:
-    """The published head of ``chain``, or None if nothing was ever recorded in it."""
-    return Head.objects.filter(chain=chain, seq__gt=0).first()
+    """The published head of ``chain``, or None if nothing was ever recorded in it. Read with
+    one plain statement: every receipt of a ballot shows it."""
+    return rows.first(Head, "chain = %s AND seq > 0", [chain])
 
 
 def chains() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -240,7 +241,7 @@ def update_poll(
     """Edit a draft poll: its settings, and its options replaced by ``options`` (as for
     :func:`create_poll`; an ``image`` may be a stored file's name, kept). Only a draft."""
     actor = actor_label(by)
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be edited."))
     unknown = set(settings) - set(EDITABLE_SETTINGS)
@@ -268,7 +269,7 @@ def update_poll(
 def delete_poll(poll: Poll, *, by: Any) -> None:
     """Delete a draft poll and its options; the ledger keeps its creation and this deletion."""
     actor = actor_label(by)
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be deleted."))
     images = {o.image.name for o in poll.options.all() if o.image}
@@ -344,33 +345,79 @@ def open_poll(poll: Poll, *, by: Any) -> int:
     return len(frozen)
 
 
+def _poll_lock_key(poll_id: int) -> int:
+    """The advisory lock of a poll: its id, negated (receipt-hash locks are never negative)."""
+    return -poll_id
+
+
 def _locked(poll: Poll) -> Poll:
+    """The poll read again once no ballot is being cast in it and none can start (PostgreSQL:
+    the poll's advisory lock taken exclusively, then its row locked), for changing its
+    status or settings. SQLite serialises writing transactions anyway (IMMEDIATE mode)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_poll_lock_key(poll.pk)])
     try:
         return Poll.objects.select_for_update().get(pk=poll.pk)
     except InvalidOperation:
         raise VotingError(_("The poll's stored amounts cannot be read.")) from None
 
 
-def _lock_poll_for_casting(poll: Poll) -> Poll:
-    """Many ballots may be cast at once, but never while the poll is being closed: casting
-    holds a shared lock on the poll row, closing an exclusive one (PostgreSQL). SQLite
-    serialises writing transactions anyway (IMMEDIATE mode)."""
+def _share_poll(poll: Poll) -> None:
+    """Many ballots may be cast at once, but never while the poll's status changes: casting,
+    mixing and entering paper hold the poll's advisory lock shared, opening and closing take it
+    exclusively (:func:`_locked`). An advisory lock writes nothing to the poll's row, unlike
+    ``FOR SHARE``. The status must be read by a later statement than this one (a statement
+    sees what was committed when it started). SQLite serialises writing transactions anyway."""
     if connection.vendor == "postgresql":
-        locked = list(
-            Poll.objects.raw("SELECT * FROM voting_poll WHERE id = %s FOR SHARE", [poll.pk])
-        )
-        return locked[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_poll_lock_key(poll.pk)])
+
+
+def _lock_poll_for_casting(poll: Poll) -> Poll:
+    """The poll, read under its shared lock (:func:`_share_poll`)."""
+    _share_poll(poll)
     return Poll.objects.get(pk=poll.pk)
 
 
 def _casting_status(poll: Poll) -> str | None:
-    """The poll's status, read under the same shared lock as :func:`_lock_poll_for_casting`
-    (casting needs nothing else: a poll's settings do not change once it is open)."""
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    """The poll's status, read with one plain statement (under :func:`_share_poll`, it
+    cannot change until the transaction ends)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM voting_poll WHERE id = %s{lock}", [poll.pk])
+        cursor.execute("SELECT status FROM voting_poll WHERE id = %s", [poll.pk])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def _refuse_unless_open(poll: Poll) -> None:
+    status = _casting_status(poll)
+    if status == Status.CLOSED:
+        raise PollClosedError(_("This poll has closed; your ballot was not counted."))
+    if status != Status.OPEN:
+        raise VotingError(_("This poll is not open for voting."))
+
+
+# Casting's two writes, written out once: the ORM would spend more CPU building them than the
+# database spends running them. The mark passes only an unmarked voter of an open poll.
+_MARK = (
+    "UPDATE voting_voter SET has_voted = %s, change_key = %s "
+    "WHERE poll_id = %s AND user_id = %s AND has_voted = %s "
+    "AND EXISTS (SELECT 1 FROM voting_poll WHERE id = %s AND status = %s)"
+)
+_BOX = "INSERT INTO voting_boxedballot (id, poll_id, receipt_hash, choices) VALUES (%s, %s, %s, %s)"
+
+
+def _box(poll_id: int, hashed: str, choices: Any) -> None:
+    """Put a ballot in the poll's box (a new random id, as the model gives it)."""
+    fields = BoxedBallot._meta
+    values = [
+        fields.get_field("id").get_db_prep_save(uuid.uuid4(), connection),
+        poll_id,
+        hashed,
+        fields.get_field("choices").get_db_prep_save(choices, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_BOX, values)
 
 
 def cast(
@@ -387,26 +434,31 @@ def cast(
 
     The 'has voted' mark and the ballot are written in one transaction, the ballot into the
     box (see :mod:`comuna.voting.mixer`): three statements, the poll's shared lock, the mark
-    (an UPDATE that only an unmarked voter passes, so a double submit marks once) and the
-    boxed ballot."""
+    (an UPDATE that only an unmarked voter of an open poll passes, so a double submit marks
+    once and nothing is cast once closing began) and the boxed ballot. The poll's status is
+    read only to say why a ballot was refused."""
     with transaction.atomic():
-        status = _casting_status(poll)
-        if status == Status.CLOSED:
-            raise PollClosedError(_("This poll has closed; your ballot was not counted."))
-        if status != Status.OPEN:
-            raise VotingError(_("This poll is not open for voting."))
+        _share_poll(poll)
+        try:
+            choices = normalise(poll, options or list(poll.options.all()), raw_choices)
+        except BallotError:
+            _refuse_unless_open(poll)  # a closed poll is the first thing to tell the voter
+            raise
         if user.pk is None:  # never match the voters without a login
+            _refuse_unless_open(poll)
             raise VotingError(_("You are not on the register of this poll."))
-        choices = normalise(poll, options or list(poll.options.all()), raw_choices)
         code = new_receipt_code()
-        marked = Voter.objects.filter(poll_id=poll.pk, user_id=user.pk, has_voted=False).update(
-            has_voted=True, change_key=_change_key(poll.pk, user.pk, code)
-        )
-        if marked:
-            BoxedBallot.objects.create(
-                poll_id=poll.pk, receipt_hash=receipt_hash(poll.pk, code), choices=choices
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MARK,
+                [True, _change_key(poll.pk, user.pk, code), poll.pk, user.pk, False, poll.pk]
+                + [Status.OPEN.value],
             )
+            marked = cursor.rowcount
+        if marked:
+            _box(poll.pk, receipt_hash(poll.pk, code), choices)
             return Receipt(code, replaced=False)
+        _refuse_unless_open(poll)
         voter = Voter.objects.filter(poll_id=poll.pk, user_id=user.pk).first()
         if voter is None:
             raise VotingError(_("You are not on the register of this poll."))
@@ -446,7 +498,7 @@ def _replace_ballot(poll: Poll, hashed: str, choices: Any) -> None:
         ).delete()
     if not removed:
         raise VotingError(_("No ballot has this receipt code."))
-    BoxedBallot.objects.create(poll_id=poll.pk, receipt_hash=hashed, choices=choices)
+    _box(poll.pk, hashed, choices)
 
 
 def mix(poll: Poll) -> int:
@@ -455,6 +507,7 @@ def mix(poll: Poll) -> int:
     the same shared lock as casting, so it never runs while the poll is being closed, and
     closing mixes everything itself."""
     with transaction.atomic():
+        _share_poll(poll)
         if _casting_status(poll) != Status.OPEN:
             return 0
         moved = mixer.mix_box(poll.pk)

@@ -16,9 +16,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from comuna import rows
 from comuna.territory.models import Body
 from comuna.territory.permissions import allowed_roles, can, roles, subject_of
 
@@ -51,11 +53,12 @@ def body_view(
             if model is None:
                 body = target = get_object_or_404(Body, slug=slug)
             else:
-                # the object and its body in one query; a wrong body or object is the same 404
-                target = get_object_or_404(
-                    model.objects.select_related("body"), pk=kwargs.pop("pk"), body__slug=slug
-                )
-                body = target.body
+                # the object and its body in one plain query; a wrong body or object is the
+                # same 404
+                found = rows.with_body(model, kwargs.pop("pk"), slug, Body)
+                if found is None:
+                    raise Http404
+                target, body = found, found.body
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action, target):

@@ -30,6 +30,7 @@ from comuna.territory.models import Delivery, Invitation, Resident
 from comuna.territory.rules import Action
 from comuna.territory.services import TerritoryError
 from comuna.web.access import body_view, personal, public
+from comuna.web.backends import BACKEND
 
 # Failed invitation codes are counted by django-axes as failed logins of this name, so one
 # address gets as many tries at codes as at one username's password.
@@ -248,7 +249,7 @@ def _accept(request, invitation: Invitation, form):
     except TerritoryError as exc:
         form.add_error(None, str(exc))
         return None
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth_login(request, user, backend=BACKEND)
     messages.success(
         request,
         _("Welcome! Your login is tied to your census entry in %(body)s.")

@@ -8,7 +8,6 @@ from collections import Counter
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from comuna import rows
 from comuna.ledger import canonical_json
 from comuna.territory import census
 from comuna.territory.models import Body
@@ -186,10 +186,7 @@ def _options_for_casting(poll) -> list[Option]:
     """The poll's options in their order, read with one plain statement: casting is the
     busiest request, and the ORM would spend three times the CPU building this query (and,
     ordering by poll first, join the poll table for nothing)."""
-    table = connection.ops.quote_name(Option._meta.db_table)
-    return list(
-        Option.objects.raw(f"SELECT * FROM {table} WHERE poll_id = %s ORDER BY id", [poll.pk])
-    )
+    return rows.every(Option, "poll_id = %s ORDER BY id", [poll.pk])
 
 
 @body_view(PollAction.VOTE, Poll, refused=_closed_meanwhile)

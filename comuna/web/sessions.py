@@ -2,14 +2,18 @@
 
 Every page a logged-in person opens reads their session first; the ORM spends about half a
 millisecond of CPU building that one SELECT, ten times what running it costs. Reading, saving,
-expiry and deletion are Django's own; only the read is written out.
+expiry and deletion are Django's own; only the read is written out. A session naming
+Django's login backend is read as naming Comuna's (``comuna.web.backends``), its subclass.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+from comuna.web.backends import BACKEND, DJANGO_BACKEND
 
 
 class SessionStore(db.SessionStore):
@@ -26,4 +30,8 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None  # as Django does for a missing or expired session
             return {}
-        return self.decode(row[0])
+        data = self.decode(row[0])
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:
+            # logged in before Comuna's backend (Django's, reading the user faster) existed
+            data[BACKEND_SESSION_KEY] = BACKEND
+        return data

@@ -152,3 +152,53 @@ def test_mixing_while_voters_cast_and_change_ballots_loses_and_duplicates_nothin
     assert result["tally"] == {"1": 0, "2": 60}
     for r in receipts:
         assert services.find_ballot(poll, r.code).choices == ["2"]
+
+
+def test_a_ballot_waiting_for_the_closing_is_refused_once_it_closed(cast, make_poll):
+    """Closing holds the poll's lock: a ballot cast meanwhile waits, then reads the status the
+    closing committed (not the one from before it waited) and is refused."""
+    user = add_voters(cast.council, 1, "espera")[0]
+    poll = make_poll(options=("A", "B"))
+    closing = connections.create_connection("default")
+    closing.ensure_connection()
+    try:
+        with closing.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [-poll.pk])
+            with ThreadPoolExecutor(1) as pool:
+                casting = pool.submit(in_thread(outcome_of), services.cast, poll, user, "1")
+                with pytest.raises(TimeoutError):
+                    casting.result(timeout=1)  # it waits for the closing
+                cursor.execute("UPDATE voting_poll SET status = 'closed' WHERE id = %s", [poll.pk])
+                cursor.execute("COMMIT")
+                refused = casting.result(timeout=30)
+    finally:
+        closing.close()
+    assert isinstance(refused, services.PollClosedError)
+    assert ballots_cast(poll) == []
+
+
+def test_closing_waits_for_a_ballot_being_cast_and_counts_it(cast, make_poll, monkeypatch):
+    user = add_voters(cast.council, 1, "primero")[0]
+    poll = make_poll(options=("A", "B"))
+    inside, go_on = threading.Event(), threading.Event()
+    real_normalise = services.normalise
+
+    def paused(*args):  # the ballot is being cast: the poll's shared lock is held
+        inside.set()
+        go_on.wait(30)
+        return real_normalise(*args)
+
+    monkeypatch.setattr(services, "normalise", paused)
+    with ThreadPoolExecutor(2) as pool:
+        casting = pool.submit(in_thread(services.cast), poll, user, "1")
+        assert inside.wait(30)
+        closing = pool.submit(in_thread(lambda: services.close_poll(poll, by=SETUP)))
+        with pytest.raises(TimeoutError):
+            closing.result(timeout=1)  # it waits for the ballot
+        go_on.set()
+        receipt = casting.result(timeout=30)
+        result = closing.result(timeout=30)
+    assert result["ballots"] == 1
+    published = {b["receipt_hash"] for b in tally.published_ballots(poll)}
+    assert published == {services.receipt_hash(poll.pk, receipt.code)}

@@ -20,8 +20,9 @@ from tests.conftest import ballots_cast
 
 # poll and body, session, user, residence, options, the ledger head the receipt shows
 WEB_STATEMENTS = 6
-# the service, transaction control (BEGIN, COMMIT, savepoints) left out: the poll's status
-# under its shared lock, the voter marked (only if unmarked), the ballot put in the box
+# the service, transaction control (BEGIN, COMMIT, savepoints) left out: the poll's shared
+# advisory lock (PostgreSQL), the voter marked (only if unmarked and the poll open), the ballot
+# put in the box
 SERVICE_STATEMENTS = 3
 
 
@@ -68,6 +69,9 @@ def test_a_resident_casting_costs_a_few_web_statements_around_the_service(
     web = _counted(_web_part(whole, service))
     assert len(web) <= WEB_STATEMENTS, "\n".join(web)
     assert len(_counted(service)) <= SERVICE_STATEMENTS, "\n".join(_counted(service))
+    # no row is locked for reading and the poll's row is not written (a row lock writes the row)
+    statements = web + _counted(service)
+    assert not any(re.search(r"FOR (SHARE|UPDATE)|UPDATE .?voting_poll", s) for s in statements)
 
 
 def test_a_spokesperson_casting_costs_no_more_than_a_resident(cast, login, poll, monkeypatch):
