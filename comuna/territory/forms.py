@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from comuna.territory.models import CensusQuestion, Household, QuestionKind, Resident
+from comuna.units import megabytes
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
@@ -176,8 +177,8 @@ class CensusImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is %(size)s MB; the largest accepted is %(largest)s MB.")
                 % {
-                    "size": f"{file.size / 1024 / 1024:.1f}",
-                    "largest": f"{settings.UPLOAD_MAX_BYTES / 1024 / 1024:.1f}",
+                    "size": megabytes(file.size),
+                    "largest": megabytes(settings.UPLOAD_MAX_BYTES),
                 },
                 code="file_size",
             )

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from comuna.units import megabytes
+
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 # Pillow's format name -> the extension the file is stored under
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -35,7 +37,7 @@ def validate_option_image(file) -> None:
     if file.size > MAX_IMAGE_BYTES:
         raise ValidationError(
             _("The image is %(size)s MB; the largest allowed is 2 MB.")
-            % {"size": f"{file.size / 1024 / 1024:.1f}"},
+            % {"size": megabytes(file.size)},
             code="image_size",
         )
     if image_format(file) is None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from comuna.territory.models import Body
+from comuna.units import megabytes
 
 _BODY_ADDRESS = re.compile(r"^/b/(?P<slug>[-\w]+)/")
 
@@ -36,10 +37,6 @@ def page_not_found(request, exception):
 
 # what a form may add to its largest file (the other fields, the multipart framing)
 FORM_ALLOWANCE = 64 * 1024
-
-
-def megabytes(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".removesuffix(".0")
 
 
 class RequestSizeLimit:

@@ -122,3 +122,17 @@ def test_djangos_request_size_settings_agree_with_the_upload_limit():
     assert django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE == django_settings.UPLOAD_MAX_BYTES
     assert django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= django_settings.UPLOAD_MAX_BYTES
     assert django_settings.UPLOAD_MAX_BYTES == 10 * 1024 * 1024  # the default
+
+
+def test_sizes_are_written_with_the_readers_decimal_mark(cast, login, settings):
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    client = login(cast.electoral.user)
+    declared = str(int(10.5 * 1024 * 1024) + 128 * 1024)  # 10,6 MB, beyond the form allowance
+    spanish = post_file(
+        client, cast.council, GOOD, CONTENT_LENGTH=declared, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    english = post_file(
+        client, cast.council, GOOD, CONTENT_LENGTH=declared, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "10,6 MB" in spanish.content.decode() and "10 MB" in spanish.content.decode()
+    assert "10.6 MB" in english.content.decode()
