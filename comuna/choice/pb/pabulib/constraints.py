@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import compress
 
 import numpy as np
 
@@ -238,5 +239,23 @@ def drop_repeats(inst: PBInstance) -> PBInstance:
         points=inst.points[keep],
         project_columns=inst.project_columns,
         vote_columns=inst.vote_columns,
-        voter_fields=inst.voter_fields,
+        voter_fields=_raw_points_kept(inst, keep),
     )
+
+
+def _raw_points_kept(inst: PBInstance, keep: np.ndarray) -> list[dict[str, str]] | None:
+    """The voters' extra columns, with a ``points`` column that the vote type does not use (an
+    ordinal file carrying its ranks' points) cut to the projects each ballot keeps, so that the
+    file written back lists as many points as projects (found by ``make fuzz``)."""
+    fields = inst.voter_fields
+    if not fields or inst.vote_type in POINT_TYPES or "points" not in fields[0]:
+        return fields
+    bounds = inst.indptr.tolist()
+    kept = keep.tolist()
+    out = list(fields)
+    for v, row in enumerate(fields):
+        a, b = bounds[v], bounds[v + 1]
+        items = row.get("points", "").split(",") if row.get("points") else []
+        if len(items) == b - a and not all(kept[a:b]):
+            out[v] = {**row, "points": ",".join(compress(items, kept[a:b]))}
+    return out
