@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import GENESIS_HASH, check_name, utc_text
 from comuna.ledger.models import Head
+from comuna.ledger.witness import last_witnessed
 
 __all__ = [
     "SIGNED_FIELDS",
@@ -128,17 +129,28 @@ def signed_bytes(document: dict) -> bytes:
 
 def head_document(chain: str, label: str) -> dict:
     """The signed head of ``chain`` (``label``, e.g. the body's short name, goes in "body");
-    KeyFileError if the chain has no usable key. Reads only: one query and the key file."""
+    KeyFileError if the chain has no usable key. Reads only: the key file, the server's newest
+    witnessed head of the chain, and, for a chain it has not witnessed yet, one query.
+
+    What is signed is the head the server itself wrote to its witness file, not what the
+    database says now: an entry appended behind Comuna's back (with a correct hash and head)
+    is never vouched for by a signature."""
     key = private_key(chain)
-    head = Head.objects.filter(chain=chain, seq__gt=0).first()
+    kept = last_witnessed(chain)
+    if kept is not None:
+        seq, digest, recorded_at = kept.seq, kept.hash, kept.data.get("recorded_at")
+    else:
+        head = Head.objects.filter(chain=chain, seq__gt=0).first()
+        seq, digest = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+        # the head row moves with its entry and takes that entry's recording time
+        recorded_at = utc_text(head.updated_at) if head else None
     document: dict = {
         "body": label,
         "chain": chain,
-        "hash": head.hash if head else GENESIS_HASH,
+        "hash": digest,
         "public_key": public_key_hex(key),
-        # the head row moves with its entry and takes that entry's recording time
-        "recorded_at": utc_text(head.updated_at) if head else None,
-        "seq": head.seq if head else 0,
+        "recorded_at": recorded_at,
+        "seq": seq,
     }
     document["signature"] = key.sign(signed_bytes(document)).hex()
     return document

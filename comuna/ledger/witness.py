@@ -12,6 +12,7 @@ lines from concurrent workers never interleave), and ``comuna ledger verify`` re
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +30,15 @@ from django.utils.translation import gettext as _
 from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import NAME_PATTERN, utc_text
 
-__all__ = ["Witness", "WitnessFileError", "append_head", "read", "server_file", "witness_commit"]
+__all__ = [
+    "Witness",
+    "WitnessFileError",
+    "append_head",
+    "last_witnessed",
+    "read",
+    "server_file",
+    "witness_commit",
+]
 
 log = logging.getLogger("comuna.ledger.witness")
 
@@ -83,8 +93,47 @@ def append_head(chain: str, seq: int, digest: str, recorded_at: datetime) -> Non
             os.write(fd, (line + "\n").encode("utf-8"))
         finally:
             os.close(fd)
+        _keep_latest(chain, seq, line)
     except OSError:
         log.exception("could not append the head %s#%s to the witness file %s", chain, seq, path)
+
+
+def _latest_path(chain: str) -> Path | None:
+    path = server_file()
+    return None if path is None else path.parent / "latest" / f"{quote(chain, safe='')}.json"
+
+
+def _keep_latest(chain: str, seq: int, line: str) -> None:
+    """Keep this head as the chain's newest witnessed one (a small file per chain beside the
+    witness file, replaced atomically), unless a later head is there already: two workers'
+    commit hooks may run in either order, so the file only ever moves forward."""
+    target = _latest_path(chain)
+    if target is None:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(target.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the descriptor is closed
+        current = last_witnessed(chain)
+        if current is None or current.seq < seq:
+            temporary = target.with_suffix(".tmp")
+            temporary.write_text(line + "\n", encoding="utf-8")
+            os.replace(temporary, target)
+    finally:
+        os.close(lock)
+
+
+def last_witnessed(chain: str) -> Witness | None:
+    """The newest head of ``chain`` that the server wrote to its witness file, or None (no
+    witness file, no write since it was set, or a file that is not a witness line)."""
+    target = _latest_path(chain)
+    if target is None:
+        return None
+    try:
+        witness = _parse(str(target), 1, target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, WitnessFileError):
+        return None
+    return witness if witness.chain == chain else None
 
 
 def read(path: Path | str) -> list[Witness]:

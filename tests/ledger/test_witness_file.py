@@ -100,3 +100,66 @@ def test_a_missing_witness_file_is_a_usage_error(tmp_path):
     with pytest.raises(CommandError) as failure:
         call_command("ledger", "verify", "--witness", str(tmp_path / "nope.jsonl"))
     assert failure.value.returncode == 2 and "nope.jsonl cannot be read" in str(failure.value)
+
+
+def test_head_json_signs_the_newest_head_the_server_witnessed_not_one_appended_behind_its_back(
+    settings, django_capture_on_commit_callbacks
+):
+    """A database insider appends an entry with a correct hash and moves the head: the signed
+    head stays the one the server wrote, so no outside witness is handed the forgery."""
+    from django.db import connection
+
+    from comuna.ledger.models import Entry, Head
+
+    ensure_key(CHAIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        written = record_many(CHAIN, FIVE)
+    last = written[-1]
+    forged = Entry(
+        chain=CHAIN,
+        seq=last.seq + 1,
+        kind="voting.tally",
+        payload=canonical_json({"poll": 999}),
+        prev_hash=last.hash,
+        recorded_at=last.recorded_at,
+        actor="system:scheduler",
+    )
+    forged.hash = forged.computed_hash()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_entry (chain, seq, kind, payload, prev_hash, hash, recorded_at,"
+            " actor) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                CHAIN,
+                forged.seq,
+                forged.kind,
+                forged.payload,
+                forged.prev_hash,
+                forged.hash,
+                forged.recorded_at,
+                forged.actor,
+            ],
+        )
+        cursor.execute(
+            "UPDATE ledger_head SET seq = %s, hash = %s WHERE chain = %s",
+            [forged.seq, forged.hash, CHAIN],
+        )
+    assert Head.objects.get(chain=CHAIN).seq == 6
+    signed = head_document(CHAIN, "consejo")
+    assert (signed["seq"], signed["hash"]) == (5, last.hash)
+    assert signed["recorded_at"] == utc_text(last.recorded_at)
+
+
+def test_the_newest_witnessed_head_only_moves_forward(settings):
+    """Commit hooks of two workers may run in either order: an older head arriving late does
+    not replace a newer one."""
+    from datetime import UTC, datetime
+
+    from comuna.ledger.witness import append_head, last_witnessed
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    append_head(CHAIN, 2, "b" * 64, now)
+    append_head(CHAIN, 1, "a" * 64, now)
+    kept = last_witnessed(CHAIN)
+    assert (kept.seq, kept.hash) == (2, "b" * 64)
+    assert [w.seq for w in read(settings.COMUNA_WITNESS_FILE)] == [2, 1]  # the log keeps both
