@@ -8,7 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import translation
 
-from comuna.ledger import checks, record
+from comuna.ledger import canonical_json, checks, record
+from comuna.ledger.models import Entry
 
 TRIGGER = "ledger_entry_append_only"
 
@@ -82,3 +83,43 @@ def tamper(db):
                 cursor.execute(f"ALTER TABLE ledger_entry ENABLE TRIGGER {TRIGGER}")
 
     return run
+
+
+def sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def append_behind_the_services(chain, kind, payload, execute=sql):
+    """Append an entry with a correct hash after the chain's last one and move the head to it,
+    with SQL run by ``execute(statement, params)``, as an insider who knows the formula would."""
+    last = Entry.objects.filter(chain=chain).order_by("-seq").first()
+    forged = Entry(
+        chain=chain,
+        seq=last.seq + 1,
+        kind=kind,
+        payload=canonical_json(payload),
+        prev_hash=last.hash,
+        recorded_at=last.recorded_at,
+        actor="system:scheduler",
+    )
+    forged.hash = forged.computed_hash()
+    execute(
+        "INSERT INTO ledger_entry (chain, seq, kind, payload, prev_hash, hash, recorded_at, actor)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            chain,
+            forged.seq,
+            kind,
+            forged.payload,
+            forged.prev_hash,
+            forged.hash,
+            forged.recorded_at,
+            forged.actor,
+        ],
+    )
+    execute(
+        "UPDATE ledger_head SET seq = %s, hash = %s WHERE chain = %s",
+        [forged.seq, forged.hash, chain],
+    )
+    return forged

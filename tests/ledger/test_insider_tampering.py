@@ -29,6 +29,7 @@ from comuna.voting import services as voting
 from comuna.voting import tally, turnout
 from comuna.voting.models import Ballot, Poll
 from tests.conftest import SETUP, add_voters
+from tests.ledger.conftest import append_behind_the_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
 
@@ -212,35 +213,7 @@ def truncate(c):
 
 
 def forge_entry(c):
-    last = Entry.objects.get(chain=c.chain, seq=c.n)
-    forged = Entry(
-        chain=c.chain,
-        seq=c.n + 1,
-        kind="poll.deleted",
-        payload=canonical_json({"poll": 999, "title": "Nada"}),
-        prev_hash=last.hash,
-        recorded_at=last.recorded_at,
-        actor="system:scheduler",
-    )
-    forged.hash = forged.computed_hash()
-    superuser(
-        "INSERT INTO ledger_entry (chain, seq, kind, payload, prev_hash, hash, recorded_at, actor)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-        [
-            forged.chain,
-            forged.seq,
-            forged.kind,
-            forged.payload,
-            forged.prev_hash,
-            forged.hash,
-            forged.recorded_at,
-            forged.actor,
-        ],
-    )
-    superuser(
-        "UPDATE ledger_head SET seq = %s, hash = %s WHERE chain = %s",
-        [forged.seq, forged.hash, c.chain],
-    )
+    append_behind_the_services(c.chain, "poll.deleted", {"poll": 999, "title": "Nada"}, superuser)
 
 
 def flip_the_winner(c):

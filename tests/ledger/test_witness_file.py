@@ -14,7 +14,7 @@ from comuna.ledger.hashing import utc_text
 from comuna.ledger.signing import ensure_key, head_document, key_path, private_key
 from comuna.ledger.witness import read
 
-from .conftest import FIVE, record_many
+from .conftest import FIVE, append_behind_the_services, record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -107,43 +107,13 @@ def test_head_json_signs_the_newest_head_the_server_witnessed_not_one_appended_b
 ):
     """A database insider appends an entry with a correct hash and moves the head: the signed
     head stays the one the server wrote, so no outside witness is handed the forgery."""
-    from django.db import connection
-
-    from comuna.ledger.models import Entry, Head
+    from comuna.ledger.models import Head
 
     ensure_key(CHAIN)
     with django_capture_on_commit_callbacks(execute=True):
         written = record_many(CHAIN, FIVE)
     last = written[-1]
-    forged = Entry(
-        chain=CHAIN,
-        seq=last.seq + 1,
-        kind="voting.tally",
-        payload=canonical_json({"poll": 999}),
-        prev_hash=last.hash,
-        recorded_at=last.recorded_at,
-        actor="system:scheduler",
-    )
-    forged.hash = forged.computed_hash()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO ledger_entry (chain, seq, kind, payload, prev_hash, hash, recorded_at,"
-            " actor) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                CHAIN,
-                forged.seq,
-                forged.kind,
-                forged.payload,
-                forged.prev_hash,
-                forged.hash,
-                forged.recorded_at,
-                forged.actor,
-            ],
-        )
-        cursor.execute(
-            "UPDATE ledger_head SET seq = %s, hash = %s WHERE chain = %s",
-            [forged.seq, forged.hash, CHAIN],
-        )
+    append_behind_the_services(CHAIN, "voting.tally", {"poll": 999})
     assert Head.objects.get(chain=CHAIN).seq == 6
     signed = head_document(CHAIN, "consejo")
     assert (signed["seq"], signed["hash"]) == (5, last.hash)
