@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from comuna.ledger.canonical import canonical_json
 from comuna.ledger.hashing import GENESIS_HASH, check_name, utc_text
-from comuna.ledger.models import Head
+from comuna.ledger.services import head as published_head
 from comuna.ledger.witness import last_witnessed
 
 __all__ = [
@@ -140,7 +140,7 @@ def head_document(chain: str, label: str) -> dict:
     if kept is not None:
         seq, digest, recorded_at = kept.seq, kept.hash, kept.data.get("recorded_at")
     else:
-        head = Head.objects.filter(chain=chain, seq__gt=0).first()
+        head = published_head(chain)
         seq, digest = (head.seq, head.hash) if head else (0, GENESIS_HASH)
         # the head row moves with its entry and takes that entry's recording time
         recorded_at = utc_text(head.updated_at) if head else None

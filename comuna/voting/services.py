@@ -350,13 +350,20 @@ def _poll_lock_key(poll_id: int) -> int:
     return -poll_id
 
 
+def _advisory_lock(key: int, *, shared: bool = False) -> None:
+    """Take PostgreSQL's transaction-scoped advisory lock ``key`` (SQLite serialises writing
+    transactions anyway, so there is nothing to take)."""
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [key])
+
+
 def _locked(poll: Poll) -> Poll:
     """The poll read again once no ballot is being cast in it and none can start (PostgreSQL:
     the poll's advisory lock taken exclusively, then its row locked), for changing its
     status or settings. SQLite serialises writing transactions anyway (IMMEDIATE mode)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_poll_lock_key(poll.pk)])
+    _advisory_lock(_poll_lock_key(poll.pk))
     try:
         return Poll.objects.select_for_update().get(pk=poll.pk)
     except InvalidOperation:
@@ -369,9 +376,7 @@ def _share_poll(poll: Poll) -> None:
     exclusively (:func:`_locked`). An advisory lock writes nothing to the poll's row, unlike
     ``FOR SHARE``. The status must be read by a later statement than this one (a statement
     sees what was committed when it started). SQLite serialises writing transactions anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_poll_lock_key(poll.pk)])
+    _advisory_lock(_poll_lock_key(poll.pk), shared=True)
 
 
 def _lock_poll_for_casting(poll: Poll) -> Poll:
@@ -488,9 +493,7 @@ def _replace_ballot(poll: Poll, hashed: str, choices: Any) -> None:
     lock on the voter row: a row lock would leave this transaction's id in the voter row's
     ``xmax``, the same id as the new boxed ballot's ``xmin`` and the deleted ballot's
     ``xmax``, linking the voter to both until the next update of the voter row."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(hashed[:15], 16)])
+    _advisory_lock(int(hashed[:15], 16))
     removed, _kinds = BoxedBallot.objects.filter(poll_id=poll.pk, receipt_hash=hashed).delete()
     if not removed:
         removed, _kinds = Ballot.objects.filter(
