@@ -618,10 +618,11 @@ def run_schedule(now=None) -> Tick:
         moved = mix(poll)
         if moved:
             tick.mixed.append((poll, moved))
-    if tick.closed or Poll.objects.filter(status=Status.OPEN).exists():
+    if not (tick.mixed or tick.closed) and Poll.objects.filter(status=Status.OPEN).exists():
         # again every minute: a transaction that was running when a mix committed keeps the
-        # box's deleted rows from being scrubbed then
-        mixer.scrub(counted=bool(tick.closed))
+        # box's deleted rows from being scrubbed then (a mix or a closing of this tick has
+        # just scrubbed, when it committed)
+        mixer.scrub()
     return tick
 
 
