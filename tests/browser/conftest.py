@@ -89,7 +89,8 @@ def log_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "comuna-demo")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def page_width(page) -> int:

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -7,10 +8,10 @@ pytestmark = pytest.mark.browser
 
 def test_a_resident_logs_in_and_sees_their_council(demo_server, page):
     log_in(page, demo_server, "vecina")
-    assert page.get_by_role("link", name="Consejo Comunal Las Veritas").is_visible()
+    expect(page.get_by_role("link", name="Consejo Comunal Las Veritas")).to_be_visible()
     page.get_by_role("link", name="Consejo Comunal Las Veritas").click()
-    assert page.locator("h1").inner_text() == "Consejo Comunal Las Veritas"
-    assert page.get_by_role("heading", name="Comité de Salud").is_visible()
+    expect(page.locator("h1")).to_have_text("Consejo Comunal Las Veritas")
+    expect(page.get_by_role("heading", name="Comité de Salud")).to_be_visible()
     # a resident has no census link
     assert page.get_by_role("link", name="Censo").count() == 0
 
@@ -31,7 +32,7 @@ def test_the_electoral_commission_adds_a_household_without_javascript(demo_serve
     page.fill("#id_code", "LAS-999")
     page.fill("#id_address", "Calle 9, casa 99")
     page.click("main button[type=submit]")
-    assert "LAS-999" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("LAS-999")
     context.close()
 
 
@@ -41,10 +42,10 @@ def test_the_language_switcher_works_without_javascript(demo_server, browser):
     log_in(page, demo_server, "vecina")
     page.select_option("#language", "en")
     page.get_by_role("button", name="Cambiar").click()
-    assert page.get_by_role("heading", name="Your bodies").is_visible()
+    expect(page.get_by_role("heading", name="Your bodies")).to_be_visible()
     page.select_option("#language", "pt")
     page.get_by_role("button", name="Change").click()
-    assert page.get_by_role("heading", name="Suas instâncias").is_visible()
+    expect(page.get_by_role("heading", name="Suas instâncias")).to_be_visible()
     context.close()
 
 
@@ -90,7 +91,7 @@ def test_a_voter_casts_a_ballot_keeps_the_receipt_and_finds_it_after_closing(dem
     page.goto(poll_url + "/check/")
     page.fill("#code", code)
     page.locator("main button[type=submit]").click()
-    assert page.locator("#receipt-found").is_visible()
+    expect(page.locator("#receipt-found")).to_be_visible()
     receipt_hash = page.locator("main code").inner_text().strip()
     published = json.loads(page.request.get(poll_url + "/ballots.json").text())
     assert [b["choices"] for b in published["ballots"] if b["receipt_hash"] == receipt_hash] == [

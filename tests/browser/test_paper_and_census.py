@@ -1,6 +1,7 @@
 """The paper-ballots and census-import pages on a phone (390 px), without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, page_width
 
@@ -25,7 +26,7 @@ def test_a_tally_sheet_is_entered_on_a_phone_without_javascript(demo_server, bro
     page.fill("#id_polling_place", "Casa comunal")
     page.fill("#id_ballots", "1, 2\n3\n2, 5, 6")
     page.get_by_role("button", name="Cargar", exact=True).click()
-    assert "Cargada una vez, por electoral" in page.content()
+    expect(page.locator("main")).to_contain_text("Cargada una vez, por electoral")
     assert _fits(page)
     context.close()
 
@@ -33,7 +34,7 @@ def test_a_tally_sheet_is_entered_on_a_phone_without_javascript(demo_server, bro
 def test_the_census_import_guide_fits_a_phone(demo_server, page):
     log_in(page, demo_server, "electoral")
     page.goto(f"{demo_server}/b/cc-las-veritas/census/import/")
-    assert page.get_by_text("fecha_nacimiento").first.is_visible()
+    expect(page.get_by_text("fecha_nacimiento").first).to_be_visible()
     assert _fits(page)
     page.goto(f"{demo_server}/b/cc-las-veritas/census/?q=LAS")
     assert "Coinciden con “LAS”" in page.content()

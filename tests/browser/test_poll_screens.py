@@ -4,6 +4,7 @@ JavaScript), the poll form's rule list, and no page wider than the phone."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, page_width
 
@@ -28,9 +29,9 @@ def test_the_running_total_follows_the_ticks(demo_server, page):
     assert total.inner_text() in ("0,00", "0")
     page.get_by_label(re.compile("Alumbrado de la calle 3")).check()
     page.get_by_label(re.compile("Huerto escolar")).check()
-    assert total.inner_text() == "13.700,00"
+    expect(total).to_have_text("13.700,00")
     page.get_by_label(re.compile("Huerto escolar")).uncheck()
-    assert total.inner_text() == "9.500,00"
+    expect(total).to_have_text("9.500,00")
     assert fits_the_phone(page)
 
 
@@ -43,7 +44,7 @@ def test_without_javascript_check_my_ballot_gives_the_total(demo_server, browser
     page.get_by_label(re.compile("Alumbrado de la calle 3")).check()
     page.get_by_label(re.compile("Huerto escolar")).check()
     page.get_by_role("button", name="Revisar mi boleta").click()
-    assert "13.700,00" in page.locator("#spent .spent-amount").inner_text()
+    expect(page.locator("#spent .spent-amount")).to_contain_text("13.700,00")
     # the ticks are still there, and nothing was cast
     assert page.get_by_label(re.compile("Huerto escolar")).is_checked()
     assert page.get_by_role("button", name="Emitir mi voto").count() == 1

@@ -2,6 +2,7 @@
 the not-found page, the icon, and the skip link with its focus ring."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import page_width
 
@@ -16,16 +17,16 @@ def _fits(page) -> bool:
 
 def test_the_public_home_shows_the_federation_and_fits_a_phone(demo_server, page):
     page.goto(demo_server + "/")
-    assert page.get_by_role("link", name="Ciudad Comunal Valle del Turbio").is_visible()
-    assert page.get_by_role("link", name="Consejo Comunal Las Veritas").is_visible()
+    expect(page.get_by_role("link", name="Ciudad Comunal Valle del Turbio")).to_be_visible()
+    expect(page.get_by_role("link", name="Consejo Comunal Las Veritas")).to_be_visible()
     assert _fits(page)
 
 
 @pytest.mark.parametrize("slug", ["cc-las-veritas", "ciudad-valle-del-turbio"])
 def test_a_body_public_page_draws_its_territory_and_fits_a_phone(demo_server, page, slug):
     page.goto(f"{demo_server}/b/{slug}/")
-    assert page.locator("figure.territory svg path").is_visible()
-    assert page.get_by_role("link", name="Leer el registro público").is_visible()
+    expect(page.locator("figure.territory svg path")).to_be_visible()
+    expect(page.get_by_role("link", name="Leer el registro público")).to_be_visible()
     assert _fits(page)
 
 
@@ -42,7 +43,7 @@ def test_the_demo_answers_a_missing_page_in_its_layout_without_listing_addresses
     assert page.locator("h1").inner_text() == "Página no encontrada"
     assert "URLconf" not in page.content() and "census/households" not in page.content()
     page.get_by_role("link", name="Volver a la página de la instancia").click()
-    assert page.locator("h1").inner_text() == "Consejo Comunal Las Veritas"
+    expect(page.locator("h1")).to_have_text("Consejo Comunal Las Veritas")
 
 
 def test_no_page_load_asks_for_something_missing(demo_server, page):
@@ -61,6 +62,6 @@ def test_the_skip_link_comes_first_and_the_focus_is_visible(demo_server, page):
         "[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]"
     )
     assert focused == ["Saltar al contenido", "solid"]
-    assert page.locator(".skip").is_visible()
+    expect(page.locator(".skip")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"

@@ -4,6 +4,7 @@ No results page, nor the ledger and receipt-check pages, is wider than the phone
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, page_width
 
@@ -43,5 +44,5 @@ def test_the_ledger_and_receipt_check_pages_fit_a_phone(demo_server, page):
     page.goto(page.url.rsplit("/vote/", 1)[0] + "/check/")
     page.fill("#code", code)
     page.locator("main button[type=submit]").click()
-    assert page.locator("#receipt-found").is_visible()
+    expect(page.locator("#receipt-found")).to_be_visible()
     assert page_width(page) <= PHONE
