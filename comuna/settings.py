@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "ninja",  # the JSON API; listed so its docs use its own static files, not a CDN
     "comuna.ledger",
     "comuna.territory",
     "comuna.voting",

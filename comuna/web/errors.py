@@ -2,7 +2,8 @@
 a way back: home, the body's page when the address names a body, and logging in when anonymous.
 
 The server-error page is Django's own handler with ``500.html``: it renders with no request,
-so it needs nothing but the layout.
+so it needs nothing but the layout. Under ``/api/`` every one of them answers JSON instead
+(``comuna.api.errors.problem``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import re
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
+from comuna.api.errors import is_api, problem
 from comuna.territory.models import Body
 from comuna.units import megabytes
 
@@ -27,12 +31,23 @@ def _body_named_by(request) -> Body | None:
 
 
 def permission_denied(request, exception):
+    if is_api(request):
+        return problem(403, str(exception) or _("You may not do this."))
     context = {"exception": str(exception), "body": _body_named_by(request)}
     return render(request, "403.html", context, status=403)
 
 
 def page_not_found(request, exception):
+    if is_api(request):
+        return problem(404, _("Not found."))
     return render(request, "404.html", {"body": _body_named_by(request)}, status=404)
+
+
+def server_error(request):
+    """Django's 500 page, or JSON under /api/ (no traceback either way)."""
+    if is_api(request):
+        return problem(500, _("Something went wrong on our side; it has been logged."))
+    return defaults.server_error(request)
 
 
 # what a form may add to its largest file (the other fields, the multipart framing)
@@ -55,6 +70,11 @@ class RequestSizeLimit:
         except ValueError:
             length = 0
         if length > settings.UPLOAD_MAX_BYTES + FORM_ALLOWANCE:
+            if is_api(request):
+                largest = megabytes(settings.UPLOAD_MAX_BYTES)
+                return problem(
+                    413, _("The request is larger than %(largest)s.") % {"largest": largest}
+                )
             context = {
                 "body": _body_named_by(request),
                 "size": megabytes(length),

@@ -105,6 +105,16 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         ],
         **poll_urls,
         **_account_urls(cast),
+        **_api_urls(cast, polls),
+    }
+
+
+def _api_urls(cast, polls) -> dict[str, list[str]]:
+    """The API's operations (django-ninja names them after their functions)."""
+    return {
+        "api-root": ["/api/v1/"],
+        "openapi-json": ["/api/v1/openapi.json"],
+        "openapi-view": ["/api/v1/docs"],
     }
 
 
