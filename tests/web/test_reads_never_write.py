@@ -111,10 +111,19 @@ def _urls(cast, polls) -> dict[str, list[str]]:
 
 def _api_urls(cast, polls) -> dict[str, list[str]]:
     """The API's operations (django-ninja names them after their functions)."""
+    slugs = [b.slug for b in (cast.council, cast.other, cast.commune, cast.city)]
+    council = f"/api/v1/bodies/{cast.council.slug}"
     return {
         "api-root": ["/api/v1/"],
         "openapi-json": ["/api/v1/openapi.json"],
         "openapi-view": ["/api/v1/docs"],
+        "public_bodies": ["/api/v1/bodies/", "/api/v1/bodies/?limit=1&after=comuna"],
+        "public_body": [f"/api/v1/bodies/{s}/" for s in slugs],
+        "public_polls": [f"/api/v1/bodies/{s}/polls/" for s in slugs],
+        "public_poll": [f"{council}/polls/{p.pk}/" for p in polls.values()],
+        "public_poll_ballots": [f"{council}/polls/{p.pk}/ballots" for p in polls.values()],
+        "public_ledger": [f"/api/v1/bodies/{s}/ledger/?after=2&limit=5" for s in slugs],
+        "public_ledger_head": [f"/api/v1/bodies/{s}/ledger/head" for s in slugs],
     }
 
 
