@@ -343,7 +343,7 @@ def test_paper_totals_come_with_the_ballots(cast, client):
 def test_ballots_before_closing_are_a_409_for_members(cast, login, persona):
     poll = polls(cast)["open"]
     answer = get(login(cast.user(persona)), f"/bodies/consejo-a/polls/{poll.pk}/ballots", 409)
-    assert answer["detail"] == "Las boletas se publican cuando la consulta cierra."
+    assert answer["detail"] == "Las boletas se publican cuando cierra la votación."
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "outsider"])
