@@ -297,9 +297,10 @@ class Ballots(Schema):
     method: str
     rule: str
     seats: int
-    digest: str = Field(
-        description='SHA-256 of the canonical JSON of {"ballots": every ballot, "totals": '
-        "paper_totals}, as the `poll.closed` entry records it."
+    digest: str | None = Field(
+        description="What the `poll.closed` entry recorded (null if that entry is missing): "
+        'the SHA-256 of the canonical JSON of {"ballots": the ballots of every page, '
+        '"totals": paper_totals}. Recompute it to check these are the ballots recorded.'
     )
     count: int = Field(description="Ballots in all pages.")
     offset: int

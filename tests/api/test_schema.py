@@ -8,7 +8,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -38,8 +40,20 @@ def flatmap_path_parameters(context, path_parameters):
     return st.one_of(st.just(path_parameters), st.fixed_dictionaries(real))
 
 
+@pytest.fixture
+def _connection_kept():
+    """The requests go through Django's WSGI handler, which closes a connection in a
+    transaction at each request's start and end: the test's own would go (Django's test
+    client leaves these signals out the same way)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-@pytest.mark.usefixtures("demo")
+@pytest.mark.usefixtures("demo", "_connection_kept")
 @schema.parametrize()
 @settings(
     max_examples=20,
