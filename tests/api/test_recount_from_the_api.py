@@ -3,8 +3,8 @@ published ballots, to the result the API publishes; every ledger entry's hash an
 recompute to the published, signed head.
 
 Nothing here reads the database: the ballots are counted by the engine (``comuna.choice``)
-from what the API answered, and the hashes and signature are checked with hashlib and
-cryptography as an outsider would.
+from what the API answered (budget polls by pabutools too), and the hashes and signature are
+checked with hashlib and cryptography as an outsider would.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from comuna.choice.elections import count
 from comuna.choice.elections.profile import ApprovalProfile, RankedProfile
 from comuna.choice.pb.instance import PBInstance, Project
 from tests.api.demo import _media_in_tmp, demo, demo_dirs  # noqa: F401 (fixtures)
+from tests.choice.oracle import reference, to_pabutools
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -103,6 +104,8 @@ def recount(detail: dict, ballots: list[dict], totals: list[dict]) -> tuple[list
             points=np.array(points, dtype=np.int64),
         )
         outcome = pb.run(rule, instance)
+        # and pabutools, the reference implementation, agrees on the projects chosen
+        assert reference(rule, *to_pabutools(instance)) == set(outcome.selected)
         tally = dict.fromkeys(keys, 0)
         for k, n in zip(np.array(keys)[instance.indices], instance.points, strict=True):
             tally[str(k)] += int(n)
