@@ -60,7 +60,9 @@ class Me(Schema):
     bodies: list[MyBody] = Field(description="Their council first, the bodies it joins after")
 
 
-@router.get("/me/", response=Me, summary="The user, their bodies and their roles")
+@router.get(
+    "/me/", response=Me, summary="The user, their bodies and their roles", url_name="api-me"
+)
 @declare(PERSONAL)
 def me(request):
     user = user_of(request)
@@ -104,6 +106,7 @@ class Census(Schema):
     "/bodies/{slug}/census/",
     response=Census,
     summary="A body's census: its households, with the number of residents of each",
+    url_name="api-census",
 )
 @declare(Permission(Action.VIEW_CENSUS, Body))
 def census(
@@ -211,6 +214,7 @@ def _vote_refused(request, slug: str, poll_id: int) -> None:
     "/bodies/{slug}/polls/{poll_id}/ballot",
     response={201: ReceiptOut},
     summary="Cast a ballot (or change it with its receipt code)",
+    url_name="api-ballot",
 )
 @declare(Permission(PollAction.VOTE, Poll))
 def ballot(request, slug: str, poll_id: int, payload: BallotIn):
