@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "comuna.territory",
     "comuna.voting",
     "comuna.web",
+    "comuna.api",
 ]
 
 MIDDLEWARE = [
