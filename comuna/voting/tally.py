@@ -27,23 +27,37 @@ from comuna.voting.models import Ballot, BatchState, Method, Option, PaperBatch,
 from comuna.voting.turnout import check_recorded
 
 
+@dataclass(frozen=True, slots=True)
+class CountedBallot:
+    """What a count and the published ballots read of a :class:`Ballot` (no model instance:
+    a closed poll of many thousands of ballots is read for every download)."""
+
+    id: Any
+    receipt_hash: str | None
+    choices: Any
+    source: str
+    polling_place: str
+
+
 @dataclass(frozen=True)
 class Counted:
     """What a count reads, loaded once: the ballots counted, in the published order (by
     receipt hash, then id: an order that says nothing about time), and the paper totals."""
 
-    ballots: list[Ballot]
+    ballots: list[CountedBallot]
     totals: list[PaperBatch]
 
 
 def load(poll: Poll) -> Counted:
     """Online ballots and paper ballots of entries not replaced by a correction, and the
     paper totals still in force."""
-    ballots = list(
+    fields = ("id", "receipt_hash", "choices", "source", "batch__polling_place")
+    read = (
         Ballot.objects.filter(poll=poll)
         .exclude(batch__state=BatchState.CORRECTED)
-        .select_related("batch")
+        .values_list(*fields)
     )
+    ballots = [CountedBallot(i, h, c, s, place or "") for i, h, c, s, place in read]
     ballots.sort(key=lambda b: (b.receipt_hash or "", str(b.id)))
     totals = list(
         PaperBatch.objects.filter(
@@ -61,7 +75,7 @@ def published_ballots(poll: Poll, counted: Counted | None = None) -> list[dict[s
             "receipt_hash": b.receipt_hash or "",
             "choices": b.choices,
             "source": b.source,
-            "polling_place": b.batch.polling_place if b.batch_id else "",
+            "polling_place": b.polling_place,
         }
         for b in counted.ballots
     ]
