@@ -39,6 +39,7 @@ from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web import charts
 from comuna.web.access import body_view, public
+from comuna.web.limits import limited
 
 
 def _is_manager(request, poll: Poll) -> bool:
@@ -191,6 +192,7 @@ def _options_for_casting(poll) -> list[Option]:
 
 @body_view(PollAction.VOTE, Poll, refused=_closed_meanwhile)
 @require_POST
+@limited("cast-user", "cast-ip")
 def poll_vote(request, body, poll):
     options = _options_for_casting(poll)
     checking = "check" in request.POST  # "check my ballot": count the cost, cast nothing
@@ -557,6 +559,7 @@ def poll_ballots(request, slug, pk, fmt):
 
 
 @public
+@limited("check-ip")
 def poll_check(request, slug, pk):
     """Check my receipt: is my ballot in, and unchanged? Public once the poll closes; before,
     only to those who may see the poll (a draft's title is nobody else's business)."""
