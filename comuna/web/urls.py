@@ -17,6 +17,7 @@ urlpatterns = [
     path("b/<slug:slug>/", views.body_detail, name="body"),
     path("b/<slug:slug>/ledger/", views.ledger, name="ledger"),
     path("b/<slug:slug>/ledger.jsonl", views.ledger_export, name="ledger-export"),
+    path("b/<slug:slug>/open-data.zip", views.open_data, name="open-data"),
     path("b/<slug:slug>/ledger/head.json", views.ledger_head_json, name="ledger-head"),
     path("b/<slug:slug>/register/", views.register_list, name="register"),
     path("b/<slug:slug>/census/", views.census, name="census"),
