@@ -421,7 +421,8 @@ def readme(body: Body, names: list[str], closed: list[Poll], head: dict) -> str:
         )
         for poll in budget:
             code = pabutools_lines(poll)
-            lines += ["", f"### {poll.title} ({_('poll %(id)s') % {'id': poll.pk}})", ""]
+            number = _("poll %(id)s") % {"id": poll.pk}
+            lines += ["", f"### {poll.title} ({number})", ""]
             if code is None:
                 lines.append(
                     _(
@@ -445,10 +446,11 @@ def readme(body: Body, names: list[str], closed: list[Poll], head: dict) -> str:
             )
         )
         lines.append("")
+        rule, winners = _("rule"), _("winners")
         for poll in ranked:
             lines.append(
                 f"- `ballots/poll-{poll.pk}.soi`: {poll.title} "
-                f"({_('rule')}: {poll.rule}, {_('winners')}: {poll.seats})"
+                f"({rule}: {poll.rule}, {winners}: {poll.seats})"
             )
     lines += ["", "## " + _("Check the ledger"), ""]
     lines.append(

@@ -12,8 +12,9 @@ The rates live in one place, ``settings.RATE_LIMITS`` (each overridable from the
 - ``token-user``: creating personal access tokens.
 
 django-ratelimit counts in a cache every server process shares (``CACHES["ratelimit"]``):
-``CounterCache`` below, a table of the database (made by ``comuna migrate``) whose counters
-are added and incremented with one statement each, atomically.
+``CounterCache`` below, a table of the database (made by ``comuna migrate``). A request's
+counters are added to with one statement for them all (a cast: the voter's and the address's),
+atomically; any other Django cache counts the way django-ratelimit does (add, then incr).
 
 Web pages use ``@limited(...)``: past a rate they answer ``429.html`` with ``Retry-After``.
 API endpoints call ``check(request, ...)``, which raises ``TooManyRequests`` (an ``HttpError``
@@ -24,11 +25,13 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
@@ -36,7 +39,7 @@ from django.shortcuts import render
 from django.utils.timezone import now as tz_now
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
+from django_ratelimit import core as ratelimit
 from ninja.errors import HttpError
 
 from comuna.web.accounts import client_address
@@ -76,18 +79,48 @@ def exceeded(request, *names: str) -> int | None:
     """Count this request against each named limit; when one (or more) is passed, the seconds
     until its window ends (the longest, at least 1), else None.
 
-    A request a limit does not apply to (no user, no username) is not counted by it."""
-    wait = None
-    for name in names:
+    django-ratelimit's own keys and windows (each key's window ends at its own second of the
+    period), counted with one statement for all the limits when the cache can
+    (``CounterCache.hit_many``). A request a limit does not apply to (no user, no username) is
+    not counted by it."""
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None
+    counters = []
+    for name in dict.fromkeys(names):
         rate, counted = _rate(name)
-        if not KEYS[counted](name, request):
+        value = KEYS[counted](name, request)
+        if not value:
             continue
-        usage = get_usage(
-            request, group=name, key=KEYS[counted], rate=rate, method=ALL, increment=True
-        )
-        if usage is not None and usage["should_limit"]:
-            wait = max(wait or 1, usage["time_left"], 1)
-    return wait
+        limit, period = ratelimit._split_rate(rate)
+        window = ratelimit._get_window(value, period)
+        key = ratelimit._make_cache_key(name, window, rate, value, ALL)
+        counters.append((key, limit, window, period + ratelimit.EXPIRATION_FUDGE))
+    if not counters:
+        return None
+    counts = _hits(caches[settings.RATELIMIT_USE_CACHE], [(k, t) for k, _l, _w, t in counters])
+    now = int(time.time())
+    waits = [
+        max(window - now, 1)
+        for key, limit, window, _t in counters
+        if counts.get(key) is None or counts[key] > limit  # a failed count refuses
+    ]
+    return max(waits) if waits else None
+
+
+def _hits(cache, counters: list[tuple[str, int]]) -> dict[str, int | None]:
+    """Add one to each counter (made with its timeout if new or expired): the new counts."""
+    if hasattr(cache, "hit_many"):
+        return cache.hit_many(counters)
+    counts: dict[str, int | None] = {}
+    for key, timeout in counters:  # any other cache, the way django-ratelimit counts
+        if cache.add(key, 1, timeout):
+            counts[key] = 1
+        else:
+            try:
+                counts[key] = cache.incr(key)
+            except ValueError:
+                counts[key] = None
+    return counts
 
 
 class TooManyRequests(HttpError):
@@ -141,8 +174,9 @@ def limited(*names: str, methods: tuple[str, ...] = ("POST",)) -> Callable:
 
 
 class CounterCache(DatabaseCache):
-    """Django's database cache, with ``add`` and ``incr`` of whole numbers in one statement
-    each, atomic under concurrent workers (Django's takes four to six and may lose counts).
+    """Django's database cache, with ``hit_many`` (counters made or added to, all in one
+    statement) and ``add`` and ``incr`` of whole numbers in one statement each, atomic under
+    concurrent workers (Django's takes four to six and may lose counts).
 
     A number is kept as its decimal text, other values as Django's cache keeps them. Every
     ``CULL_EVERY``-th new counter of a process deletes the expired ones."""
@@ -185,6 +219,34 @@ class CounterCache(DatabaseCache):
             if added and next(self._added) % self.CULL_EVERY == 0:
                 cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
         return added
+
+    def hit_many(self, counters: list[tuple[str, int]]) -> dict[str, int]:
+        """Add one to each ``(key, timeout)`` counter, making it (at 1, to expire after
+        ``timeout`` seconds) when it is missing or expired: their new counts, by key. One
+        statement for them all."""
+        connection, table = self._db()
+        made = {self.make_and_validate_key(key): key for key, _timeout in counters}
+        now = self._now(connection)
+        rows = ", ".join(["(%s, '1', %s)"] * len(counters))
+        values = [
+            v
+            for key, timeout in counters
+            for v in (self.make_and_validate_key(key), self._expiry(timeout, connection))
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES {rows} "
+                "ON CONFLICT (cache_key) DO UPDATE SET "
+                f"value = CASE WHEN {table}.expires < %s THEN '1' "
+                f"ELSE CAST(CAST({table}.value AS BIGINT) + 1 AS TEXT) END, "
+                f"expires = CASE WHEN {table}.expires < %s THEN excluded.expires "
+                f"ELSE {table}.expires END RETURNING cache_key, value",
+                [*values, now, now],
+            )
+            counts = {made[key]: int(value) for key, value in cursor.fetchall()}
+            if next(self._added) % self.CULL_EVERY == 0:
+                cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
+        return counts
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)

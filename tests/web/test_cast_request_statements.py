@@ -23,9 +23,9 @@ pytestmark = pytest.mark.usefixtures("rate_limited")  # as served: the limits co
 
 # poll and body, session, user, residence, options, the ledger head the receipt shows
 WEB_STATEMENTS = 6
-# the rate limits' counters (comuna.web.limits), one statement per counter to add it and one
-# to count it when it exists: the voter's and the address's
-LIMIT_STATEMENTS = 4
+# the rate limits' counters (comuna.web.limits): the voter's and the address's, both counted
+# with one statement
+LIMIT_STATEMENTS = 1
 LIMITS_TABLE = "comuna_ratelimit"
 # the service, transaction control (BEGIN, COMMIT, savepoints) left out: the poll's shared
 # advisory lock (PostgreSQL), the voter marked (only if unmarked and the poll open), the ballot
@@ -80,7 +80,7 @@ def test_a_resident_casting_costs_a_few_web_statements_around_the_service(
     web = _counted(_web_part(whole, service))
     assert len(web) <= WEB_STATEMENTS, "\n".join(web)
     limits = _counted(_limits_part(whole))
-    assert 1 <= len(limits) <= LIMIT_STATEMENTS, "\n".join(limits)
+    assert len(limits) == LIMIT_STATEMENTS, "\n".join(limits)
     assert len(_counted(service)) <= SERVICE_STATEMENTS, "\n".join(_counted(service))
     # no row is locked for reading and the poll's row is not written (a row lock writes the row)
     statements = web + _counted(service)

@@ -182,3 +182,24 @@ def test_the_counters_add_and_count_atomically(db):
     assert cache.get("gone") is None
     assert cache.add("gone", 7, 60) is True  # an expired counter starts afresh
     assert cache.get("gone") == 7
+
+
+def test_a_requests_counters_are_counted_together_and_start_afresh_when_expired(db):
+    cache = caches[limits.CACHE]
+    assert cache.hit_many([("a", 60), ("b", 60)]) == {"a": 1, "b": 1}
+    assert cache.hit_many([("a", 60), ("b", 60)]) == {"a": 2, "b": 2}
+    assert cache.hit_many([("a", 60), ("c", -1)]) == {"a": 3, "c": 1}
+    assert cache.get("a") == 3 and cache.get("c") is None  # c expired at once
+    assert cache.hit_many([("c", 60)]) == {"c": 1}
+
+
+def test_any_other_cache_counts_the_same(cast, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-ip": "2/m"}
+    client = Client(REMOTE_ADDR="10.3.0.1")
+    for _ in range(2):
+        assert login_attempt(client, password="wrong").status_code == 200
+    assert_refused(login_attempt(client))
