@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast fuzz messages clean
+.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast bench-api fuzz messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ bench: install-dev
 ## bench-cast: ballots cast through `comuna serve` on PostgreSQL (needs a server at 127.0.0.1:5432)
 bench-cast: install-dev
 	$(BIN)/python bench/cast.py
+
+## bench-api: GETs of the public API (a poll, its ballots, a ledger page) from `comuna serve` on
+## PostgreSQL (needs a server at 127.0.0.1:5432)
+bench-api: install-dev
+	$(BIN)/python bench/api.py
 
 ## fuzz: the fuzzing targets (.pb reader, census import) with FUZZ_EXAMPLES examples each (the
 ## default suite runs 60); hypothesis prints any crash it finds, keep it as an @example

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "comuna.territory",
     "comuna.voting",
     "comuna.web",
+    "comuna.api",
 ]
 
 MIDDLEWARE = [

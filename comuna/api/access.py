@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from ninja.errors import AuthenticationError
 
 from comuna import rows
+from comuna.api.auth import bearer_user
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.web.access import PERSONAL, PUBLIC, Permission, refusal
@@ -40,7 +41,9 @@ def user_of(request):
     auth = getattr(request, "auth", None)
     if auth is not None and getattr(auth, "is_authenticated", False):
         return auth
-    return request.user
+    # a public endpoint takes no auth: a token sent to it still says who calls (and a bad
+    # token is refused, 401, rather than silently read as a visitor)
+    return bearer_user(request) or request.user
 
 
 def find(

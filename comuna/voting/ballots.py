@@ -25,37 +25,62 @@ class BallotError(ValueError):
 
 
 def from_form(poll: Poll, options: list[Option], data) -> Any:
-    """Raw choices from a submitted voting form (a Django QueryDict or a plain dict)."""
+    """Raw choices from a submitted voting form (a Django QueryDict or a plain dict): the
+    ticked ``choice`` fields, and a ``rank_<key>`` or ``points_<key>`` field per option."""
     getlist = data.getlist if hasattr(data, "getlist") else lambda k: data.get(k, [])
     if poll.method == Method.SINGLE:
-        return data.get("choice", "")
+        choice = data.get("choice", "")
+        return from_fields(poll, options, choices=[choice] if choice else [])
     if poll.method in (Method.APPROVAL, Method.BUDGET):
-        return list(getlist("choice"))
+        return from_fields(poll, options, choices=list(getlist("choice")))
+    prefix = "rank_" if poll.method == Method.RANKED else "points_"
+    given = {o.key: data.get(f"{prefix}{o.key}", "") for o in options}
     if poll.method == Method.RANKED:
-        ranks: dict[str, int] = {}
-        for option in options:
-            raw = str(data.get(f"rank_{option.key}", "")).strip()
-            if raw:
-                try:
-                    ranks[option.key] = int(raw)
-                except ValueError:
-                    raise BallotError(
-                        _("“%(value)s” is not a rank for %(option)s.")
-                        % {"value": raw, "option": option.label},
-                        f"rank_{option.key}",
-                    ) from None
-        given = sorted(ranks.values())
+        return from_fields(poll, options, ranks=given)
+    return from_fields(poll, options, points=given)
+
+
+def from_fields(
+    poll: Poll,
+    options: list[Option],
+    *,
+    choices: list[str] | None = None,
+    ranks: dict[str, Any] | None = None,
+    points: dict[str, Any] | None = None,
+) -> Any:
+    """Raw choices from a ballot's fields, as the voting form and the API both send them:
+    ``choices``, the chosen option keys (single, approval, budget); ``ranks``, option key to
+    its rank 1, 2, 3... (ranked; a blank rank leaves the option out); ``points``, option key to
+    its points (cumulative). A rank that is not a number names its field ``rank_<key>``."""
+    by_key = {o.key: o for o in options}
+    if poll.method == Method.SINGLE:
+        chosen = list(choices or [])
+        return chosen[0] if len(chosen) == 1 else chosen
+    if poll.method in (Method.APPROVAL, Method.BUDGET):
+        return list(choices or [])
+    if poll.method == Method.RANKED:
+        found: dict[str, int] = {}
+        for key, value in (ranks or {}).items():
+            raw = str(value).strip()
+            if not raw:
+                continue
+            if key not in by_key:
+                raise BallotError(_("No option %(key)s in this poll.") % {"key": key})
+            try:
+                found[key] = int(raw)
+            except ValueError:
+                raise BallotError(
+                    _("“%(value)s” is not a rank for %(option)s.")
+                    % {"value": raw, "option": by_key[key].label},
+                    f"rank_{key}",
+                ) from None
+        given = sorted(found.values())
         if given != list(range(1, len(given) + 1)):
             raise BallotError(
                 _("Number your preferences 1, 2, 3… without repeating or skipping a number.")
             )
-        return sorted(ranks, key=ranks.__getitem__)
-    points: dict[str, Any] = {}
-    for option in options:
-        raw = str(data.get(f"points_{option.key}", "")).strip()
-        if raw:
-            points[option.key] = raw
-    return points
+        return sorted(found, key=found.__getitem__)
+    return {key: str(value).strip() for key, value in (points or {}).items() if str(value).strip()}
 
 
 def normalise(poll: Poll, options: list[Option], raw: Any) -> Any:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comuna.web import accounts, polls, views
+from comuna.web import accounts, polls, tokens, views
 from comuna.web.limits import limited
 
 urlpatterns = [
@@ -88,4 +88,10 @@ urlpatterns += [
     path("password/reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
     path("me/password/", accounts.password_change, name="password_change"),
     path("me/password/done/", accounts.password_change_done, name="password_change_done"),
+]
+
+# personal access tokens of the API, made and revoked on the profile page
+urlpatterns += [
+    path("me/tokens/new/", tokens.token_new, name="token-new"),
+    path("me/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]

@@ -36,6 +36,7 @@ from comuna.territory.permissions import bodies_of, can
 from comuna.territory.rules import Action
 from comuna.territory.tree import federation
 from comuna.voting.queries import published, waiting_for
+from comuna.web import tokens
 from comuna.web.access import body_view, personal, public
 from comuna.web.maps import outline
 from comuna.web.search import search_query
@@ -279,6 +280,7 @@ def profile(request):
             messages.success(request, _("Your details were saved."))
             return redirect("profile")
     context = {"resident": resident, "form": form, "bodies": bodies_of(request.user)}
+    context |= {"tokens": tokens.user_tokens(request.user), "token_form": tokens.TokenForm()}
     if resident:
         context["mandates"] = resident.mandates.select_related("body", "organ")
         context["in_register"] = (

@@ -94,6 +94,8 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         "login": [reverse("login")],
         "logout": [reverse("logout")],
         "profile": [reverse("profile")],
+        "token-new": [reverse("token-new")],
+        "token-revoke": [reverse("token-revoke", kwargs={"pk": _token(cast)})],
         "set_language": [reverse("set_language")],
         **{name: [reverse(name, kwargs={"slug": s}) for s in slugs] for name in per_body},
         "household": [reverse("household", kwargs={"slug": council, "pk": cast.household.pk})],
@@ -112,11 +114,30 @@ def _urls(cast, polls) -> dict[str, list[str]]:
 
 def _api_urls(cast, polls) -> dict[str, list[str]]:
     """The API's operations (django-ninja names them after their functions)."""
+    slugs = [b.slug for b in (cast.council, cast.other, cast.commune, cast.city)]
+    council = f"/api/v1/bodies/{cast.council.slug}"
     return {
         "api-root": ["/api/v1/"],
         "openapi-json": ["/api/v1/openapi.json"],
         "openapi-view": ["/api/v1/docs"],
+        "public_bodies": ["/api/v1/bodies/", "/api/v1/bodies/?limit=1&after=comuna"],
+        "public_body": [f"/api/v1/bodies/{s}/" for s in slugs],
+        "public_polls": [f"/api/v1/bodies/{s}/polls/" for s in slugs],
+        "public_poll": [f"{council}/polls/{p.pk}/" for p in polls.values()],
+        "public_poll_ballots": [f"{council}/polls/{p.pk}/ballots" for p in polls.values()],
+        "public_ledger": [f"/api/v1/bodies/{s}/ledger/?after=2&limit=5" for s in slugs],
+        "public_ledger_head": [f"/api/v1/bodies/{s}/ledger/head" for s in slugs],
+        "api-me": ["/api/v1/me/"],
+        "api-census": [f"/api/v1/bodies/{s}/census/" for s in ("consejo-a", "consejo-b")],
+        "api-ballot": [f"/api/v1/bodies/consejo-a/polls/{p.pk}/ballot" for p in polls.values()],
     }
+
+
+def _token(cast) -> int:
+    """A personal access token of the resident (revoking it needs a POST)."""
+    from comuna.api import tokens
+
+    return tokens.issue(cast.resident.user, name="script", scope="read")[0].pk
 
 
 def _account_urls(cast) -> dict[str, list[str]]:
