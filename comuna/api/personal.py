@@ -16,6 +16,7 @@ from comuna import rows
 from comuna.api.access import PERSONAL, Permission, declare, find, user_of
 from comuna.api.auth import AUTH
 from comuna.api.errors import Conflict, Invalid
+from comuna.api.schemas import problems
 from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
 from comuna.territory.models import Body, BodyKind, Household, Resident
@@ -61,7 +62,7 @@ class Me(Schema):
 
 
 @router.get(
-    "/me/", response=Me, summary="The user, their bodies and their roles", url_name="api-me"
+    "/me/", response={200: Me, **problems(401)}, summary="The user, their bodies and their roles", url_name="api-me"
 )
 @declare(PERSONAL)
 def me(request):
@@ -104,7 +105,7 @@ class Census(Schema):
 
 @router.get(
     "/bodies/{slug}/census/",
-    response=Census,
+    response={200: Census, **problems(400, 401, 403, 404)},
     summary="A body's census: its households, with the number of residents of each",
     url_name="api-census",
 )
@@ -168,7 +169,7 @@ class PollRef(Schema):
     body: str
 
 
-class LedgerHead(Schema):
+class WitnessedHead(Schema):
     seq: int
     hash: str
     signed_head: str = Field(description="Address of the body's signed head")
@@ -178,7 +179,7 @@ class ReceiptOut(Schema):
     code: str = Field(description="Shown only once: Comuna keeps no copy")
     replaced: bool = Field(description="True when it changed an earlier ballot")
     poll: PollRef
-    ledger_head: LedgerHead | None = Field(description="The body's record at this moment")
+    ledger_head: WitnessedHead | None = Field(description="The body's record at this moment")
 
 
 FIELD_OF_METHOD = {
@@ -212,7 +213,7 @@ def _vote_refused(request, slug: str, poll_id: int) -> None:
 
 @router.post(
     "/bodies/{slug}/polls/{poll_id}/ballot",
-    response={201: ReceiptOut},
+    response={201: ReceiptOut, **problems(400, 401, 403, 404, 409, 429)},
     summary="Cast a ballot (or change it with its receipt code)",
     url_name="api-ballot",
 )

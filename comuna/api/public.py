@@ -44,8 +44,8 @@ router = Router(tags=["public"])
 SLUG = r"^[-a-zA-Z0-9_]+$"  # what Django's slug converter accepts
 MAX_SEQ = rows.MAX_ID
 
-# the errors every operation may answer, besides its own
-FOUND = {400: schemas.Problem, 404: schemas.Problem}
+# the errors every operation may answer, besides its own (401: a token sent, and refused)
+FOUND = schemas.problems(400, 401, 404)
 
 
 def _slug(description: str = "The body's short name, as in its page's address."):
@@ -67,7 +67,7 @@ def _text(value: Decimal | None) -> str | None:
     "/bodies/",
     operation_id="bodies_list",
     summary="The federation tree",
-    response={200: schemas.BodyList, 400: schemas.Problem},
+    response={200: schemas.BodyList, **schemas.problems(400, 401)},
 )
 @declare(PUBLIC)
 def public_bodies(

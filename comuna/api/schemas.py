@@ -26,6 +26,11 @@ class Problem(Schema):
     errors: list[FieldError]
 
 
+def problems(*statuses: int) -> dict[int, type[Problem]]:
+    """The error answers an operation documents, each a :class:`Problem`."""
+    return {status: Problem for status in statuses}
+
+
 class Label(Schema):
     """A code and what it means in the reader's language."""
 
