@@ -74,7 +74,9 @@ def test_production_does_not_trust_the_proxy_header_unless_told():
     out = settings_in(PRODUCTION, "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "None"
-    out = settings_in({**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}, "s.SECURE_PROXY_SSL_HEADER")
+    out = settings_in(
+        {**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}, "s.SECURE_PROXY_SSL_HEADER"
+    )
     assert out.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 

@@ -324,7 +324,9 @@ def test_every_registered_rule_is_exercised_by_a_page():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("part", sorted(PUBLIC_PARTS, key=str), ids=str)
-def test_a_public_page_shows_each_part_to_exactly_the_roles_of_its_rule(cast, login, persona, part):
+def test_a_public_page_shows_each_part_to_exactly_the_roles_of_its_rule(
+    cast, login, persona, part
+):
     action, phase = part
     name, marker = PUBLIC_PARTS[part]
     assert declared_pages()[name] == PUBLIC
