@@ -7,6 +7,7 @@ Production sets ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_UR
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -291,3 +292,31 @@ COMUNA_KEYS_DIR = Path(env_str("COMUNA_KEYS_DIR", str(DATA_DIR / "keys")))
 COMUNA_WITNESS_FILE = Path(
     env_str("COMUNA_WITNESS_FILE", str(DATA_DIR / "witness" / "heads.jsonl"))
 )
+
+# Rate limits (comuna/web/limits.py): django-ratelimit rates, each overridable from the
+# environment as RATE_LIMIT_<NAME> (RATE_LIMIT_CAST_IP=1200/m). Logins also go through
+# django-axes' lockout above; a polling station casts from one address, hence cast-ip's rate.
+RATE_LIMITS = {
+    name: env_str("RATE_LIMIT_" + name.upper().replace("-", "_"), default)
+    for name, default in {
+        "login-ip": "10/m",
+        "login-username": "5/m",
+        "check-ip": "30/m",
+        "cast-user": "10/m",
+        "cast-ip": "600/m",
+        "token-user": "10/h",
+    }.items()
+}
+for _name, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(
+            f"rate limit {_name}={_rate!r} is not a rate such as 10/m (per s, m, h, d, or 5m)"
+        )
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+# The counters are shared by every worker process: a table of the database (made by `comuna
+# migrate`), counted with one statement per limit (comuna.web.limits.CounterCache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "comuna.web.limits.CounterCache", "LOCATION": "comuna_ratelimit"},
+}

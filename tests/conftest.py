@@ -259,3 +259,15 @@ def _no_login_throttling(settings):
 @pytest.fixture
 def throttled(settings):
     settings.AXES_ENABLED = True
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Rate limits off, so tests may cast, log in and check receipts freely; the tests of the
+    limits (and of a cast request's statements) turn them on with ``rate_limited``."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture
+def rate_limited(settings):
+    settings.RATELIMIT_ENABLE = True

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from comuna import rows
-from comuna.ledger import canonical_json
+from comuna import opendata, rows
 from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
@@ -39,6 +38,7 @@ from comuna.voting.names import rule_description, rule_name
 from comuna.voting.rules import PollAction
 from comuna.web import charts
 from comuna.web.access import body_view, public
+from comuna.web.limits import limited
 
 
 def _is_manager(request, poll: Poll) -> bool:
@@ -191,6 +191,7 @@ def _options_for_casting(poll) -> list[Option]:
 
 @body_view(PollAction.VOTE, Poll, refused=_closed_meanwhile)
 @require_POST
+@limited("cast-user", "cast-ip")
 def poll_vote(request, body, poll):
     options = _options_for_casting(poll)
     checking = "check" in request.POST  # "check my ballot": count the cost, cast nothing
@@ -516,11 +517,7 @@ def _charts(poll: Poll, rows, result, options, winners) -> dict:
 
 
 def _formats(poll: Poll) -> list[str]:
-    if poll.method in (Method.BUDGET, Method.CUMULATIVE):
-        return ["json", "pb"]
-    if poll.method in (Method.RANKED, Method.SINGLE):
-        return ["json", "soi"]
-    return ["json"]
+    return opendata.ballot_formats(poll)
 
 
 @public
@@ -528,35 +525,16 @@ def poll_ballots(request, slug, pk, fmt):
     poll = _closed_poll(slug, pk)
     if fmt not in _formats(poll):
         raise Http404
-    name = f"{poll.body.slug}-poll-{poll.pk}"
-    if fmt == "json":
-        counted = tally.load(poll)
-        data = {
-            "poll": poll.pk,
-            "title": poll.title,
-            "method": poll.method,
-            "rule": poll.rule,
-            "seats": poll.seats,
-            "digest": tally.digest(poll, counted),
-            "options": [
-                {"key": o.key, "label": o.label, "cost": None if o.cost is None else str(o.cost)}
-                for o in poll.options.all()
-            ],
-            "ballots": tally.published_ballots(poll, counted),
-            "paper_totals": tally.published_totals(counted),
-        }
-        response = HttpResponse(canonical_json(data), content_type="application/json")
-    elif fmt == "pb":
-        response = HttpResponse(tally.export_pb(poll), content_type="text/plain; charset=utf-8")
-    else:
-        response = HttpResponse(
-            tally.export_preflib(poll), content_type="text/plain; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    kind = "application/json" if fmt == "json" else "text/plain; charset=utf-8"
+    response = HttpResponse(opendata.ballot_file(poll, fmt), content_type=kind)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{poll.body.slug}-poll-{poll.pk}.{fmt}"'
+    )
     return response
 
 
 @public
+@limited("check-ip")
 def poll_check(request, slug, pk):
     """Check my receipt: is my ballot in, and unchanged? Public once the poll closes; before,
     only to those who may see the poll (a draft's title is nobody else's business)."""

@@ -2,16 +2,22 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from comuna.web import accounts, polls, tokens, views
+from comuna.web.limits import limited
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        limited("login-ip", "login-username")(auth_views.LoginView.as_view()),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("b/<slug:slug>/", views.body_detail, name="body"),
     path("b/<slug:slug>/ledger/", views.ledger, name="ledger"),
     path("b/<slug:slug>/ledger.jsonl", views.ledger_export, name="ledger-export"),
+    path("b/<slug:slug>/open-data.zip", views.open_data, name="open-data"),
     path("b/<slug:slug>/ledger/head.json", views.ledger_head_json, name="ledger-head"),
     path("b/<slug:slug>/register/", views.register_list, name="register"),
     path("b/<slug:slug>/census/", views.census, name="census"),

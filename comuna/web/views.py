@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from comuna import opendata
 from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
 from comuna.territory import services as territory_services
@@ -353,32 +354,33 @@ def ledger_head_json(request, slug):
 @public
 def ledger_export(request, slug):
     """The whole chain as JSON lines, each entry with every field its hash covers."""
-    import json
-
     from django.http import StreamingHttpResponse
 
     from comuna.ledger import entries
-    from comuna.ledger.hashing import utc_text
 
     body = get_object_or_404(Body, slug=slug)
 
     def lines():
-        # Each line is the object whose canonical JSON the entry's hash covers, plus "hash":
-        # sha256(json.dumps(line without "hash", sort_keys=True, separators=(",", ":"),
-        # ensure_ascii=False)) gives "hash" back.
+        # each line as opendata.ledger_line writes it: the object whose canonical JSON the
+        # entry's hash covers, plus "hash"
         for e in entries(body.ledger_chain).iterator():
-            row = {
-                "actor": e.actor,
-                "chain": e.chain,
-                "kind": e.kind,
-                "payload": json.loads(e.payload),
-                "prev_hash": e.prev_hash,
-                "recorded_at": utc_text(e.recorded_at),
-                "seq": e.seq,
-                "hash": e.hash,
-            }
-            yield json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+            yield opendata.ledger_line(e)
 
     response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
     response["Content-Disposition"] = f'attachment; filename="{body.slug}-ledger.jsonl"'
     return response
+
+
+@public
+def open_data(request, slug):
+    """The body's open data in one ZIP file (comuna.opendata): the README inside is in the
+    reader's language."""
+    from django.http import FileResponse
+
+    body = get_object_or_404(Body, slug=slug)
+    return FileResponse(
+        opendata.write(body),
+        as_attachment=True,
+        filename=f"{body.slug}-open-data.zip",
+        content_type="application/zip",
+    )

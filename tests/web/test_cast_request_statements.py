@@ -11,6 +11,7 @@ service changes.
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,8 +19,14 @@ from django.urls import reverse
 from comuna.voting import services
 from tests.conftest import ballots_cast
 
+pytestmark = pytest.mark.usefixtures("rate_limited")  # as served: the limits count too
+
 # poll and body, session, user, residence, options, the ledger head the receipt shows
 WEB_STATEMENTS = 6
+# the rate limits' counters (comuna.web.limits): the voter's and the address's, both counted
+# with one statement
+LIMIT_STATEMENTS = 1
+LIMITS_TABLE = "comuna_ratelimit"
 # the service, transaction control (BEGIN, COMMIT, savepoints) left out: the poll's shared
 # advisory lock (PostgreSQL), the voter marked (only if unmarked and the poll open), the ballot
 # put in the box
@@ -54,9 +61,13 @@ def _cast_through_the_web(client, poll, monkeypatch):
 
 
 def _web_part(whole, service):
-    """The statements of the request that the service did not run."""
+    """The statements of the request that the service and the rate limits did not run."""
     mine = {id(q) for q in service}
-    return [q for q in whole if id(q) not in mine]
+    return [q for q in whole if id(q) not in mine and LIMITS_TABLE not in q["sql"]]
+
+
+def _limits_part(whole):
+    return [q for q in whole if LIMITS_TABLE in q["sql"]]
 
 
 def test_a_resident_casting_costs_a_few_web_statements_around_the_service(
@@ -68,6 +79,8 @@ def test_a_resident_casting_costs_a_few_web_statements_around_the_service(
     assert len(ballots_cast(poll)) == 1
     web = _counted(_web_part(whole, service))
     assert len(web) <= WEB_STATEMENTS, "\n".join(web)
+    limits = _counted(_limits_part(whole))
+    assert len(limits) == LIMIT_STATEMENTS, "\n".join(limits)
     assert len(_counted(service)) <= SERVICE_STATEMENTS, "\n".join(_counted(service))
     # no row is locked for reading and the poll's row is not written (a row lock writes the row)
     statements = web + _counted(service)

@@ -78,6 +78,7 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         "ledger",
         "ledger-export",
         "ledger-head",
+        "open-data",
         "register",
         "census",
         "census-import",
