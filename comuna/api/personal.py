@@ -27,6 +27,7 @@ from comuna.voting.ballots import BallotError, from_fields
 from comuna.voting.models import Method, Poll, Voter
 from comuna.voting.models import Status as PollStatus
 from comuna.voting.rules import PollAction
+from comuna.web import limits
 from comuna.web.search import SearchForm
 
 router = Router(tags=["personal"], auth=AUTH)
@@ -62,7 +63,10 @@ class Me(Schema):
 
 
 @router.get(
-    "/me/", response={200: Me, **problems(401)}, summary="The user, their bodies and their roles", url_name="api-me"
+    "/me/",
+    response={200: Me, **problems(401)},
+    summary="The user, their bodies and their roles",
+    url_name="api-me",
 )
 @declare(PERSONAL)
 def me(request):
@@ -227,6 +231,7 @@ def ballot(request, slug: str, poll_id: int, payload: BallotIn):
     user = user_of(request)
     if not Voter.objects.filter(poll=poll, user=user).exists():
         raise PermissionDenied(_("You are not on the register of this poll."))
+    limits.check(request, "cast-user", "cast-ip")  # as the web form counts, past the same checks
     wanted = FIELD_OF_METHOD[Method(poll.method)]
     given = {name: getattr(payload, name) for name in ("choices", "ranks", "points")}
     stray = [name for name, value in given.items() if value is not None and name != wanted]

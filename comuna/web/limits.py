@@ -59,9 +59,17 @@ def _address(group: str, request) -> str:
     return address
 
 
+def _user(group: str, request) -> str:
+    """The logged-in user: the API's caller (a personal access token's user) or the session's."""
+    user = getattr(request, "auth", None)
+    if not getattr(user, "is_authenticated", False):
+        user = request.user
+    return str(user.pk) if user.is_authenticated else ""
+
+
 KEYS: dict[str, Callable] = {
     "ip": _address,
-    "user": lambda group, request: str(request.user.pk) if request.user.is_authenticated else "",
+    "user": _user,
     "username": lambda group, request: request.POST.get("username", "").strip().casefold(),
 }
 

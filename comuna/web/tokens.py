@@ -15,6 +15,7 @@ from comuna.api import tokens
 from comuna.api.models import PersonalToken, Scope
 from comuna.territory.forms import DATE_FORMATS
 from comuna.web.access import personal
+from comuna.web.limits import limited
 
 
 class TokenForm(forms.Form):
@@ -51,6 +52,7 @@ def user_tokens(user):
 
 
 @personal
+@limited("token-user")
 def token_new(request):
     """GET: the form; POST: make the token and show its secret, this once."""
     form = TokenForm(request.POST or None)
