@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from comuna import rows
 from comuna.api.access import PERSONAL, Permission, declare, find, user_of
@@ -157,7 +158,10 @@ def census(
 class BallotIn(Schema):
     """A ballot, with the fields of the voting form: ``choices`` for a single-choice (one
     key), approval or budget poll; ``ranks`` (option key to rank 1, 2, 3...) for a ranked
-    poll; ``points`` (option key to points) for a cumulative poll."""
+    poll; ``points`` (option key to points) for a cumulative poll. Any other field is
+    refused (400), not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
     choices: list[str] | None = Field(None, max_length=1000, examples=[["1"]])
     ranks: dict[str, int] | None = Field(None, examples=[{"2": 1, "1": 2}])

@@ -255,3 +255,12 @@ def test_a_body_that_is_not_a_ballot_is_a_400(cast, poll, body):
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "errors"}
     assert ballots_cast(poll) == []
+
+
+def test_a_ballot_with_a_field_the_api_does_not_know_is_refused_and_casts_nothing(cast, poll):
+    voter = Caller(cast.resident.user, how="token-read-write")
+    url = f"/api/v1/bodies/{poll.body.slug}/polls/{poll.pk}/ballot"
+    response = voter.post(url, {"choices": ["1"], "choise": ["2"]})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["choise"]
+    assert ballots_cast(poll) == []
