@@ -299,9 +299,10 @@ COMUNA_WITNESS_FILE = Path(
 RATE_LIMITS = {
     name: env_str("RATE_LIMIT_" + name.upper().replace("-", "_"), default)
     for name, default in {
-        "login-ip": "10/m",
+        # an assembly's members log in from the community's one network at the same time
+        "login-ip": "120/m",
         "login-username": "5/m",
-        "check-ip": "30/m",
+        "check-ip": "120/m",  # as many members check their receipts after the count
         "cast-user": "10/m",
         "cast-ip": "600/m",
         "token-user": "10/h",

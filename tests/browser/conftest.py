@@ -38,6 +38,8 @@ def demo_server(tmp_path_factory):
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(COMUNA_DATA_DIR=str(tmp_path_factory.mktemp("demo")), PORT=str(port))
+    # every test logs in from one address, as a handful of demo users, within a few minutes
+    env.update(RATE_LIMIT_LOGIN_IP="1000/m", RATE_LIMIT_LOGIN_USERNAME="1000/m")
     log = open(tmp_path_factory.mktemp("log") / "demo.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "comuna", "demo"],

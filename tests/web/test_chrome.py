@@ -12,7 +12,8 @@ from comuna.voting import services as voting
 
 CSS = Path(__file__).parents[2] / "comuna" / "web" / "static" / "web" / "comuna.css"
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-SKIP = ("/logout/", "/i18n/", ".jsonl", "/ballots.", "/vote/", "/open/", "/close/")
+# /api/: the API's documentation is Swagger UI's own page, titled by the OpenAPI document
+SKIP = ("/logout/", "/i18n/", ".jsonl", "/ballots.", "/vote/", "/open/", "/close/", "/api/")
 
 
 class Links(HTMLParser):
