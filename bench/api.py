@@ -16,6 +16,9 @@ Run: .venv/bin/python bench/api.py [--voters N] [--online N] [--clients C] [--se
    back to back for S seconds (default 10), anonymously, after an untimed warm-up; prints
    requests per second, p50/p95/p99 latency, errors, and the CPU the server and the
    PostgreSQL backends used per request.
+   Then the web pages that publish the same (the results page, the whole ``ballots.json``
+   download, the public ledger page) the same way, and the ratio of each endpoint's requests
+   per second to its page's: the API against the reference of the same run.
 4. Stops the server and drops the database, also on Ctrl-C and errors. Exits 1 on any error.
 
 The clients run on the same cores as the server and PostgreSQL, so the figures are for the
@@ -26,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -191,24 +193,33 @@ def main() -> int:
 
         api = f"/api/v1/bodies/{slug}"
         middle = max(0, entries // 2 - 50)
+        web = f"/b/{slug}"
         endpoints = [
             ("poll (result, explanation)", f"{api}/polls/{poll}/"),
             ("ballots (first 1000)", f"{api}/polls/{poll}/ballots"),
             ("ledger (100 entries)", f"{api}/ledger/?after={middle}&limit=100"),
         ]
+        # the reference: the web pages that publish the same (the results page, the whole
+        # ballots.json download, a page of the public ledger), in the same run
+        pages = [
+            ("page: results", f"{web}/polls/{poll}/results/"),
+            ("page: ballots.json (all)", f"{web}/polls/{poll}/ballots.json"),
+            ("page: ledger", f"{web}/ledger/"),
+        ]
         client = Client(port)
-        for _, path in endpoints:
+        for _, path in endpoints + pages:
             status, data = client.request("GET", path, None, {})
             if status != 200:
                 raise RuntimeError(f"GET {path} answered {status}: {data[:300]!r}")
-            print(f"  GET {path}: {len(data)} bytes, keys {sorted(json.loads(data))[:6]}")
+            print(f"  GET {path}: {len(data)} bytes")
         client.close()
 
         errors = 0
         print(f"\n{opts.clients} keep-alive clients, {opts.seconds:g} s per endpoint")
         header = "  endpoint                      req/s    p50 ms   p95 ms   p99 ms  errors"
         print(f"{header}   server ms/req  PostgreSQL ms/req  machine busy")
-        for label, path in endpoints:
+        rates = []
+        for label, path in endpoints + pages:
             hammer(port, path, opts.clients, min(2.0, opts.seconds))  # warm-up, untimed
             meter = BackendMeter(opts.db)
             meter.start()
@@ -221,12 +232,18 @@ def main() -> int:
             errors += sum(bad.values())
             n = max(1, len(results))
             busy = (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1])
+            rates.append(len(ok) / wall)
             print(
                 f"  {label:28s} {len(ok) / wall:7.1f}  "
                 + "  ".join(f"{percentile(ok, p) * 1000:7.1f}" for p in (50, 95, 99))
                 + f"  {sum(bad.values()):6d}   {(cpu1 - cpu0) / n * 1000:13.2f}"
                 f"  {db_cpu / n * 1000:17.2f}  {busy:11.0%}" + (f"  ({dict(bad)})" if bad else "")
             )
+        print("\nthe API against the web page publishing the same, requests per second:")
+        for (label, _), (page, _), api_rate, page_rate in zip(
+            endpoints, pages, rates, rates[len(endpoints) :], strict=True
+        ):
+            print(f"  {label:28s} {api_rate / max(page_rate, 1e-9):5.2f} x  {page}")
         failed = errors > 0
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr)
