@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from comuna.api.errors import Conflict, Invalid
 from comuna.api.schemas import problems
 from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
-from comuna.territory.models import Body, BodyKind, Household, Resident
+from comuna.territory.models import Body, BodyKind, Resident
 from comuna.territory.permissions import Role, allowed_roles, bodies_of, roles
 from comuna.territory.rules import Action
 from comuna.voting import services
@@ -127,24 +126,14 @@ def census(
         errors = [{"field": "q", "message": str(m)} for m in search.errors["q"]]
         raise Invalid(_("This search was not made."), errors)
     query = search.cleaned_data["q"]
-    matching = body.households.all()
-    if query:
-        found = Household.objects.filter(body=body).filter(
-            Q(code__icontains=query)
-            | Q(address__icontains=query)
-            | Q(residents__family_name__icontains=query)
-            | Q(residents__given_name__icontains=query)
-            | Q(residents__document_id=query)
-        )
-        matching = matching.filter(pk__in=found.values("pk"))
-    households = matching.annotate(n_residents=Count("residents")).order_by("code")
+    households = census_service.households_matching(body, query)
     paginator = Paginator(households, CENSUS_PAGE)
     if page > paginator.num_pages:
         raise Http404
     return {
         "query": query,
         "households": paginator.count,
-        "residents": Resident.objects.filter(household__in=matching).count(),
+        "residents": Resident.objects.filter(household__in=households.values("pk")).count(),
         "voters": census_service.register(body).filter(body=body).count(),
         "page": page,
         "pages": paginator.num_pages,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from comuna.ledger import head as ledger_head
 from comuna.ledger.hashing import utc_text
 from comuna.ledger.signing import KeyFileError, head_document
 from comuna.territory import census, statutes
-from comuna.territory.models import Body, Mandate, Resident, StatuteVersion
+from comuna.territory.models import Body, Resident, StatuteVersion
 from comuna.territory.permissions import can
 from comuna.territory.rules import Action
 from comuna.voting import checks, tally, turnout
@@ -119,12 +118,7 @@ def public_body(request, slug: str = _slug()):
     head; its members also get the census figures."""
     body = get_object_or_404(Body.objects.select_related("parent"), slug=slug)
     statute = statutes.current(body)
-    active = Mandate.objects.active().select_related("resident")
-    organs = body.organs.filter(parent__isnull=True).prefetch_related(
-        Prefetch("mandates", queryset=active),
-        "committees",
-        Prefetch("committees__mandates", queryset=active),
-    )
+    organs = census.organs_with_spokespersons(body)
     member = can(user_of(request), Action.VIEW_BODY, body)
     head = ledger_head(body.ledger_chain)
     return {

@@ -11,13 +11,20 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from comuna.territory.forms import HouseholdForm, ResidentForm
-from comuna.territory.models import Body, CensusQuestion, Household, QuestionKind, Resident
+from comuna.territory.models import (
+    Body,
+    CensusQuestion,
+    Household,
+    Mandate,
+    QuestionKind,
+    Resident,
+)
 from comuna.territory.statutes import current
 
 
@@ -52,6 +59,36 @@ def register(body: Body, on: date | None = None) -> QuerySet[Resident]:
         body_id__in=body.descendant_ids(),
         birth_date__lte=years_before(on, statute.voting_age),
         resident_since__lte=months_before(on, statute.voter_residence_months),
+    )
+
+
+def households_matching(body: Body, query: str = "") -> QuerySet[Household]:
+    """The body's households whose code or address holds ``query``, or with a resident whose
+    name holds it or whose document is it; each with ``n_residents``, ordered by code (the
+    census page and the API's census)."""
+    matching = body.households.all()
+    if query:
+        # matched in a subquery, so counting residents below joins each household's own
+        # residents once (a join on the matching residents multiplied the count)
+        found = Household.objects.filter(body=body).filter(
+            Q(code__icontains=query)
+            | Q(address__icontains=query)
+            | Q(residents__family_name__icontains=query)
+            | Q(residents__given_name__icontains=query)
+            | Q(residents__document_id=query)
+        )
+        matching = matching.filter(pk__in=found.values("pk"))
+    return matching.annotate(n_residents=Count("residents")).order_by("code")
+
+
+def organs_with_spokespersons(body: Body) -> QuerySet:
+    """The body's organs with their committees, each with its mandates in force and their
+    residents (the public body page and the API's body)."""
+    active = Mandate.objects.active().select_related("resident")
+    return body.organs.filter(parent__isnull=True).prefetch_related(
+        Prefetch("mandates", queryset=active),
+        "committees",
+        Prefetch("committees__mandates", queryset=active),
     )
 
 

@@ -122,7 +122,9 @@ class Body(models.Model):
         default=default_currency,
         db_default="VES",  # for rows written outside Django, by SQL
         validators=[
-            RegexValidator(r"^[A-Z]{3}$", _("A currency is a three-letter ISO 4217 code, e.g. VES."))
+            RegexValidator(
+                r"^[A-Z]{3}$", _("A currency is a three-letter ISO 4217 code, e.g. VES.")
+            )
         ],
     )
     created_at = models.DateTimeField(auto_now_add=True)

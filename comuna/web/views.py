@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -28,7 +28,6 @@ from comuna.territory.models import (
     Body,
     CensusQuestion,
     Household,
-    Mandate,
     Resident,
     StatuteVersion,
 )
@@ -72,12 +71,7 @@ def body_detail(request, slug):
     closed polls' results and ledger head. Its members also see its figures and their pages."""
     body = get_object_or_404(Body, slug=slug)
     statute = statutes.current(body)
-    active = Mandate.objects.active().select_related("resident")
-    organs = body.organs.filter(parent__isnull=True).prefetch_related(
-        Prefetch("mandates", queryset=active),
-        "committees",
-        Prefetch("committees__mandates", queryset=active),
-    )
+    organs = census_service.organs_with_spokespersons(body)
     context = {
         "body": body,
         "ledger_head": ledger_head(body.ledger_chain),
@@ -128,20 +122,8 @@ def register_list(request, body):
 
 @body_view(Action.VIEW_CENSUS)
 def census(request, body):
-    matching = body.households.all()
     query, refused = search_query(request)
-    if query:
-        # matched in a subquery, so counting residents below joins each household's own
-        # residents once (a join on the matching residents multiplied the count)
-        found = Household.objects.filter(body=body).filter(
-            Q(code__icontains=query)
-            | Q(address__icontains=query)
-            | Q(residents__family_name__icontains=query)
-            | Q(residents__given_name__icontains=query)
-            | Q(residents__document_id=query)
-        )
-        matching = matching.filter(pk__in=found.values("pk"))
-    households = matching.annotate(n_residents=Count("residents")).order_by("code")
+    households = census_service.households_matching(body, query)
     page = Paginator(households, 30).get_page(request.GET.get("page"))
     context = {
         "body": body,
@@ -149,7 +131,7 @@ def census(request, body):
         "query": query,
         "refused": refused,
         # the households and residents of the same selection: the search's, or the whole census
-        "residents": Resident.objects.filter(household__in=matching).count(),
+        "residents": Resident.objects.filter(household__in=households.values("pk")).count(),
         "voters": census_service.register(body).filter(body=body).count(),
         "can_manage": can(request.user, Action.MANAGE_CENSUS, body),
     }

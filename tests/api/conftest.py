@@ -8,6 +8,7 @@ from django.test import Client
 
 from comuna.api import tokens
 from comuna.api.models import Scope
+from tests.web.conftest import poll  # noqa: F401 (the open single-choice poll of council A)
 
 
 def token_for(user, scope=Scope.READ_WRITE, **kwargs) -> str:
@@ -44,20 +45,3 @@ class Caller:
 @pytest.fixture
 def caller():
     return Caller
-
-
-@pytest.fixture
-def poll(cast):
-    """An open single-choice poll of council A."""
-    from comuna.voting import services
-    from tests.conftest import SETUP
-
-    poll = services.create_poll(
-        cast.council,
-        title="¿Pintamos la casa comunal?",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=SETUP,
-    )
-    services.open_poll(poll, by=SETUP)
-    return poll
