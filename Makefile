@@ -52,7 +52,8 @@ demo: install
 	$(BIN)/comuna demo
 
 ## test: lint, then every test on SQLite, then on PostgreSQL when one answers
-## (the PostgreSQL pass leaves out tests/choice: the counting engine touches no database)
+## (the PostgreSQL pass leaves out tests/choice, the counting engine, which touches no database,
+## and the browser tests, whose demo server runs on its own SQLite database either way)
 test: install-dev browser lint test-sqlite test-postgres
 
 lint: install-dev
@@ -69,7 +70,7 @@ test-postgres: install-dev
 	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "No PostgreSQL answers at 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped."; exit 0; fi; \
 	echo "Running the suite on PostgreSQL ($$url)"; \
-	DATABASE_URL="$$url" $(BIN)/pytest -n auto --ignore=tests/choice
+	DATABASE_URL="$$url" $(BIN)/pytest -n auto --ignore=tests/choice -m "not slow and not browser"
 
 ## browser: Debian's chromium for the Playwright tests, installed when missing
 browser:
