@@ -241,7 +241,7 @@ def main() -> int:
             )
         print("\nthe API against the web page publishing the same, requests per second:")
         for (label, _), (page, _), api_rate, page_rate in zip(
-            endpoints, pages, rates, rates[len(endpoints) :], strict=True
+            endpoints, pages, rates[: len(endpoints)], rates[len(endpoints) :], strict=True
         ):
             print(f"  {label:28s} {api_rate / max(page_rate, 1e-9):5.2f} x  {page}")
         failed = errors > 0
