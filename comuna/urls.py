@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("comuna.web.urls")),
 ]
 
+handler400 = "comuna.web.errors.bad_request"
 handler403 = "comuna.web.errors.permission_denied"
 handler404 = "comuna.web.errors.page_not_found"
 handler500 = "comuna.web.errors.server_error"

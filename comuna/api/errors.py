@@ -55,8 +55,34 @@ def _field(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _message(error: dict) -> str:
+    """A pydantic error in the reader's language (pydantic's own English for a kind of error
+    the table below does not name)."""
+    context = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("This field is not known here.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind == "greater_than_equal":
+        return _("Enter a number of at least %(limit)s.") % {"limit": context.get("ge")}
+    if kind == "less_than_equal":
+        return _("Enter a number of at most %(limit)s.") % {"limit": context.get("le")}
+    if kind in ("string_too_long", "too_long"):
+        return _("This is too long.")
+    if kind == "string_pattern_mismatch":
+        return _("This value is not in the expected form.")
+    if kind in ("string_type", "list_type", "dict_type", "bool_type", "bool_parsing"):
+        return _("This value is not of the expected type.")
+    if kind in ("json_invalid", "model_attributes_type"):
+        return _("The request's body is not a JSON object.")
+    return error.get("msg", "")
+
+
 def _validation(request, exc: ValidationError):
-    errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    errors = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors]
     return problem(400, _("The request is not valid."), errors)
 
 

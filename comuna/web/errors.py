@@ -43,6 +43,13 @@ def page_not_found(request, exception):
     return render(request, "404.html", {"body": _body_named_by(request)}, status=404)
 
 
+def bad_request(request, exception):
+    """Django's 400 page (a bad Host header, a malformed request), or JSON under /api/."""
+    if is_api(request):
+        return problem(400, _("The request is not valid."))
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     """Django's 500 page, or JSON under /api/ (no traceback either way)."""
     if is_api(request):

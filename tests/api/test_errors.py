@@ -28,3 +28,19 @@ def test_the_openapi_document_is_3_1_and_served_with_its_docs(client):
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_a_bad_parameter_is_named_and_explained_in_the_readers_language(client):
+    response = client.get("/api/v1/bodies/?limit=0", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "La solicitud no es válida.",
+        "errors": [{"field": "limit", "message": "Escribe un número de al menos 1."}],
+    }
+
+
+def test_a_request_django_refuses_before_any_view_is_a_json_400(client):
+    response = client.get("/api/v1/bodies/", HTTP_HOST="not-ours.example")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", "errors"}

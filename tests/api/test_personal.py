@@ -159,12 +159,12 @@ def test_every_method_takes_its_ballot(cast, method, payload, stored):
         ("single", {"ranks": {"1": 1}}, "ranks", "This poll's ballot is given in “choices”."),
         ("single", {}, "choices", "Choose an option."),
         ("ranked", {"ranks": {"1": 1, "2": 3}}, "ranks", "Number your preferences 1, 2, 3…"),
-        ("ranked", {"ranks": {"1": "uno"}}, "ranks.1", "Input should be a valid integer"),
+        ("ranked", {"ranks": {"1": "uno"}}, "ranks.1", "Enter a whole number."),
         ("ranked", {"ranks": {"7": 1}}, "ranks", "No option 7 in this poll."),
         ("cumulative", {"points": {"1": -1}}, "points.1", "Points cannot be negative."),
         ("cumulative", {"points": {"1": 9}}, "points", "You gave 9 points; each voter has 5."),
         ("budget", {"choices": ["1", "2", "3"]}, "choices", "The chosen projects cost"),
-        ("approval", {"choices": "1"}, "choices", "Input should be a valid list"),
+        ("approval", {"choices": "1"}, "choices", "This value is not of the expected type."),
     ],
 )
 def test_a_bad_ballot_is_a_400_saying_which_field_and_nothing_is_cast(
