@@ -46,14 +46,13 @@ from cast import (  # bench/cast.py: the database, server and client helpers
     BackendMeter,
     Client,
     calibrate,
-    drop_database,
+    clean_up,
     free_port,
     machine_busy,
     percentile,
     recreate_database,
     set_up,
     start_server,
-    stop_server,
     tree_cpu,
 )
 
@@ -248,20 +247,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr)
     finally:
-        stop_server(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not be set up yet
-            pass
-        drop_database(opts.db)
-        log = workdir / "server.log"
-        if failed and log.exists() and log.stat().st_size:
-            print(f"server log (last lines):\n{log.read_text(errors='replace')[-2000:]}")
-        for p in sorted(workdir.rglob("*"), reverse=True):
-            p.unlink() if p.is_file() or p.is_symlink() else p.rmdir()
-        workdir.rmdir()
+        clean_up(server, opts.db, workdir, failed)
     return 1 if failed else 0
 
 

@@ -665,21 +665,27 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr)
     finally:
-        stop_server(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not be set up yet
-            pass
-        drop_database(opts.db)
-        log = workdir / "server.log"
-        if failed and log.exists() and log.stat().st_size:
-            print(f"server log (last lines):\n{log.read_text(errors='replace')[-2000:]}")
-        for p in sorted(workdir.rglob("*"), reverse=True):
-            p.unlink() if p.is_file() or p.is_symlink() else p.rmdir()
-        workdir.rmdir()
+        clean_up(server, opts.db, workdir, failed)
     return 1 if failed else 0
+
+
+def clean_up(server, db: str, workdir: Path, failed: bool) -> None:
+    """Stop the server, drop the bench database, show the server's log if the run failed,
+    and remove the working folder (the end of every bench run, also on Ctrl-C and errors)."""
+    stop_server(server)
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - Django may not be set up yet
+        pass
+    drop_database(db)
+    log = workdir / "server.log"
+    if failed and log.exists() and log.stat().st_size:
+        print(f"server log (last lines):\n{log.read_text(errors='replace')[-2000:]}")
+    for p in sorted(workdir.rglob("*"), reverse=True):
+        p.unlink() if p.is_file() or p.is_symlink() else p.rmdir()
+    workdir.rmdir()
 
 
 if __name__ == "__main__":
