@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "comuna.ledger",
     "comuna.territory",
     "comuna.voting",
+    "comuna.assemblies",
     "comuna.web",
     "comuna.api",
 ]

@@ -39,6 +39,7 @@ ROLE_LABELS = {
     Role.COMPTROLLER: gettext_lazy("Comptroller unit"),
     Role.FINANCIAL: gettext_lazy("Financial unit"),
     Role.PARLIAMENTARIAN: gettext_lazy("Parliamentarian"),
+    Role.COORDINATION: gettext_lazy("Coordination collective"),
     Role.ADMINISTRATOR: gettext_lazy("Administrator"),
 }
 CENSUS_PAGE = 30  # households per page, as on the census page

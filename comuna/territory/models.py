@@ -274,6 +274,36 @@ class StatuteVersion(models.Model):
         ),
     )
 
+    # assemblies (added with issue 11; rows from before hold the defaults)
+    assembly_notice_days = models.PositiveSmallIntegerField(
+        _("notice before an assembly (days)"),
+        default=3,
+        db_default=3,
+        validators=[MaxValueValidator(90)],
+        help_text=_("An assembly is convened at least this many days before it meets; its "
+                    "agenda may be amended until then."),
+    )
+    second_call_minutes = models.PositiveSmallIntegerField(
+        _("wait before the second call (minutes)"),
+        default=30,
+        db_default=30,
+        validators=[MaxValueValidator(24 * 60)],
+    )
+    convening_petition_pct = models.DecimalField(
+        _("signatures needed to convene an assembly (% of register)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        db_default=Decimal("10"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    minutes_correction_days = models.PositiveSmallIntegerField(
+        _("days attendees have to propose corrections to the minutes"),
+        default=5,
+        db_default=5,
+        validators=[MaxValueValidator(90)],
+    )
+
     class Meta:
         ordering = ["body", "-number"]
         constraints = [
@@ -300,6 +330,10 @@ class StatuteVersion(models.Model):
     def poll_quorum(self, registered: int) -> int:
         """Fewest ballots for a poll's result to bind (rounded up, exact; 0: no quorum)."""
         return _ceil_share(registered, self.poll_quorum_pct)
+
+    def petition_signatures(self, registered: int) -> int:
+        """Fewest signatures for a petition to convene an assembly (rounded up, exact)."""
+        return _ceil_share(registered, self.convening_petition_pct)
 
     def recall_signatures(self, registered: int) -> int:
         return _ceil_share(registered, self.recall_initiative_pct)

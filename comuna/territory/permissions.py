@@ -33,16 +33,22 @@ class Role(enum.StrEnum):
     COMPTROLLER = "comptroller"
     FINANCIAL = "financial"
     PARLIAMENTARIAN = "parliamentarian"
+    COORDINATION = "coordination"
     ADMINISTRATOR = "administrator"
 
 
 MEMBERS = frozenset(Role)
 
-ORGAN_ROLES = {
-    OrganKind.ELECTORAL: Role.ELECTORAL,
-    OrganKind.COMPTROLLER: Role.COMPTROLLER,
-    OrganKind.FINANCIAL: Role.FINANCIAL,
-    OrganKind.PARLIAMENT: Role.PARLIAMENTARIAN,
+# The roles a seat in an organ adds to "spokesperson". The coordination collective is, by the
+# 2009 law (art. 24), the spokespersons of the executive, financial and comptroller units (and
+# of an organ a body names its coordination collective).
+ORGAN_ROLES: dict[str, frozenset[Role]] = {
+    OrganKind.ELECTORAL: frozenset({Role.ELECTORAL}),
+    OrganKind.COMPTROLLER: frozenset({Role.COMPTROLLER, Role.COORDINATION}),
+    OrganKind.FINANCIAL: frozenset({Role.FINANCIAL, Role.COORDINATION}),
+    OrganKind.EXECUTIVE: frozenset({Role.COORDINATION}),
+    OrganKind.COORDINATION: frozenset({Role.COORDINATION}),
+    OrganKind.PARLIAMENT: frozenset({Role.PARLIAMENTARIAN}),
 }
 
 Phase = str | None
@@ -205,8 +211,8 @@ def mandate_roles(mandate: Mandate) -> frozenset[Role]:
         return frozenset({Role.ADMINISTRATOR})
     if mandate.kind != MandateKind.SPOKESPERSON:
         return frozenset()
-    organ_role = ORGAN_ROLES.get(mandate.organ.kind) if mandate.organ else None
-    return frozenset({Role.SPOKESPERSON} | ({organ_role} if organ_role else set()))
+    organ_roles = ORGAN_ROLES.get(mandate.organ.kind, frozenset()) if mandate.organ else frozenset()
+    return frozenset({Role.SPOKESPERSON}) | organ_roles
 
 
 def roles(user, body: Body) -> frozenset[Role]:

@@ -34,6 +34,10 @@ LAW_2009: dict[str, Any] = {
     "commune_referendum_turnout_pct": Decimal("15"),
     "parliament_initiative_pct": Decimal("60"),
     "poll_quorum_pct": Decimal("0"),
+    "assembly_notice_days": 3,
+    "second_call_minutes": 30,
+    "convening_petition_pct": Decimal("10"),
+    "minutes_correction_days": 5,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -48,7 +52,13 @@ SETTINGS = tuple(LAW_2009)
 # Settings added after versions were first recorded, with the value every version recorded
 # before then holds (the migration that added the setting gave it to every existing row):
 # an entry without the setting recorded that value.
-ADDED_LATER: dict[str, Any] = {"poll_quorum_pct": "0.00"}
+ADDED_LATER: dict[str, Any] = {
+    "poll_quorum_pct": "0.00",
+    "assembly_notice_days": 3,
+    "second_call_minutes": 30,
+    "convening_petition_pct": "10.00",
+    "minutes_correction_days": 5,
+}
 
 
 class NoStatute(LookupError):

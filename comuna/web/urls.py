@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from comuna.web import accounts, polls, tokens, views
+from comuna.web import (
+    accounts,
+    assembly_attendance,
+    assembly_convening,
+    assembly_decisions,
+    assembly_minutes,
+    polls,
+    tokens,
+    views,
+)
 from comuna.web.limits import limited
 
 urlpatterns = [
@@ -95,3 +104,7 @@ urlpatterns += [
     path("me/tokens/new/", tokens.token_new, name="token-new"),
     path("me/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]
+
+# assemblies: convening and petitions, attendance and quorum, decisions, minutes
+for _part in (assembly_convening, assembly_attendance, assembly_decisions, assembly_minutes):
+    urlpatterns += _part.urlpatterns

@@ -41,7 +41,7 @@ def test_the_parliamentarian_holds_the_parliament_role_in_the_commune_only(cast)
 
 
 def test_the_financial_unit_spokesperson_holds_the_financial_role(cast):
-    assert roles(cast.financial.user, cast.council) == {R, S, Role.FINANCIAL}
+    assert roles(cast.financial.user, cast.council) == {R, S, Role.FINANCIAL, Role.COORDINATION}
     assert roles(cast.financial.user, cast.commune) == {R}
 
 

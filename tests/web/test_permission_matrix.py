@@ -9,7 +9,6 @@ log in) and nothing changed. A page or a registered rule with no probe here fail
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from comuna.assemblies.models import Assembly, Petition
 from comuna.territory import services as territory_services
 from comuna.territory.models import Body, CensusQuestion, Household, Invitation, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
@@ -24,7 +24,12 @@ from comuna.territory.rules import Action
 from comuna.voting import services
 from comuna.voting.models import PaperBatch, PaperSheet, Poll
 from comuna.web.access import PERSONAL, PUBLIC, Permission
+from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
+from tests.assemblies.factories import assembly_in, petition_in
 from tests.conftest import MEMBERS, PERSONAS, SETUP, ballots_cast, make_resident
+from tests.web.probes import Probe
+
+ASSEMBLY_PARTS = (pages_convening, pages_attendance, pages_decisions, pages_minutes)
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -36,8 +41,8 @@ PERSONA_ROLES = {
     "parliamentarian": {R},  # their mandate is in the commune, not in the council
     "spokesperson": {R, S},
     "electoral": {R, S, Role.ELECTORAL},
-    "comptroller": {R, S, Role.COMPTROLLER},
-    "financial": {R, S, Role.FINANCIAL},
+    "comptroller": {R, S, Role.COMPTROLLER, Role.COORDINATION},
+    "financial": {R, S, Role.FINANCIAL, Role.COORDINATION},
     "admin": {R, Role.ADMINISTRATOR},
 }
 # Django's own pages, guarded by nothing of ours.
@@ -56,7 +61,19 @@ def _world():
         PaperSheet.objects.count(),
         sorted(Resident.objects.values_list("pk", "user_id")),
         sorted(Invitation.objects.values_list("resident_id", "secret_hash")),
+        _assemblies_world(),
     )
+
+
+def _assemblies_world():
+    """Every row of every assemblies model, field by field (the ledger shows in the rows'
+    changes too: every assembly service writes both)."""
+    from django.apps import apps
+
+    return [
+        sorted(str(row) for row in model.objects.values_list())
+        for model in apps.get_app_config("assemblies").get_models()
+    ]
 
 
 def _poll_in(cast, phase, body=None):
@@ -78,6 +95,8 @@ def _poll_in(cast, phase, body=None):
 OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
     Body: lambda cast, phase: cast.council,
     Poll: _poll_in,
+    Assembly: assembly_in,
+    Petition: petition_in,
 }
 
 
@@ -108,15 +127,6 @@ def _question_form(key, label):
 
 
 CENSUS_CSV = (Path(__file__).parents[1] / "territory" / "data" / "census_good.csv").read_bytes()
-
-
-@dataclass(frozen=True)
-class Probe:
-    """How to request a page: its URL arguments besides the slug, and its form, if any."""
-
-    kwargs: Callable[[Any, Any], dict] = lambda cast, obj: {}
-    get: bool = True
-    post: Callable[[Any, Any], dict] | None = None
 
 
 def _pk(cast, obj):
@@ -217,6 +227,8 @@ PROBES = {
         },
     ),
 }
+for _part in ASSEMBLY_PARTS:
+    PROBES.update(_part.PROBES)
 
 
 def _patterns(resolver=None):
@@ -324,9 +336,7 @@ def test_every_registered_rule_is_exercised_by_a_page():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("part", sorted(PUBLIC_PARTS, key=str), ids=str)
-def test_a_public_page_shows_each_part_to_exactly_the_roles_of_its_rule(
-    cast, login, persona, part
-):
+def test_a_public_page_shows_each_part_to_exactly_the_roles_of_its_rule(cast, login, persona, part):
     action, phase = part
     name, marker = PUBLIC_PARTS[part]
     assert declared_pages()[name] == PUBLIC

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comuna.voting import services as voting
+from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.conftest import PERSONAS
 
 
@@ -109,6 +110,11 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         **poll_urls,
         **_account_urls(cast),
         **_api_urls(cast, polls),
+        **{
+            name: found
+            for part in (pages_convening, pages_attendance, pages_decisions, pages_minutes)
+            for name, found in part.urls(cast).items()
+        },
     }
 
 

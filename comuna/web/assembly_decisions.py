@@ -1,0 +1,14 @@
+"""Assembly pages: the decisions part. Thin views over comuna.assemblies.decisions; their URLs are in
+``urlpatterns`` (included by comuna/web/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
+
+
+def panel(request, body, assembly) -> dict:
+    """What web/assemblies/_decisions.html needs on the assembly's page (the detail view of
+    assembly_convening merges every part's panel into its context)."""
+    return {}

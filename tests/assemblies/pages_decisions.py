@@ -1,0 +1,13 @@
+"""The decisions pages' probes for tests/web/test_permission_matrix.py (PROBES: page name ->
+Probe) and their sample URLs for tests/web/test_reads_never_write.py (urls(cast) -> page name
+-> URLs). Every named page of the decisions part must be in both."""
+
+from __future__ import annotations
+
+from tests.web.probes import Probe  # noqa: F401  (the probes of this part use it)
+
+PROBES: dict = {}
+
+
+def urls(cast) -> dict[str, list[str]]:
+    return {}
