@@ -1,16 +1,20 @@
 """No GET changes the database: every URL, for every persona, in every phase of a poll.
 
 The URLs are read from the URL configuration, so a new page cannot be left out: each named URL
-must have its sample arguments below. The whole database (every table of every installed model,
-the ledger included) is compared before and after each request.
+must have its sample arguments below. No request may run a statement that writes (INSERT,
+UPDATE, DELETE...), and the whole database (every table of every installed model, the ledger
+included) is the same after every persona's visits as before them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comuna.voting import services as voting
@@ -221,10 +225,35 @@ def test_no_get_changes_the_database(cast, question, client, persona):
     if user is not None:
         client.force_login(user)
     before = _database_state()
+    statements = 0
     for name, addresses in urls.items():
         for url in addresses:
-            response = client.get(url)
-            assert response.status_code < 500, (name, url, response.status_code)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-            assert _database_state() == before, f"GET {url} ({name}) as {persona} wrote"
+            with _statements() as seen:
+                response = client.get(url)
+                assert response.status_code < 500, (name, url, response.status_code)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+            statements += len(seen)
+            writes = [sql for sql in seen if WRITE.match(sql)]
+            assert writes == [], f"GET {url} ({name}) as {persona} wrote: {writes[:3]}"
+    assert statements > 100, "the statements of the pages were not seen"
+    # the statements' check names the page; the whole database, compared once, backs it up
+    assert _database_state() == before, f"a GET as {persona} wrote"
+
+
+WRITE = re.compile(
+    r"\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE|TRUNCATE|ALTER|DROP|CREATE)\b", re.I
+)
+
+
+@contextmanager
+def _statements():
+    """Every SQL statement the database connection runs inside the block."""
+    seen: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield seen
