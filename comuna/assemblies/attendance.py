@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -724,11 +723,11 @@ def _meets(present: Any, required: Any, register_size: Any) -> bool:
 
 
 def _time(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "H:i")
+    return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
 def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j M Y, H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 # {ledger kind: (check, label)}: registered by the app's ready()
