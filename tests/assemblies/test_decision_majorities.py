@@ -78,4 +78,3 @@ def test_a_two_thirds_item_at_exactly_two_thirds_carries_through_the_service(cas
         by=cast.electoral.user,
     )
     assert motion.outcome == Outcome.CARRIED
-

@@ -33,7 +33,9 @@ def _hands(f, a, s):
 
 
 def test_only_those_checked_in_online_are_on_the_merged_ballots_register(cast, hybrid):
-    poll = decisions.open_ballot(motion_on(cast, hybrid, method=Method.MERGED), by=cast.electoral.user)
+    poll = decisions.open_ballot(
+        motion_on(cast, hybrid, method=Method.MERGED), by=cast.electoral.user
+    )
     assert set(poll.voters.values_list("resident_id", flat=True)) == {
         getattr(cast, name).pk for name in ONLINE
     }

@@ -40,7 +40,9 @@ def test_the_ballot_is_a_poll_open_to_exactly_the_people_checked_in(cast, sessio
 
 
 def test_a_non_attendee_cannot_vote_in_the_assemblys_ballot(cast, session):
-    poll = decisions.open_ballot(motion_on(cast, session, method=Method.SECRET), by=cast.electoral.user)
+    poll = decisions.open_ballot(
+        motion_on(cast, session, method=Method.SECRET), by=cast.electoral.user
+    )
     with pytest.raises(voting.VotingError, match="not on the register"):
         _vote(cast, poll, "parliamentarian", "1")
 
