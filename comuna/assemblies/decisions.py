@@ -13,18 +13,21 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from comuna.assemblies import attendance
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import (
     AgendaItem,
     Assembly,
+    Attendance,
     Majority,
     Method,
+    Mode,
     Motion,
     Outcome,
     Status,
@@ -32,6 +35,9 @@ from comuna.assemblies.models import (
 from comuna.ledger import record
 from comuna.territory.actors import actor_label
 from comuna.territory.models import StatuteVersion
+from comuna.voting import services as voting
+from comuna.voting.models import Poll
+from comuna.voting.models import Status as PollStatus
 
 
 def majority_reached(
@@ -93,12 +99,46 @@ def propose_motion(
         raise AssemblyError({"text": [_("Write the motion.")]})
     if method not in Method.values:
         raise AssemblyError({"method": [_("Choose how the motion is decided.")]})
+    if method == Method.MERGED and not assembly.online_url:
+        raise AssemblyError(
+            {
+                "method": [
+                    _(
+                        "Hands in the room are merged with online ballots only in a hybrid "
+                        "session (one with an online link)."
+                    )
+                ]
+            }
+        )
     if amends is not None:
+        amends = Motion.objects.select_for_update().get(pk=amends.pk)
         if amends.item_id != item.pk:
             raise AssemblyError(_("An amendment amends a motion of the same item."))
         if amends.outcome != Outcome.PENDING:
             raise AssemblyError(_("That motion is already decided: it can no longer be amended."))
-    return Motion.objects.create(item=item, text=text, method=method, amends=amends)
+        if amends.poll_id is not None:
+            raise AssemblyError(
+                _("The ballot on that motion is open: it can no longer be amended.")
+            )
+    motion = Motion.objects.create(
+        item=item, text=text, original_text=text, method=method, amends=amends
+    )
+    record(chain(assembly), "assembly.motion", motion_payload(motion), actor=actor_label(by))
+    return motion
+
+
+def motion_payload(motion: Motion) -> dict[str, Any]:
+    """What the ``assembly.motion`` entry records of a motion when it is put."""
+    assembly = motion.item.assembly
+    return {
+        "body": assembly.body.slug,
+        "assembly": assembly.pk,
+        "item": motion.item_id,
+        "motion": motion.pk,
+        "amends": motion.amends_id,
+        "text": motion.original_text,
+        "method": motion.method,
+    }
 
 
 def _check_counts(
@@ -159,21 +199,8 @@ def _decide(
         raise AssemblyError(
             _("This motion was already decided; its counts cannot be entered again.")
         )
-    if motion.amendments.filter(outcome=Outcome.PENDING).exists():
-        raise AssemblyError(_("Decide the amendments to this motion first."))
-    quorum = attendance.quorum(assembly)
-    if not quorum.met:
-        raise AssemblyError(
-            _(
-                "No binding decision can be taken without quorum: %(present)s present, "
-                "%(required)s needed (%(call)s)."
-            )
-            % {
-                "present": quorum.present,
-                "required": quorum.required,
-                "call": assembly.get_call_display(),
-            }
-        )
+    _refuse_out_of_order(motion)
+    quorum = _quorate(assembly)
     _check_counts(assembly, votes_for, votes_against, abstentions, quorum.present)
     carried = majority_reached(
         motion.item.majority,
@@ -192,15 +219,59 @@ def _decide(
     motion.present, motion.quorum_required = quorum.present, quorum.required
     motion.outcome = Outcome.CARRIED if carried else Outcome.REJECTED
     motion.decided_at = timezone.now()
+    extra = dict(extra or {})
+    if carried and motion.amends_id is not None:
+        # a carried amendment is the amended motion's new wording
+        amended = Motion.objects.select_for_update().get(pk=motion.amends_id)
+        extra["amended"] = {"motion": amended.pk, "text_before": amended.text}
+        amended.text = motion.text
+        amended.save(update_fields=["text"])
     entry = record(
         chain(assembly),
         "assembly.decision",
-        {**decision_payload(motion), **(extra or {})},
+        {**decision_payload(motion), **extra},
         actor=actor,
     )
     motion.decision_entry = entry.seq
     motion.save()
     return motion
+
+
+def _quorate(assembly: Assembly) -> attendance.Quorum:
+    """The assembly's quorum, refused in plain words when it is not met."""
+    quorum = attendance.quorum(assembly)
+    if not quorum.met:
+        raise AssemblyError(
+            _(
+                "No binding decision can be taken without quorum: %(present)s present, "
+                "%(required)s needed (%(call)s)."
+            )
+            % {
+                "present": quorum.present,
+                "required": quorum.required,
+                "call": assembly.get_call_display(),
+            }
+        )
+    return quorum
+
+
+def _refuse_out_of_order(motion: Motion) -> None:
+    """Amendments are decided before the motion they amend, in the order they were put."""
+    if motion.amendments.filter(outcome=Outcome.PENDING).exists():
+        raise AssemblyError(_("Decide the amendments to this motion first."))
+    if motion.amends_id is not None:
+        earlier = (
+            Motion.objects.filter(
+                amends_id=motion.amends_id, outcome=Outcome.PENDING, pk__lt=motion.pk
+            )
+            .order_by("pk")
+            .first()
+        )
+        if earlier is not None:
+            raise AssemblyError(
+                _("Amendments are decided in the order they were put: first “%(text)s”.")
+                % {"text": earlier.text[:80]}
+            )
 
 
 def decision_payload(motion: Motion) -> dict[str, Any]:
@@ -225,6 +296,7 @@ def decision_payload(motion: Motion) -> dict[str, Any]:
         "call": assembly.call,
         "statute_version": assembly.statute.number,
         "outcome": motion.outcome,
+        "poll": motion.poll_id,
     }
 
 
@@ -268,10 +340,299 @@ def check_decision(entry) -> str | None:
         return _("motion %(motion)s: the counts do not give the recorded outcome") % {
             "motion": motion.pk
         }
+    if motion.poll_id is not None:
+        return _check_ballot_counts(motion, data)
     return None
+
+
+def _check_ballot_counts(motion: Motion, data: dict[str, Any]) -> str | None:
+    """A decision by ballot: the online counts are the closed poll's tally, and the counts
+    decided are the online ballots plus the hands in the room."""
+    poll = motion.poll
+    tally = (poll.result or {}).get("tally", {}) if poll.status == PollStatus.CLOSED else None
+    online = data.get("online") or {}
+    if tally is None or online != ballot_counts(tally):
+        return _(
+            "motion %(motion)s: the ballots of poll %(poll)s do not give the counts recorded"
+        ) % {
+            "motion": motion.pk,
+            "poll": poll.pk,
+        }
+    in_room = data.get("in_room") or {}
+    for key in COUNTS:
+        if online.get(key, 0) + in_room.get(key, 0) != data.get(key):
+            return _("motion %(motion)s: online ballots and hands do not add up to the counts") % {
+                "motion": motion.pk
+            }
+    return None
+
+
+def check_motion(entry) -> str | None:
+    """``ledger verify``: a motion put is in the database as it was put."""
+    data = entry.data
+    motion = (
+        Motion.objects.select_related("item__assembly__body").filter(pk=data.get("motion")).first()
+    )
+    if motion is None:
+        return _("motion %(motion)s is missing from the database") % {"motion": data.get("motion")}
+    if motion.item.assembly.body.ledger_chain != entry.chain:
+        return _("motion %(motion)s belongs to another body") % {"motion": motion.pk}
+    now = motion_payload(motion)
+    changed = sorted(key for key in now if now[key] != data.get(key))
+    if changed:
+        return _("motion %(motion)s differs from the entry that put it: %(fields)s") % {
+            "motion": motion.pk,
+            "fields": ", ".join(changed),
+        }
+    return None
+
+
+def check_ballot_opened(entry) -> str | None:
+    """``ledger verify``: the motion's ballot is the poll recorded, with the register recorded."""
+    data = entry.data
+    motion = Motion.objects.select_related("item__assembly__body").filter(pk=data.get("motion"))
+    motion = motion.first()
+    if motion is None:
+        return _("motion %(motion)s is missing from the database") % {"motion": data.get("motion")}
+    if motion.item.assembly.body.ledger_chain != entry.chain:
+        return _("motion %(motion)s belongs to another body") % {"motion": motion.pk}
+    if motion.poll_id != data.get("poll") or motion.method != data.get("method"):
+        return _("motion %(motion)s is no longer decided by the ballot recorded") % {
+            "motion": motion.pk
+        }
+    if motion.poll.voters.count() != data.get("eligible"):
+        return _("the ballot on motion %(motion)s has another register than recorded") % {
+            "motion": motion.pk
+        }
+    return None
+
+
+# --- secret ballot online, alone or merged with hands in the room ---------------------------
+
+# the ballot's options, in this order: keys "1", "2", "3"
+COUNTS = ("votes_for", "votes_against", "abstentions")
+
+
+def ballot_counts(tally: dict[str, int]) -> dict[str, int]:
+    """A motion ballot's tally ({option key: votes}) as counts for, against, abstaining."""
+    return {name: int(tally.get(str(i), 0)) for i, name in enumerate(COUNTS, start=1)}
+
+
+def ballot_register(assembly: Assembly, method: str) -> list:
+    """Who may vote in a motion's ballot: every attendee for a secret ballot, only those
+    checked in online when hands in the room are merged with online ballots."""
+    attendees = Attendance.objects.filter(assembly=assembly).select_related("resident")
+    if method == Method.MERGED:
+        attendees = attendees.filter(mode=Mode.ONLINE)
+    return [a.resident for a in attendees.order_by("pk")]
+
+
+def in_the_room(assembly: Assembly) -> int:
+    """People present in the room: those present, less those checked in online."""
+    online = Attendance.objects.filter(assembly=assembly, mode=Mode.ONLINE).count()
+    return max(0, attendance.present(assembly) - online)
+
+
+@transaction.atomic
+def open_ballot(motion: Motion, *, by: Any) -> Poll:
+    """Open the secret ballot on a motion decided by secret ballot (or merged): a poll of the
+    body (single choice: for, against, abstain), whose register is exactly the attendees
+    (merged: those checked in online). Members vote on the poll's page, with receipts."""
+    actor = actor_label(by)
+    motion = Motion.objects.select_for_update().select_related("item").get(pk=motion.pk)
+    assembly = _locked(motion.item.assembly)
+    if assembly.status != Status.IN_SESSION:
+        raise AssemblyError(_("Decisions are taken while the assembly is in session."))
+    if motion.method == Method.HANDS:
+        raise AssemblyError(_("This motion is decided by show of hands, not by ballot."))
+    if motion.outcome != Outcome.PENDING:
+        raise AssemblyError(_("This motion was already decided."))
+    if motion.poll_id is not None:
+        raise AssemblyError(_("The ballot on this motion is already open."))
+    _refuse_out_of_order(motion)
+    _quorate(assembly)
+    register = ballot_register(assembly, motion.method)
+    if not register:
+        if motion.method == Method.MERGED:
+            raise AssemblyError(
+                _("Nobody is checked in online: decide this motion by show of hands.")
+            )
+        raise AssemblyError(_("Nobody is checked in: the ballot is open to those present."))
+    with translation.override(settings.LANGUAGE_CODE):  # the poll is the body's, not a reader's
+        title = _("Motion: %(text)s") % {"text": motion.text}
+        description = _("%(assembly)s, item %(position)s: %(item)s") % {
+            "assembly": assembly.title,
+            "position": motion.item.position,
+            "item": motion.item.text,
+        }
+        options = [
+            {"label": pgettext("motion ballot", "For")},
+            {"label": pgettext("motion ballot", "Against")},
+            {"label": pgettext("motion ballot", "Abstain")},
+        ]
+    try:
+        poll = voting.create_poll(
+            assembly.body,
+            title=title if len(title) <= 200 else title[:199] + "…",
+            description=description,
+            method="single",
+            rule="plurality",
+            options=options,
+            by=by,
+        )
+        voting.open_poll(poll, by=by, register=register)
+        poll.refresh_from_db()
+    except voting.VotingError as exc:
+        raise AssemblyError(str(exc)) from None
+    motion.poll = poll
+    motion.save(update_fields=["poll"])
+    record(
+        chain(assembly),
+        "assembly.ballot_opened",
+        {
+            "body": assembly.body.slug,
+            "assembly": assembly.pk,
+            "item": motion.item_id,
+            "motion": motion.pk,
+            "method": motion.method,
+            "poll": poll.pk,
+            "eligible": len(register),
+        },
+        actor=actor,
+    )
+    return poll
+
+
+def _check_hands(hands: dict[str, Any] | None, in_room: int) -> dict[str, int]:
+    if hands is None:
+        raise AssemblyError({"votes_for": [_("Enter the hands counted in the room.")]})
+    counts = {key: hands.get(key) for key in COUNTS}
+    for field, value in counts.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise AssemblyError({field: [_("Enter a whole number, 0 or more.")]})
+    total = sum(counts.values())
+    if total > in_room:
+        raise AssemblyError(
+            _(
+                "The hands add up to %(total)s, but only %(in_room)s people are present in the "
+                "room: those checked in online vote by ballot, and nobody is counted twice."
+            )
+            % {"total": total, "in_room": in_room}
+        )
+    return counts
+
+
+@transaction.atomic
+def close_ballot(motion: Motion, *, by: Any, hands: dict[str, int] | None = None) -> Motion:
+    """Close the motion's ballot, count it, and decide the motion from its counts (merged:
+    plus ``hands``, ``{"votes_for", "votes_against", "abstentions"}`` counted in the room,
+    refused above the people present in the room). A ballot already closed from the poll's
+    page is decided from its recorded count."""
+    actor = actor_label(by)
+    motion = Motion.objects.select_for_update().select_related("item").get(pk=motion.pk)
+    assembly = _locked(motion.item.assembly)
+    if assembly.status != Status.IN_SESSION:
+        raise AssemblyError(_("Decisions are taken while the assembly is in session."))
+    if motion.outcome != Outcome.PENDING:
+        raise AssemblyError(
+            _("This motion was already decided; its counts cannot be entered again.")
+        )
+    if motion.poll_id is None:
+        raise AssemblyError(_("No ballot is open on this motion."))
+    in_room = None
+    if motion.method == Method.MERGED:
+        in_room = _check_hands(hands, in_the_room(assembly))
+    elif hands:
+        raise AssemblyError(_("This motion is decided by secret ballot alone: no hands count."))
+    poll = Poll.objects.get(pk=motion.poll_id)
+    try:
+        if poll.status == PollStatus.OPEN:
+            voting.close_poll(poll, by=by)
+        poll.refresh_from_db()
+    except voting.VotingError as exc:
+        raise AssemblyError(str(exc)) from None
+    online = ballot_counts(poll.result["tally"])
+    counts = {key: online[key] + (in_room or {}).get(key, 0) for key in COUNTS}
+    return _decide(
+        assembly, motion, **counts, actor=actor, extra={"online": online, "in_room": in_room}
+    )
+
+
+# --- what was decided -----------------------------------------------------------------------
+
+
+def decisions_of(assembly: Assembly) -> list[dict[str, Any]]:
+    """The assembly's decided motions, in agenda order and, within an item, in the order they
+    were decided (so an amendment comes before the motion it amends). Each is a dict of plain
+    values: ``id``, ``item`` (id), ``item_text``, ``position`` (of the item), ``amends`` (id
+    or None), ``text`` (as amended), ``original_text`` (as put), ``method``, ``majority``,
+    ``votes_for``, ``votes_against``, ``abstentions``, ``present``, ``quorum_required``,
+    ``register_size``, ``outcome``, ``statute_version``, ``poll`` (id or None), ``entry``
+    (the ledger seq of its ``assembly.decision``) and ``decided_at``; plus ``motion``, the
+    Motion itself (for templates: ``get_method_display``...)."""
+    motions = (
+        Motion.objects.filter(item__assembly=assembly)
+        .exclude(outcome=Outcome.PENDING)
+        .select_related("item")
+        .order_by("item__position", "item__id", "decided_at", "id")
+    )
+    return [
+        {
+            "id": m.pk,
+            "item": m.item_id,
+            "item_text": m.item.text,
+            "position": m.item.position,
+            "amends": m.amends_id,
+            "text": m.text,
+            "original_text": m.original_text or m.text,
+            "method": m.method,
+            "majority": m.item.majority,
+            "votes_for": m.votes_for,
+            "votes_against": m.votes_against,
+            "abstentions": m.abstentions,
+            "present": m.present,
+            "quorum_required": m.quorum_required,
+            "register_size": assembly.register_size,
+            "outcome": m.outcome,
+            "statute_version": assembly.statute.number,
+            "poll": m.poll_id,
+            "entry": m.decision_entry,
+            "decided_at": m.decided_at,
+            "motion": m,
+        }
+        for m in motions
+    ]
+
+
+def voting_order(item: AgendaItem) -> list[dict[str, Any]]:
+    """The item's motions in the order they are decided: each motion after its amendments
+    (an amendment after the amendments to it), amendments in the order they were put.
+    Each row: ``motion``, ``depth`` (0 for a motion, 1 for its amendments...), ``step``
+    (1, 2... within its motion) and ``next`` (the one to decide now)."""
+    motions = list(item.motions.select_related("poll").order_by("pk"))
+    children: dict[int | None, list[Motion]] = {}
+    for m in motions:
+        children.setdefault(m.amends_id, []).append(m)
+    rows: list[dict[str, Any]] = []
+
+    def walk(motion: Motion, depth: int, group: list[dict[str, Any]]) -> None:
+        for amendment in children.get(motion.pk, []):
+            walk(amendment, depth + 1, group)
+        group.append({"motion": motion, "depth": depth, "step": len(group) + 1, "next": False})
+
+    for main in children.get(None, []):
+        group: list[dict[str, Any]] = []
+        walk(main, 0, group)
+        pending = [r for r in group if r["motion"].outcome == Outcome.PENDING]
+        if pending:
+            pending[0]["next"] = True
+        rows += group
+    return rows
 
 
 # {ledger kind: (check, label)}: registered by the app's ready()
 LEDGER_CHECKS: dict = {
+    "assembly.motion": (check_motion, gettext_lazy("Motion put to an assembly")),
+    "assembly.ballot_opened": (check_ballot_opened, gettext_lazy("Assembly ballot opened")),
     "assembly.decision": (check_decision, gettext_lazy("Assembly decision")),
 }

@@ -247,6 +247,9 @@ class Motion(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
     text = models.TextField(_("motion"))
+    # the text as it was put; ``text`` is the motion as amended (a carried amendment gives
+    # the motion its own text)
+    original_text = models.TextField(blank=True)
     method = models.CharField(
         _("how it is decided"), max_length=8, choices=Method.choices, default=Method.HANDS
     )

@@ -311,19 +311,26 @@ def _refuse_uncountable(poll: Poll) -> None:
 
 
 @transaction.atomic
-def open_poll(poll: Poll, *, by: Any) -> int:
+def open_poll(poll: Poll, *, by: Any, register: Iterable[Any] | None = None) -> int:
     """Open the poll and snapshot the electoral register; returns the number of voters.
-    The ledger entry carries a keyed digest of the frozen register (ids only)."""
+    The ledger entry carries a keyed digest of the frozen register (ids only).
+
+    ``register``: the residents who may vote, when the poll is not the whole body's (an
+    assembly's secret ballot is open to the people checked in); by default the census's
+    register of today. Each must be a resident of the poll's body."""
     actor = actor_label(by)
     poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be opened."))
     _refuse_uncountable(poll)
     today = timezone.localdate()
-    register = census.register(poll.body, on=today).select_related(None).only("pk", "user_id")
-    Voter.objects.bulk_create(
-        Voter(poll=poll, resident_id=r.pk, user_id=r.user_id) for r in register
-    )
+    if register is None:
+        voters = census.register(poll.body, on=today).select_related(None).only("pk", "user_id")
+    else:
+        voters = list({r.pk: r for r in register}.values())
+        if any(r.body_id != poll.body_id for r in voters):
+            raise VotingError(_("Only residents of the poll's body can be on its register."))
+    Voter.objects.bulk_create(Voter(poll=poll, resident_id=r.pk, user_id=r.user_id) for r in voters)
     poll.status, poll.opened_on = Status.OPEN, today
     poll.statute = statutes.current(poll.body)
     poll.save(update_fields=["status", "opened_on", "statute"])

@@ -57,6 +57,8 @@ QUERY_PARAMETERS = {
     "register": ("q", "page"),
     "ledger": ("page",),
     "login": ("next",),
+    "assembly-motion-new": ("amends",),
+    "assembly-decisions": ("page",),
 }
 
 
