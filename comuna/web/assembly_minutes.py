@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna import rows
 from comuna.assemblies import minutes as service
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import (
@@ -280,8 +281,9 @@ def minutes_approve(request, body, assembly):
 def _downloadable(request, slug: str, pk: int) -> Minutes:
     """The minutes of assembly ``pk`` of body ``slug``: sealed, for anyone; a draft, for those
     who may see the assembly; else 404, as for minutes that do not exist."""
-    body = get_object_or_404(Body, slug=slug)
-    assembly = get_object_or_404(Assembly.objects.select_related("body"), pk=pk, body=body)
+    assembly = rows.with_body(Assembly, pk, slug, Body)
+    if assembly is None:
+        raise Http404
     minutes = _minutes_of(assembly)
     if minutes is None:
         raise Http404

@@ -170,3 +170,17 @@ def urls(cast) -> dict[str, list[str]]:
         "assembly-minutes-html": each("assembly-minutes-html", all_four),
         "assembly-minutes-pdf": each("assembly-minutes-pdf", (done.assembly, held, coming)),
     }
+
+
+def api_urls(cast) -> dict[str, list[str]]:
+    """The minutes' API operations (tests/web/test_reads_never_write.py ``_api_urls``): sealed
+    minutes, a draft, an assembly without minutes and one that does not exist."""
+    done = sealed(cast)
+    draft = drafted(cast, assembly_in(cast, Status.ENDED))
+    coming = assembly_in(cast, Status.CONVENED)
+    council = f"/api/v1/bodies/{cast.council.slug}/assemblies"
+    ids = (done.assembly_id, draft.assembly_id, coming.pk, 999999)
+    return {
+        "public_minutes_html": [f"{council}/{i}/minutes.html" for i in ids],
+        "public_minutes_pdf": [f"{council}/{i}/minutes.pdf" for i in ids[:2]],
+    }

@@ -197,9 +197,7 @@ def test_corrections_are_refused_before_the_minutes_are_opened_to_them(cast):
     assembly = assembly_in(cast, Status.ENDED)
     present(assembly)
     with pytest.raises(AssemblyError, match="not open for corrections"):
-        service.propose_correction(
-            drafted(cast, assembly), text="Eran 9.", by=cast.resident.user
-        )
+        service.propose_correction(drafted(cast, assembly), text="Eran 9.", by=cast.resident.user)
 
 
 def test_the_secretariat_accepts_a_correction_by_editing_the_text(cast):
