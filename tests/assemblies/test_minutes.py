@@ -74,10 +74,10 @@ def _pdf_text(pdf: bytes) -> str:
     """The text of a WeasyPrint PDF, decoded through its fonts' ToUnicode maps (without a PDF
     library: every stream inflated, each text run tried with each map)."""
     streams = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
         raw = match.group(1)
-        try:
-            streams.append(zlib.decompress(raw))
+        try:  # a decompressor object ignores the end-of-line after the data
+            streams.append(zlib.decompressobj().decompress(raw))
         except zlib.error:
             streams.append(raw)
     maps = []
