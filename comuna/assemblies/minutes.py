@@ -294,9 +294,14 @@ def approve(
     later one of the same body) as an agenda item decided by show of hands; carried, the
     minutes are sealed in the same transaction. Rejected, they stay open."""
     actor = actor_label(by)
+    # the approving assembly first, then the minutes: the order drafting takes them in
+    in_assembly = (
+        Assembly.objects.select_for_update()
+        .select_related("body", "statute")
+        .get(pk=in_assembly.pk)
+    )
     minutes = _locked(minutes)
     _refuse_sealed(minutes)
-    in_assembly = Assembly.objects.select_related("body", "statute").get(pk=in_assembly.pk)
     own = minutes.assembly
     if in_assembly.body_id != own.body_id:
         raise AssemblyError(_("Minutes are approved by an assembly of the same body."))
