@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-dev lock lint test-sqlite test-postgres browser bench bench-cast bench-api fuzz messages clean
+.PHONY: demo test install install-dev pango lock lint test-sqlite test-postgres browser bench bench-cast bench-api fuzz messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,17 @@ $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 ## install: the virtual environment with Comuna in it (.venv/bin/comuna)
-install: $(VENV)/.installed
+install: pango $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+install-dev: pango $(VENV)/.installed-dev
+
+## pango: Debian's Pango, which WeasyPrint needs for the assemblies' minutes as PDF, installed
+## when missing
+pango:
+	@{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep -q libpango-1.0 || { \
+	  echo "Installing Debian's Pango for WeasyPrint (the minutes' PDF)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # uv writes the lock files; it lives in a venv of its own, only `make lock` needs it
 UV_VERSION := 0.13.9

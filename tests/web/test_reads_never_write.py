@@ -140,6 +140,7 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         "api-me": ["/api/v1/me/"],
         "api-census": [f"/api/v1/bodies/{s}/census/" for s in ("consejo-a", "consejo-b")],
         "api-ballot": [f"/api/v1/bodies/consejo-a/polls/{p.pk}/ballot" for p in polls.values()],
+        **pages_minutes.api_urls(cast),
     }
 
 
