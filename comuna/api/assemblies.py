@@ -11,6 +11,7 @@ reader's language. The list is paginated with ``after`` (the last id read) and `
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -115,6 +116,11 @@ class AssemblyList(Schema):
     next_after: int | None = Field(
         description="Pass as `after` for the next page; null on the last page."
     )
+
+
+# the phases a list may be filtered by: an enum of its own name, as the polls' ``Status``
+# would otherwise give its name (an OpenAPI component) to both
+AssemblyStatus = enum.StrEnum("AssemblyStatus", {code.upper(): code for code in Status.values})
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -266,7 +272,7 @@ def assemblies_list(
     request,
     slug: str = _slug(),
     status: Annotated[
-        Status | None,
+        AssemblyStatus | None,
         Query(
             description="Only the assemblies in this phase: convened, in_session, ended, failed."
         ),

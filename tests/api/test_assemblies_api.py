@@ -374,3 +374,22 @@ def test_an_assembly_through_another_bodys_address_does_not_exist(cast):
     read(cast, f"{API}/no-such-body/assemblies/", 404)
     assert read(cast, f"{API}/consejo-a/assemblies/")["items"] == []
     assert Assembly.objects.filter(body=cast.other).count() == 1
+
+
+def _status_parameter(document, path):
+    (found,) = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "status"]
+    schema = found["schema"]
+    options = schema.get("anyOf", [schema])
+    refs = [o["$ref"].rsplit("/", 1)[1] for o in options if "$ref" in o]
+    return document["components"]["schemas"][refs[0]]["enum"]
+
+
+def test_the_document_keeps_the_assemblies_phases_apart_from_the_polls():
+    from comuna.api.app import api
+    from comuna.voting.models import Status as PollStatus
+
+    document = api.get_openapi_schema()
+    assemblies = _status_parameter(document, "/api/v1/bodies/{slug}/assemblies/")
+    polls = _status_parameter(document, "/api/v1/bodies/{slug}/polls/")
+    assert assemblies == list(Status.values)
+    assert polls == list(PollStatus.values)
