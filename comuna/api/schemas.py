@@ -75,6 +75,10 @@ class StatuteSettings(Schema):
     commune_referendum_turnout_pct: str
     parliament_initiative_pct: str
     poll_quorum_pct: str
+    assembly_notice_days: int
+    second_call_minutes: int
+    convening_petition_pct: str
+    minutes_correction_days: int
 
 
 class Override(Schema):
