@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from comuna.api import errors, minutes, personal, public
+from comuna.api import assemblies, errors, minutes, personal, public
 
 api = NinjaAPI(
     title="Comuna API",
@@ -22,4 +22,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", public.router)
 api.add_router("/", personal.router)
+api.add_router("/", assemblies.router)
 api.add_router("/", minutes.router)

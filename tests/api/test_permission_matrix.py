@@ -68,6 +68,10 @@ PROBES = {
         payload=lambda cast, obj: {"choices": ["1"]},
         conflict_phases=frozenset({"draft", "closed"}),
     ),
+    "GET /api/v1/bodies/{slug}/assemblies/": Probe(),
+    "GET /api/v1/bodies/{slug}/assemblies/{assembly_id}/": Probe(
+        params=lambda cast, obj: {"assembly_id": obj.pk}
+    ),
 }
 
 

@@ -141,6 +141,24 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         "api-census": [f"/api/v1/bodies/{s}/census/" for s in ("consejo-a", "consejo-b")],
         "api-ballot": [f"/api/v1/bodies/consejo-a/polls/{p.pk}/ballot" for p in polls.values()],
         **pages_minutes.api_urls(cast),
+        **_api_assembly_urls(cast),
+    }
+
+
+def _api_assembly_urls(cast) -> dict[str, list[str]]:
+    """A body's assemblies (filtered, and a page after the first), and one in each phase."""
+    from comuna.assemblies.models import Status
+    from tests.assemblies.factories import assembly_in
+
+    made = [assembly_in(cast, phase) for phase in Status.values]
+    slugs = [b.slug for b in (cast.council, cast.other, cast.commune, cast.city)]
+    return {
+        "api-assemblies": [f"/api/v1/bodies/{s}/assemblies/" for s in slugs]
+        + [
+            f"/api/v1/bodies/consejo-a/assemblies/?status=ended&after={made[0].pk}&limit=1",
+            "/api/v1/bodies/consejo-a/assemblies/?status=nonsense",
+        ],
+        "api-assembly": [f"/api/v1/bodies/consejo-a/assemblies/{a.pk}/" for a in made],
     }
 
 
