@@ -263,8 +263,10 @@ def _refuse_unless_amendable(assembly: Assembly) -> None:
     deadline = amendable_until(assembly)
     if timezone.now() > deadline:
         raise AssemblyError(
-            _("The agenda could be amended until %(deadline)s, the statute's notice before the "
-              "assembly.")
+            _(
+                "The agenda could be amended until %(deadline)s, the statute's notice before the "
+                "assembly."
+            )
             % {"deadline": _when(deadline)}
         )
 
@@ -435,9 +437,7 @@ def start_petition(
 
 def _locked_petition(petition: Petition) -> Petition:
     return (
-        Petition.objects.select_for_update()
-        .select_related("body", "statute")
-        .get(pk=petition.pk)
+        Petition.objects.select_for_update().select_related("body", "statute").get(pk=petition.pk)
     )
 
 
@@ -633,9 +633,7 @@ def _assembly_of(entry) -> tuple[Assembly | None, str | None]:
             "assembly": data.get("assembly")
         }
     if assembly.body.ledger_chain != entry.chain:
-        return None, _("assembly %(assembly)s belongs to another body") % {
-            "assembly": assembly.pk
-        }
+        return None, _("assembly %(assembly)s belongs to another body") % {"assembly": assembly.pk}
     return assembly, None
 
 
@@ -690,9 +688,7 @@ def _petition_of(entry) -> tuple[Petition | None, str | None]:
             "petition": data.get("petition")
         }
     if petition.body.ledger_chain != entry.chain:
-        return None, _("petition %(petition)s belongs to another body") % {
-            "petition": petition.pk
-        }
+        return None, _("petition %(petition)s belongs to another body") % {"petition": petition.pk}
     return petition, None
 
 

@@ -137,4 +137,3 @@ def coming_for(bodies, now: datetime | None = None, limit: int = 10) -> list[Not
         if len(latest) >= limit:
             break
     return list(latest.values())
-
