@@ -44,10 +44,8 @@ def recipients(assembly: Assembly) -> list[str]:
 
 
 def subject(notice: Notice) -> str:
-    assembly = notice.assembly
-    if notice.kind == Notice.Kind.AGENDA_AMENDED:
-        return _("Agenda amended: %(title)s") % {"title": assembly.title}
-    return _("Assembly convened: %(title)s") % {"title": assembly.title}
+    """What the notice is about, then the assembly's title: "Segunda convocatoria: …"."""
+    return f"{notice.get_kind_display()}: {notice.assembly.title}"
 
 
 def send_emails(notice_id: int) -> int:
