@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comuna import opendata
+from comuna.assemblies import notices as assembly_notices
 from comuna.ledger import head as ledger_head
 from comuna.territory import census as census_service
 from comuna.territory import services as territory_services
@@ -59,7 +60,11 @@ def home(request):
     """A member's polls waiting for their vote and their bodies; the federation for anyone
     else (a visitor, or a login not yet in any census)."""
     bodies = bodies_of(request.user)
-    context = {"bodies": bodies, "waiting": list(waiting_for(request.user))}
+    context = {
+        "bodies": bodies,
+        "waiting": list(waiting_for(request.user)),
+        "assembly_notices": assembly_notices.coming_for(bodies),
+    }
     if not bodies:
         context["federation"] = federation()
     return render(request, "web/home.html", context)
