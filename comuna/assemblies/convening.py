@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -142,7 +142,7 @@ def convened_payload(assembly: Assembly, items: list[AgendaItem], digest: str) -
         "assembly": assembly.pk,
         "title": assembly.title,
         "description": assembly.description,
-        "starts_at": assembly.starts_at.isoformat(),
+        "starts_at": assembly.starts_at.astimezone(UTC).isoformat(),
         "place": assembly.place,
         "online_url": assembly.online_url,
         "convened_by": assembly.convened_by,
@@ -279,6 +279,7 @@ def _amend(
     reason: str,
     actor: str,
     petition: Petition | None = None,
+    notify: bool = True,
 ) -> list[AgendaItem]:
     """Add and withdraw items of a locked, amendable assembly and record the amendment."""
     reason = (reason or "").strip()
@@ -320,8 +321,21 @@ def _amend(
         },
         actor=actor,
     )
-    notices.notify(assembly, Notice.Kind.AGENDA_AMENDED)
+    if notify:
+        notices.notify(assembly, Notice.Kind.AGENDA_AMENDED)
     return made
+
+
+def add_item_in_session(
+    assembly: Assembly, *, text: str, majority: str, reason: str, actor: str
+) -> AgendaItem:
+    """An item the assembly in session puts on its own agenda (the approval of minutes), as
+    an amendment in the ledger; members present need no notice of it. The caller holds the
+    assembly's lock inside its transaction."""
+    if assembly.status != Status.IN_SESSION:
+        raise AssemblyError(_("Only an assembly in session adds an item to its own agenda."))
+    add = [{"text": text, "description": "", "majority": majority}]
+    return _amend(assembly, add=add, withdraw=[], reason=reason, actor=actor, notify=False)[0]
 
 
 @transaction.atomic

@@ -16,17 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.assemblies import attendance, decisions
+from comuna.assemblies import attendance, convening, decisions
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import (
-    AgendaItem,
     Assembly,
     Attendance,
     Correction,
@@ -323,9 +321,9 @@ def approve(
     with translation.override(settings.LANGUAGE_CODE):  # the agenda is in the body's language
         title = approval_item_text(minutes)
         motion_text = _("To approve the minutes as drafted.")
-    position = in_assembly.items.aggregate(last=Max("position"))["last"] or 0
-    item = AgendaItem.objects.create(
-        assembly=in_assembly, position=position + 1, text=title, majority=Majority.SIMPLE
+        reason = _("The assembly in session takes up the approval of minutes.")
+    item = convening.add_item_in_session(
+        in_assembly, text=title, majority=Majority.SIMPLE, reason=reason, actor=actor
     )
     motion = decisions.propose_motion(item, text=motion_text, method=Method.HANDS, by=by)
     motion = decisions.decide_by_hands(

@@ -51,6 +51,17 @@ def test_convening_freezes_the_register_and_records_the_assembly(cast):
     assert verify().ok
 
 
+def test_an_assembly_convened_at_a_local_time_verifies(cast):
+    """The entry records the start in UTC, as the database gives it back (a local time once
+    made verify fail on the demo)."""
+    local = timezone.localtime(timezone.now() + timedelta(days=10))
+    assert local.utcoffset() != timedelta(0)  # America/Caracas
+    assembly = _convene(cast, starts_at=local)
+    entry = entries(cast.council.ledger_chain).get(kind="assembly.convened")
+    assert entry.data["starts_at"] == Assembly.objects.get(pk=assembly.pk).starts_at.isoformat()
+    assert verify().ok
+
+
 def test_a_resident_added_to_the_census_after_convening_is_not_on_its_register(cast):
     assembly = _convene(cast)
     newcomer = make_resident(cast.council, "Recién Llegada")
