@@ -136,8 +136,8 @@ def _assemblies(body: Body):
         Assembly.objects.filter(body=body)
         .select_related("statute", "minutes")
         .prefetch_related(
-            # attendance.present() counts these; only their ids are read
-            Prefetch("attendances", queryset=Attendance.objects.only("pk", "assembly_id")),
+            # attendance.quorum() counts these, by mode
+            Prefetch("attendances", queryset=Attendance.objects.only("pk", "assembly_id", "mode")),
             Prefetch("items", queryset=AgendaItem.objects.order_by("position", "pk")),
             Prefetch(
                 "items__motions",

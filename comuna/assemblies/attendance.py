@@ -60,7 +60,8 @@ def present(assembly: Assembly) -> int:
 
 def _counts(assembly: Assembly) -> tuple[int, int]:
     """(in the room, online) as recorded person by person."""
-    modes = list(assembly.attendances.values_list("mode", flat=True))
+    # all(), not values_list(): a list of assemblies prefetches their attendances (the API)
+    modes = [a.mode for a in assembly.attendances.all()]
     online = sum(1 for mode in modes if mode == Mode.ONLINE)
     return len(modes) - online, online
 
