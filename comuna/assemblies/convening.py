@@ -154,7 +154,8 @@ def convened_payload(assembly: Assembly, items: list[AgendaItem], digest: str) -
     }
 
 
-def _digest(assembly: Assembly) -> str:
+def register_digest(assembly: Assembly) -> str:
+    """The keyed digest of the assembly's frozen register, as its convening entry records it."""
     ids = assembly.registered.values_list("resident_id", flat=True)
     return records.register_digest(assembly.body, list(ids))
 
@@ -663,7 +664,7 @@ def check_convened(entry) -> str | None:
         return problem
     data = entry.data
     items = AgendaItem.objects.filter(pk__in=[i.get("item") for i in data.get("items", [])])
-    now = convened_payload(assembly, list(items.order_by("position", "pk")), _digest(assembly))
+    now = convened_payload(assembly, list(items.order_by("position", "pk")), register_digest(assembly))
     changed = _changed(data, now)
     if changed:
         return _("assembly %(assembly)s differs from its convening entry: %(fields)s") % {
@@ -773,6 +774,7 @@ def check_agendas_and_signatures(chain: str) -> list[tuple[int, str, str]]:
         return []
     expected: dict[int, dict[int, dict]] = {}
     signatures: dict[int, int] = defaultdict(int)
+    convened: set[int] = set()
     kinds = (
         "assembly.convened",
         "assembly.agenda_amended",
@@ -782,6 +784,7 @@ def check_agendas_and_signatures(chain: str) -> list[tuple[int, str, str]]:
     for entry in entries(chain).filter(kind__in=kinds).only("payload", "kind"):
         data = entry.data
         if entry.kind == "assembly.convened":
+            convened.add(data["assembly"])
             expected[data["assembly"]] = {
                 i["item"]: {**i, "withdrawn": False} for i in data.get("items", [])
             }
@@ -798,9 +801,16 @@ def check_agendas_and_signatures(chain: str) -> list[tuple[int, str, str]]:
             signatures[data["petition"]] += len(data.get("residents", []))
     problems = []
     for assembly in Assembly.objects.filter(body=body).prefetch_related("items"):
-        agenda = expected.get(assembly.pk)
-        if agenda is None:
-            # made without the convening service (tests' factories): nothing to compare
+        agenda = expected.get(assembly.pk, {})
+        if assembly.pk not in convened:
+            problems.append(
+                (
+                    0,
+                    "",
+                    _("assembly %(assembly)s was convened by no entry of the ledger")
+                    % {"assembly": assembly.pk},
+                )
+            )
             continue
         for item in assembly.items.all():
             recorded = agenda.get(item.pk)

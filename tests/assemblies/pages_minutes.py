@@ -103,9 +103,7 @@ def _with_correction(cast, obj):
 
 def _awaiting(cast, obj):
     """Minutes of an earlier assembly awaiting approval, and the assembly in session quorate."""
-    earlier = assembly_in(cast, Status.ENDED)
-    earlier.starts_at = obj.starts_at - timezone.timedelta(days=30)
-    earlier.save()
+    earlier = assembly_in(cast, Status.ENDED, starts_at=obj.starts_at - timezone.timedelta(days=30))
     Minutes.objects.create(assembly=earlier, text=TEXT)
     present(obj)
     return {"pk": obj.pk}

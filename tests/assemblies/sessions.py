@@ -14,10 +14,12 @@ from tests.assemblies.factories import assembly_in
 def opened(cast, *, started_minutes_ago: int = 0, online: bool = False):
     """A convened assembly of council A (register: its 8 adults), opened by the electoral
     commission ``started_minutes_ago`` minutes after its start."""
-    assembly = assembly_in(cast, "convened")
-    assembly.starts_at = timezone.now() - timedelta(minutes=started_minutes_ago)
-    assembly.online_url = "https://meet.example.org/asamblea" if online else ""
-    assembly.save()
+    assembly = assembly_in(
+        cast,
+        "convened",
+        starts_at=timezone.now() - timedelta(minutes=started_minutes_ago),
+        online_url="https://meet.example.org/asamblea" if online else "",
+    )
     return attendance.open_session(assembly, by=cast.electoral.user)
 
 

@@ -27,9 +27,9 @@ def _kinds(cast):
 
 
 def test_the_session_opens_from_two_hours_before_its_start(cast):
-    assembly = assembly_in(cast, "convened")
-    assembly.starts_at = timezone.now() + timedelta(hours=1, minutes=59)
-    assembly.save()
+    assembly = assembly_in(
+        cast, "convened", starts_at=timezone.now() + timedelta(hours=1, minutes=59)
+    )
     attendance.open_session(assembly, by=cast.electoral.user)
     assembly.refresh_from_db()
     assert assembly.status == Status.IN_SESSION and assembly.opened_at is not None

@@ -232,3 +232,19 @@ def test_verify_catches_an_item_slipped_into_the_agenda_and_a_withdrawal_undone(
     report = verify()
     assert not report.ok
     assert any("no recorded agenda" in str(p) for p in report.problems)
+
+
+def test_verify_catches_an_assembly_slipped_in_through_sql(cast):
+    assembly = _convene(cast)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Assembly._meta.db_table} (body_id, title, description, starts_at, "
+            "place, online_url, status, call, convened_by, statute_id, register_size, "
+            "created_at) SELECT body_id, 'Asamblea fantasma', '', starts_at, place, '', status, "
+            f"call, convened_by, statute_id, 0, created_at FROM {Assembly._meta.db_table} "
+            "WHERE id = %s",
+            [assembly.pk],
+        )
+    report = verify()
+    assert not report.ok
+    assert any("convened by no entry" in p.what for p in report.problems)

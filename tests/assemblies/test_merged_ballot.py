@@ -20,9 +20,7 @@ ROOM, ONLINE = PEOPLE[:5], PEOPLE[5:7]  # 5 in the room, 2 online (financial, pa
 
 @pytest.fixture
 def hybrid(cast):
-    assembly = assembly_in(cast, "in_session")
-    assembly.online_url = "https://meet.example.org/asamblea"
-    assembly.save()
+    assembly = assembly_in(cast, "in_session", online_url="https://meet.example.org/asamblea")
     check_in(cast, assembly, ROOM)
     check_in(cast, assembly, ONLINE, mode=Mode.ONLINE)
     return assembly
@@ -94,9 +92,7 @@ def test_merging_needs_a_hybrid_session(cast):
 
 
 def test_a_merged_ballot_needs_someone_online(cast):
-    assembly = assembly_in(cast, "in_session")
-    assembly.online_url = "https://meet.example.org/asamblea"
-    assembly.save()
+    assembly = assembly_in(cast, "in_session", online_url="https://meet.example.org/asamblea")
     check_in(cast, assembly, PEOPLE)
     motion = motion_on(cast, assembly, method=Method.MERGED)
     with pytest.raises(AssemblyError, match="Nobody is checked in online"):

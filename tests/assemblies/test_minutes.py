@@ -260,9 +260,9 @@ def entries_count():
 
 
 def test_the_next_assembly_approves_the_minutes_of_the_last(cast):
-    earlier = assembly_in(cast, Status.ENDED)
-    earlier.starts_at -= timedelta(days=30)
-    earlier.save()
+    earlier = assembly_in(
+        cast, Status.ENDED, starts_at=timezone.now() - timedelta(days=30, hours=1)
+    )
     minutes = drafted(cast, earlier)
     session = assembly_in(cast, Status.IN_SESSION)
     present(session)
@@ -298,9 +298,9 @@ def test_a_rejected_approval_leaves_the_minutes_open(cast):
 
 
 def test_approval_is_refused_while_corrections_may_still_come(cast):
-    earlier = assembly_in(cast, Status.ENDED)
-    earlier.starts_at -= timedelta(days=30)
-    earlier.save()
+    earlier = assembly_in(
+        cast, Status.ENDED, starts_at=timezone.now() - timedelta(days=30, hours=1)
+    )
     minutes = open_for_corrections(cast, earlier)
     session = assembly_in(cast, Status.IN_SESSION)
     present(session)
@@ -309,9 +309,9 @@ def test_approval_is_refused_while_corrections_may_still_come(cast):
 
 
 def test_approval_is_refused_with_corrections_undecided(cast):
-    earlier = assembly_in(cast, Status.ENDED)
-    earlier.starts_at -= timedelta(days=30)
-    earlier.save()
+    earlier = assembly_in(
+        cast, Status.ENDED, starts_at=timezone.now() - timedelta(days=30, hours=1)
+    )
     present(earlier)
     minutes = open_for_corrections(cast, earlier)
     service.propose_correction(minutes, text="Eran 9.", by=cast.resident.user)
@@ -337,9 +337,7 @@ def test_approval_is_a_decision_of_an_assembly_in_session_of_the_same_body(cast)
 def test_a_later_assembly_cannot_be_approved_by_an_earlier_one(cast):
     session = assembly_in(cast, Status.IN_SESSION)
     present(session)
-    later = assembly_in(cast, Status.ENDED)
-    later.starts_at = session.starts_at + timedelta(days=1)
-    later.save()
+    later = assembly_in(cast, Status.ENDED, starts_at=session.starts_at + timedelta(days=1))
     with pytest.raises(AssemblyError, match="session itself or by a later assembly"):
         _approve(cast, drafted(cast, later), session)
 

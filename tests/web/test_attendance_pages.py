@@ -140,9 +140,7 @@ def test_the_panel_says_when_quorum_is_met_and_shows_the_commissions_buttons(cas
 def test_the_commission_opens_makes_the_second_call_and_ends_through_plain_forms(cast, login):
     from tests.assemblies.factories import assembly_in
 
-    assembly = assembly_in(cast, "convened")
-    assembly.starts_at = timezone.now() - timedelta(minutes=35)
-    assembly.save()
+    assembly = assembly_in(cast, "convened", starts_at=timezone.now() - timedelta(minutes=35))
     client = login(cast.electoral.user)
     for name in ("assembly-open", "assembly-second-call", "assembly-end"):
         assert client.get(_url(name, assembly)).status_code == 200

@@ -138,9 +138,7 @@ def test_a_secret_ballot_is_opened_voted_by_attendees_and_closed(cast, login, se
 
 
 def test_merged_hands_above_the_room_are_refused_on_the_close_page(cast, login):
-    assembly = assembly_in(cast, "in_session")
-    assembly.online_url = "https://meet.example.org/a"
-    assembly.save()
+    assembly = assembly_in(cast, "in_session", online_url="https://meet.example.org/a")
     check_in(cast, assembly, PEOPLE[:4])
     check_in(cast, assembly, PEOPLE[4:6], mode=Mode.ONLINE)
     motion = motion_on(cast, assembly, method=Method.MERGED)

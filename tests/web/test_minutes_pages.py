@@ -103,9 +103,9 @@ def test_after_the_deadline_no_correction_form_is_offered(cast, login):
 
 
 def test_the_approval_in_session_seals_the_minutes_and_offers_the_downloads(cast, login):
-    earlier = assembly_in(cast, Status.ENDED)
-    earlier.starts_at -= timedelta(days=30)
-    earlier.save()
+    earlier = assembly_in(
+        cast, Status.ENDED, starts_at=timezone.now() - timedelta(days=30, hours=1)
+    )
     minutes = drafted(cast, earlier)
     session = assembly_in(cast, Status.IN_SESSION)
     present(session)
