@@ -149,7 +149,7 @@ def test_every_closed_demo_poll_recounts_from_the_api_to_its_published_result(cl
             assert digest == last["digest"] == entry["payload"]["digest"]
             assert entry["payload"]["result"]["winners"] == winners
             recounted += 1
-    assert recounted == 2  # the demo's budget poll and its election
+    assert recounted == 3  # the demo's budget poll, its election, and an assembly's secret ballot
 
 
 def test_every_demo_ledger_recomputes_to_its_signed_head(client):
