@@ -119,3 +119,24 @@ def test_no_demo_page_has_a_string_missing_from_the_catalogue(db, monkeypatch, l
         f"{message!r} on {sorted(pages)[0]}" for message, pages in sorted(misses.found.items())
     )
     assert not misses.found, f"strings missing from the {language} catalogue:\n{report}"
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_every_plural_message_has_every_plural_form_of_its_language(language):
+    """A plural message with a form missing falls back to English for the counts that form
+    covers (Spanish has three forms: 57 took the third, which two entries lacked)."""
+    import gettext
+    from pathlib import Path
+
+    import comuna
+
+    mo = Path(comuna.__file__).parent / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    header = catalogue._info.get("plural-forms", "")
+    forms = int(header.split("nplurals=")[1].split(";")[0])
+    plural = {key[0] for key in catalogue._catalog if isinstance(key, tuple)}
+    missing = sorted(
+        msgid for msgid in plural for i in range(forms) if not catalogue._catalog.get((msgid, i))
+    )
+    assert plural and missing == []
