@@ -74,9 +74,7 @@ def test_production_does_not_trust_the_proxy_header_unless_told():
     out = settings_in(PRODUCTION, "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "None"
-    out = settings_in(
-        {**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}, "s.SECURE_PROXY_SSL_HEADER"
-    )
+    out = settings_in({**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "1"}, "s.SECURE_PROXY_SSL_HEADER")
     assert out.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
@@ -110,12 +108,35 @@ def test_a_production_page_carries_a_strict_content_security_policy(tmp_path):
     assert "unsafe-inline" not in policy and "script-src" not in directives
 
 
+# Documents kept offline, whose bytes are sealed in the ledger: their styles travel inside them.
+# They are served only as attachments (downloaded, never rendered under the site's policy).
+STANDALONE = {"comuna/web/templates/web/assemblies/minutes_document.html"}
+
+
 def test_no_template_has_inline_scripts_styles_or_handlers():
     pattern = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.I)
     offending = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in sorted((ROOT / "comuna").rglob("templates/**/*.html"))
+        if str(path.relative_to(ROOT)) not in STANDALONE
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if pattern.search(line)
     ]
     assert offending == []
+
+
+def test_a_standalone_document_has_no_script_and_is_served_as_an_attachment(cast, client):
+    """The sealed minutes carry their own styles but never a script, and the site serves them
+    as a file to keep, not as a page."""
+    from django.urls import reverse
+
+    from tests.assemblies.pages_minutes import sealed
+
+    for name in STANDALONE:
+        text = (ROOT / name).read_text()
+        assert not re.search(r"<script|<[a-z][^>]*\son[a-z]+=", text, re.I), name
+    minutes = sealed(cast)
+    url = reverse("assembly-minutes-html", kwargs={"slug": "consejo-a", "pk": minutes.assembly_id})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename=")
