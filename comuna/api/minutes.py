@@ -5,7 +5,7 @@ records; minutes not sealed (or missing) are not found here (404)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from ninja import Path, Router
 
 from comuna import rows
@@ -14,6 +14,7 @@ from comuna.api.access import PUBLIC, declare
 from comuna.assemblies import minutes as service
 from comuna.assemblies.models import Assembly, Minutes, MinutesStatus
 from comuna.territory.models import Body
+from comuna.web.assembly_minutes import download
 
 router = Router(tags=["public"])
 
@@ -50,14 +51,6 @@ def _sealed(slug: str, assembly_id: int) -> Minutes:
     return minutes
 
 
-def _download(minutes: Minutes, content: bytes, kind: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{service.file_name(minutes, extension)}"'
-    )
-    return response
-
-
 _SLUG = Path(..., pattern=SLUG, max_length=80, description="The body's short name.")
 _ID = Path(..., ge=0, le=rows.MAX_ID, description="Assembly id.")
 
@@ -76,7 +69,7 @@ def public_minutes_html(request, slug: str = _SLUG, assembly_id: int = _ID):
     """The sealed minutes' HTML, byte for byte the file whose SHA-256 the ledger records."""
     minutes = _sealed(slug, assembly_id)
     content = service.html_download(minutes).encode("utf-8")
-    return _download(minutes, content, "text/html; charset=utf-8", "html")
+    return download(minutes, content, "text/html; charset=utf-8", "html")
 
 
 @router.get(
@@ -92,4 +85,4 @@ def public_minutes_html(request, slug: str = _SLUG, assembly_id: int = _ID):
 def public_minutes_pdf(request, slug: str = _SLUG, assembly_id: int = _ID):
     """The sealed minutes as PDF (WeasyPrint), with their SHA-256 in every page's footer."""
     minutes = _sealed(slug, assembly_id)
-    return _download(minutes, service.pdf_download(minutes), "application/pdf", "pdf")
+    return download(minutes, service.pdf_download(minutes), "application/pdf", "pdf")

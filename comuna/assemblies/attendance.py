@@ -92,16 +92,6 @@ def quorum(assembly: Assembly) -> Quorum:
 # --- services ---------------------------------------------------------------------------------
 
 
-def chain(assembly: Assembly) -> str:
-    return assembly.body.ledger_chain
-
-
-def _locked(assembly: Assembly) -> Assembly:
-    return (
-        Assembly.objects.select_for_update().select_related("body", "statute").get(pk=assembly.pk)
-    )
-
-
 def _refuse_unless_in_session(assembly: Assembly) -> None:
     if assembly.status == Status.CONVENED:
         raise AssemblyError(_("The session has not been opened yet."))
@@ -118,7 +108,7 @@ def open_session(assembly: Assembly, *, by: Any, now: datetime | None = None) ->
     """Open the session of a convened assembly: CONVENED -> IN_SESSION, from two hours before
     the time it was convened for (``OPENING_MARGIN``)."""
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     now = now or timezone.now()
     if assembly.status != Status.CONVENED:
         raise AssemblyError(
@@ -136,7 +126,7 @@ def open_session(assembly: Assembly, *, by: Any, now: datetime | None = None) ->
         )
     assembly.status, assembly.opened_at = Status.IN_SESSION, now
     assembly.save(update_fields=["status", "opened_at"])
-    record(chain(assembly), "assembly.opened", opened_payload(assembly), actor=actor)
+    record(assembly.body.ledger_chain, "assembly.opened", opened_payload(assembly), actor=actor)
     return assembly
 
 
@@ -168,7 +158,7 @@ def check_in(assembly: Assembly, *, by: Any) -> Attendance:
 @transaction.atomic
 def _present(assembly: Assembly, resident: Resident, mode: str, *, by: Any) -> Attendance:
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     _refuse_unless_in_session(assembly)
     if mode == Mode.ONLINE and not assembly.online_url:
         raise AssemblyError(
@@ -196,7 +186,7 @@ def _present(assembly: Assembly, resident: Resident, mode: str, *, by: Any) -> A
     )
     in_person, online = _counts(assembly)
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.present",
         {
             **_base(assembly),
@@ -217,7 +207,7 @@ def remove_presence(attendance: Attendance, *, reason: str, by: Any) -> None:
     """Take back a presence recorded by mistake (the wrong person tapped), before the session
     ends, saying why. Quorum met earlier stays met in the record: it was met then."""
     actor = actor_label(by)
-    assembly = _locked(attendance.assembly)
+    assembly = attendance.assembly.locked()
     _refuse_unless_in_session(assembly)
     reason = (reason or "").strip()
     if not reason:
@@ -233,7 +223,7 @@ def remove_presence(attendance: Attendance, *, reason: str, by: Any) -> None:
     found.delete()
     in_person, online = _counts(assembly)
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.presence_removed",
         {**payload, "reason": reason, "in_person": in_person, "online": online},
         actor=actor,
@@ -250,7 +240,7 @@ def _note_quorum(assembly: Assembly, actor: str) -> None:
     assembly.quorum_met_at = timezone.now()
     assembly.save(update_fields=["quorum_met_at"])
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.quorum_met",
         {
             **_base(assembly),
@@ -270,7 +260,7 @@ def second_call(assembly: Assembly, *, by: Any, now: datetime | None = None) -> 
     """Make the second call: from ``second_call_at()`` on, while the first call's quorum is not
     met; quorum is then counted with the statute's second-call share."""
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     now = now or timezone.now()
     _refuse_unless_in_session(assembly)
     if assembly.call == Call.SECOND:
@@ -293,7 +283,7 @@ def second_call(assembly: Assembly, *, by: Any, now: datetime | None = None) -> 
     assembly.save(update_fields=["call"])
     second = quorum(assembly)
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.second_call",
         {
             **_base(assembly),
@@ -315,13 +305,13 @@ def end_session(assembly: Assembly, *, by: Any, now: datetime | None = None) -> 
     """End the session: ENDED if quorum was met at some point, else FAILED (for lack of
     quorum). The entry keeps the counts and a keyed digest of who was present."""
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     _refuse_unless_in_session(assembly)
     met = assembly.quorum_met_at is not None or quorum(assembly).met
     assembly.status = Status.ENDED if met else Status.FAILED
     assembly.ended_at = now or timezone.now()
     assembly.save(update_fields=["status", "ended_at"])
-    record(chain(assembly), "assembly.ended", ended_payload(assembly), actor=actor)
+    record(assembly.body.ledger_chain, "assembly.ended", ended_payload(assembly), actor=actor)
     return assembly
 
 
@@ -352,7 +342,7 @@ def enter_sheet_count(assembly: Assembly, count: Any, *, by: Any, reason: str = 
     on paper. It replaces the door's count for quorum, so the assembly ends as met or failed by
     it. A second entry must change the count and say why (a correction)."""
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     if assembly.status not in (Status.ENDED, Status.FAILED):
         raise AssemblyError(_("The sheet's count is entered after the session has ended."))
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -411,7 +401,7 @@ def enter_sheet_count(assembly: Assembly, count: Any, *, by: Any, reason: str = 
     assembly.status = Status.ENDED if now.met else Status.FAILED
     assembly.save(update_fields=["sheet_count", "status"])
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.sheet_count",
         {
             **_base(assembly),

@@ -252,12 +252,6 @@ def convene(
     )
 
 
-def _locked(assembly: Assembly) -> Assembly:
-    return (
-        Assembly.objects.select_for_update().select_related("body", "statute").get(pk=assembly.pk)
-    )
-
-
 def _refuse_unless_amendable(assembly: Assembly) -> None:
     if assembly.status != Status.CONVENED:
         raise AssemblyError(_("The agenda can no longer be amended: the assembly has met."))
@@ -351,7 +345,7 @@ def amend_agenda(
     """Add items to the agenda and withdraw items from it, until the notice deadline
     (:func:`amendable_until`); a withdrawn item stays in the record, marked."""
     actor = actor_label(by)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     _refuse_unless_amendable(assembly)
     _amend(assembly, add=add or [], withdraw=withdraw or [], reason=reason, actor=actor)
     return assembly
@@ -593,7 +587,7 @@ def add_petition_to_agenda(petition: Petition, assembly: Assembly, *, by: Any) -
     actor = actor_label(by)
     petition = _locked_petition(petition)
     _refuse_unless_reached(petition)
-    assembly = _locked(assembly)
+    assembly = assembly.locked()
     if assembly.body_id != petition.body_id:
         raise AssemblyError({"assembly": [_("That assembly is of another body.")]})
     try:
@@ -664,7 +658,9 @@ def check_convened(entry) -> str | None:
         return problem
     data = entry.data
     items = AgendaItem.objects.filter(pk__in=[i.get("item") for i in data.get("items", [])])
-    now = convened_payload(assembly, list(items.order_by("position", "pk")), register_digest(assembly))
+    now = convened_payload(
+        assembly, list(items.order_by("position", "pk")), register_digest(assembly)
+    )
     changed = _changed(data, now)
     if changed:
         return _("assembly %(assembly)s differs from its convening entry: %(fields)s") % {

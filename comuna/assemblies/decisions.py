@@ -66,16 +66,6 @@ def majority_reached(
     raise ValueError(f"agenda items asking for {majority!r} take no vote")
 
 
-def chain(assembly: Assembly) -> str:
-    return assembly.body.ledger_chain
-
-
-def _locked(assembly: Assembly) -> Assembly:
-    return (
-        Assembly.objects.select_for_update().select_related("body", "statute").get(pk=assembly.pk)
-    )
-
-
 @transaction.atomic
 def propose_motion(
     item: AgendaItem,
@@ -87,7 +77,7 @@ def propose_motion(
 ) -> Motion:
     """Put a motion (or an amendment of a motion) on an item of an assembly in session."""
     actor_label(by)
-    assembly = _locked(item.assembly)
+    assembly = item.assembly.locked()
     text = (text or "").strip()
     if assembly.status != Status.IN_SESSION:
         raise AssemblyError(_("Motions are put while the assembly is in session."))
@@ -123,7 +113,9 @@ def propose_motion(
     motion = Motion.objects.create(
         item=item, text=text, original_text=text, method=method, amends=amends
     )
-    record(chain(assembly), "assembly.motion", motion_payload(motion), actor=actor_label(by))
+    record(
+        assembly.body.ledger_chain, "assembly.motion", motion_payload(motion), actor=actor_label(by)
+    )
     return motion
 
 
@@ -168,7 +160,7 @@ def decide_by_hands(
     motion (a second entry of the same counts), or before its pending amendments."""
     actor = actor_label(by)
     motion = Motion.objects.select_for_update().select_related("item").get(pk=motion.pk)
-    assembly = _locked(motion.item.assembly)
+    assembly = motion.item.assembly.locked()
     if motion.method != Method.HANDS:
         raise AssemblyError(_("This motion is decided by secret ballot, not by show of hands."))
     return _decide(
@@ -227,7 +219,7 @@ def _decide(
         amended.text = motion.text
         amended.save(update_fields=["text"])
     entry = record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.decision",
         {**decision_payload(motion), **extra},
         actor=actor,
@@ -440,7 +432,7 @@ def open_ballot(motion: Motion, *, by: Any) -> Poll:
     (merged: those checked in online). Members vote on the poll's page, with receipts."""
     actor = actor_label(by)
     motion = Motion.objects.select_for_update().select_related("item").get(pk=motion.pk)
-    assembly = _locked(motion.item.assembly)
+    assembly = motion.item.assembly.locked()
     if assembly.status != Status.IN_SESSION:
         raise AssemblyError(_("Decisions are taken while the assembly is in session."))
     if motion.method == Method.HANDS:
@@ -487,7 +479,7 @@ def open_ballot(motion: Motion, *, by: Any) -> Poll:
     motion.poll = poll
     motion.save(update_fields=["poll"])
     record(
-        chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.ballot_opened",
         {
             "body": assembly.body.slug,
@@ -530,7 +522,7 @@ def close_ballot(motion: Motion, *, by: Any, hands: dict[str, int] | None = None
     page is decided from its recorded count."""
     actor = actor_label(by)
     motion = Motion.objects.select_for_update().select_related("item").get(pk=motion.pk)
-    assembly = _locked(motion.item.assembly)
+    assembly = motion.item.assembly.locked()
     if assembly.status != Status.IN_SESSION:
         raise AssemblyError(_("Decisions are taken while the assembly is in session."))
     if motion.outcome != Outcome.PENDING:

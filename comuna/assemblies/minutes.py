@@ -57,10 +57,6 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _chain(assembly: Assembly) -> str:
-    return assembly.body.ledger_chain
-
-
 def _locked(minutes: Minutes) -> Minutes:
     return (
         Minutes.objects.select_for_update()
@@ -104,9 +100,7 @@ def draft(assembly: Assembly, *, text: str, by: Any) -> Minutes:
     """Write (or rewrite) the secretary's account of an assembly in session or past; the
     agenda, attendance and decisions come from the database when the minutes are rendered."""
     actor = actor_label(by)
-    assembly = (
-        Assembly.objects.select_for_update().select_related("body", "statute").get(pk=assembly.pk)
-    )
+    assembly = assembly.locked()
     if assembly.status not in HELD:
         raise AssemblyError(_("Minutes are drafted once the session has opened."))
     text = _text(text, "text", empty=_("Write the account of the session."), longest=MAX_TEXT)
@@ -121,7 +115,7 @@ def draft(assembly: Assembly, *, text: str, by: Any) -> Minutes:
     minutes.text = text
     minutes.save()
     record(
-        _chain(assembly),
+        assembly.body.ledger_chain,
         "assembly.minutes_drafted",
         _payload(minutes, text_sha256=digest(text)),
         actor=actor,
@@ -146,7 +140,7 @@ def open_corrections(minutes: Minutes, *, by: Any) -> Minutes:
     minutes.save()
     Notice.objects.create(assembly=minutes.assembly, kind=Notice.Kind.MINUTES_OPEN)
     record(
-        _chain(minutes.assembly),
+        minutes.assembly.body.ledger_chain,
         "assembly.minutes_opened",
         _payload(
             minutes,
@@ -199,7 +193,7 @@ def propose_correction(minutes: Minutes, *, text: str, by: Any) -> Correction:
     text = _text(text, "text", empty=_("Write the correction you propose."), longest=MAX_CORRECTION)
     correction = Correction.objects.create(minutes=minutes, proposed_by=resident, text=text)
     record(
-        _chain(minutes.assembly),
+        minutes.assembly.body.ledger_chain,
         "assembly.minutes_correction_proposed",
         _payload(minutes, correction=correction.pk, text_sha256=digest(text)),
         actor=actor,
@@ -240,7 +234,7 @@ def decide_correction(
     correction.reason = reason
     correction.save()
     record(
-        _chain(minutes.assembly),
+        minutes.assembly.body.ledger_chain,
         "assembly.minutes_correction_decided",
         _payload(
             minutes,
@@ -293,11 +287,7 @@ def approve(
     minutes are sealed in the same transaction. Rejected, they stay open."""
     actor = actor_label(by)
     # the approving assembly first, then the minutes: the order drafting takes them in
-    in_assembly = (
-        Assembly.objects.select_for_update()
-        .select_related("body", "statute")
-        .get(pk=in_assembly.pk)
-    )
+    in_assembly = in_assembly.locked()
     minutes = _locked(minutes)
     _refuse_sealed(minutes)
     own = minutes.assembly
@@ -343,7 +333,7 @@ def approve(
     minutes.sha256 = digest(minutes.sealed_html)
     minutes.save()
     Notice.objects.create(assembly=own, kind=Notice.Kind.MINUTES_SEALED)
-    record(_chain(own), "assembly.minutes_sealed", sealed_payload(minutes), actor=actor)
+    record(own.body.ledger_chain, "assembly.minutes_sealed", sealed_payload(minutes), actor=actor)
     return minutes
 
 

@@ -85,6 +85,13 @@ class Assembly(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def locked(self) -> Assembly:
+        """This assembly read again under a row lock, with its body and statute: every state
+        change of the capability takes it first, inside its transaction."""
+        return (
+            Assembly.objects.select_for_update().select_related("body", "statute").get(pk=self.pk)
+        )
+
 
 class Registered(models.Model):
     """A resident on the assembly's register, frozen when it was convened."""

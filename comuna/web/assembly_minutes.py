@@ -295,7 +295,8 @@ def _downloadable(request, slug: str, pk: int) -> Minutes:
     return minutes
 
 
-def _download(minutes: Minutes, content: bytes, kind: str, extension: str) -> HttpResponse:
+def download(minutes: Minutes, content: bytes, kind: str, extension: str) -> HttpResponse:
+    """The minutes as a file to keep (the web pages and the API serve the same response)."""
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = (
         f'attachment; filename="{service.file_name(minutes, extension)}"'
@@ -309,13 +310,13 @@ def _download(minutes: Minutes, content: bytes, kind: str, extension: str) -> Ht
 def minutes_html(request, slug, pk):
     minutes = _downloadable(request, slug, pk)
     content = service.html_download(minutes).encode("utf-8")
-    return _download(minutes, content, "text/html; charset=utf-8", "html")
+    return download(minutes, content, "text/html; charset=utf-8", "html")
 
 
 @public
 def minutes_pdf(request, slug, pk):
     minutes = _downloadable(request, slug, pk)
-    return _download(minutes, service.pdf_download(minutes), "application/pdf", "pdf")
+    return download(minutes, service.pdf_download(minutes), "application/pdf", "pdf")
 
 
 PREFIX = "b/<slug:slug>/assemblies/<int:pk>/"
