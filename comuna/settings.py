@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "comuna.territory",
     "comuna.voting",
     "comuna.assemblies",
+    "comuna.mandates",
     "comuna.web",
     "comuna.api",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from comuna.api import assemblies, errors, minutes, personal, public
+from comuna.api import assemblies, errors, mandates, minutes, personal, public
 
 api = NinjaAPI(
     title="Comuna API",
@@ -24,3 +24,4 @@ api.add_router("/", public.router)
 api.add_router("/", personal.router)
 api.add_router("/", assemblies.router)
 api.add_router("/", minutes.router)
+api.add_router("/", mandates.router)

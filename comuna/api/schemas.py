@@ -79,6 +79,10 @@ class StatuteSettings(Schema):
     second_call_minutes: int
     convening_petition_pct: str
     minutes_correction_days: int
+    candidate_age: int
+    no_public_office: bool
+    question_answer_days: int
+    accounts_months: int
 
 
 class Override(Schema):

@@ -32,6 +32,7 @@ from comuna.assemblies.models import (
     Outcome,
     Status,
 )
+from comuna.assemblies.signals import motion_decided
 from comuna.ledger import record
 from comuna.territory.actors import actor_label
 from comuna.territory.models import StatuteVersion
@@ -226,6 +227,7 @@ def _decide(
     )
     motion.decision_entry = entry.seq
     motion.save()
+    motion_decided.send(sender=Motion, motion=motion, actor=actor)
     return motion
 
 

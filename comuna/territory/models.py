@@ -280,8 +280,10 @@ class StatuteVersion(models.Model):
         default=3,
         db_default=3,
         validators=[MaxValueValidator(90)],
-        help_text=_("An assembly is convened at least this many days before it meets; its "
-                    "agenda may be amended until then."),
+        help_text=_(
+            "An assembly is convened at least this many days before it meets; its "
+            "agenda may be amended until then."
+        ),
     )
     second_call_minutes = models.PositiveSmallIntegerField(
         _("wait before the second call (minutes)"),
@@ -302,6 +304,31 @@ class StatuteVersion(models.Model):
         default=5,
         db_default=5,
         validators=[MaxValueValidator(90)],
+    )
+
+    # mandates (added with issue 12; rows from before hold the defaults)
+    candidate_age = models.PositiveSmallIntegerField(
+        _("age needed to stand as spokesperson (years)"),
+        default=15,
+        db_default=15,
+        validators=[MaxValueValidator(120)],
+    )
+    no_public_office = models.BooleanField(
+        _("a spokesperson may not hold an elected public office"),
+        default=True,
+        db_default=True,
+    )
+    question_answer_days = models.PositiveSmallIntegerField(
+        _("days a spokesperson has to answer a resident's question"),
+        default=15,
+        db_default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    accounts_months = models.PositiveSmallIntegerField(
+        _("a spokesperson renders accounts to the assembly every (months)"),
+        default=12,
+        db_default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
     class Meta:
@@ -359,6 +386,11 @@ class OrganKind(models.TextChoices):
     PARLIAMENT = "parliament", _("Parliament")
 
 
+class Counting(models.TextChoices):
+    UNINOMINAL = "uninominal", _("One seat per race (most votes)")
+    STV = "stv", _("Several seats in one count (single transferable vote)")
+
+
 class Organ(models.Model):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="organs")
     kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices)
@@ -372,6 +404,14 @@ class Organ(models.Model):
         verbose_name=_("part of"),
     )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    # how its seats are filled: one race per seat, or one STV count for all of them
+    counting = models.CharField(
+        _("how its seats are elected"),
+        max_length=12,
+        choices=Counting.choices,
+        default=Counting.UNINOMINAL,
+        db_default=Counting.UNINOMINAL,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -380,6 +420,22 @@ class Organ(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Seat(models.Model):
+    """A seat of an organ, declared by the body (``mandate.seats_declared``): held by one
+    spokesperson (principal) with one substitute, for the statute's term."""
+
+    organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="seat_rows")
+    number = models.PositiveSmallIntegerField(_("seat"))
+
+    class Meta:
+        ordering = ["organ", "number"]
+        constraints = [models.UniqueConstraint(fields=["organ", "number"], name="one_seat_number")]
+        verbose_name = _("seat")
+
+    def __str__(self) -> str:
+        return f"{self.organ} · {self.number}"
 
 
 class Sex(models.TextChoices):
@@ -508,6 +564,11 @@ class Resident(models.Model):
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
     has_disability = models.BooleanField(_("lives with a disability"), default=False)
+    # an elected public office (mayor, legislator...): the statute may bar its holder from
+    # standing as spokesperson
+    public_office = models.CharField(
+        _("elected public office held"), max_length=200, blank=True, db_default=""
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     extra = models.JSONField(_("answers to the body's own questions"), default=dict, blank=True)
@@ -579,6 +640,10 @@ class Mandate(models.Model):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="mandates")
     organ = models.ForeignKey(
         Organ, null=True, blank=True, on_delete=models.CASCADE, related_name="mandates"
+    )
+    # the declared seat it holds (mandates conferred before seats were declared have none)
+    seat = models.ForeignKey(
+        Seat, null=True, blank=True, on_delete=models.PROTECT, related_name="mandates"
     )
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="mandates")
     kind = models.CharField(_("kind"), max_length=20, choices=MandateKind.choices)

@@ -38,6 +38,10 @@ LAW_2009: dict[str, Any] = {
     "second_call_minutes": 30,
     "convening_petition_pct": Decimal("10"),
     "minutes_correction_days": 5,
+    "candidate_age": 15,
+    "no_public_office": True,
+    "question_answer_days": 15,
+    "accounts_months": 12,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -58,6 +62,10 @@ ADDED_LATER: dict[str, Any] = {
     "second_call_minutes": 30,
     "convening_petition_pct": "10.00",
     "minutes_correction_days": 5,
+    "candidate_age": 15,
+    "no_public_office": True,
+    "question_answer_days": 15,
+    "accounts_months": 12,
 }
 
 

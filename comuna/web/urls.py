@@ -7,6 +7,11 @@ from comuna.web import (
     assembly_convening,
     assembly_decisions,
     assembly_minutes,
+    mandate_accounting,
+    mandate_elections,
+    mandate_recalls,
+    mandate_results,
+    mandate_seats,
     polls,
     tokens,
     views,
@@ -107,4 +112,14 @@ urlpatterns += [
 
 # assemblies: convening and petitions, attendance and quorum, decisions, minutes
 for _part in (assembly_convening, assembly_attendance, assembly_decisions, assembly_minutes):
+    urlpatterns += _part.urlpatterns
+
+# mandates: seats, elections and their results, recalls, spokespersons' accounting
+for _part in (
+    mandate_seats,
+    mandate_elections,
+    mandate_results,
+    mandate_recalls,
+    mandate_accounting,
+):
     urlpatterns += _part.urlpatterns

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from comuna import opendata
 from comuna.assemblies import notices as assembly_notices
 from comuna.ledger import head as ledger_head
+from comuna.mandates import deadlines
 from comuna.territory import census as census_service
 from comuna.territory import services as territory_services
 from comuna.territory import statutes
@@ -89,6 +90,8 @@ def body_detail(request, slug):
         "outline": outline(body.boundary),
         "results": published(body, PUBLIC_RESULTS),
         "member": can(request.user, Action.VIEW_BODY, body),
+        # recalls' reports and votes, questions' answers past their deadline (public, in red)
+        "overdue": deadlines.overdue(body),
     }
     if context["member"]:
         context["members"] = Resident.objects.filter(body_id__in=body.descendant_ids()).count()

@@ -90,7 +90,11 @@ def test_an_object_no_capability_registered_is_an_error(cast):
 
 
 def test_every_action_is_named_after_the_capability_that_registered_it():
-    assert {action.split(".")[0] for action, _phase in rules()} == {"territory", "voting", "assemblies"}
+    assert {action.split(".")[0] for action, _phase in rules()} == {
+        "territory",
+        "voting",
+        "assemblies",
+    }
 
 
 # --- the tables themselves --------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from comuna.assemblies.models import Assembly, Petition
+from comuna.mandates.models import Election, Recall
 from comuna.territory import services as territory_services
 from comuna.territory.models import Body, CensusQuestion, Household, Invitation, Resident
 from comuna.territory.permissions import Role, allowed_roles, roles, rules, subject_of
@@ -29,9 +30,18 @@ from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.assemblies.factories import assembly_in, petition_in
 from tests.conftest import MEMBERS, PERSONAS, SETUP, ballots_cast, make_resident
+from tests.mandates import (
+    pages_accounting,
+    pages_elections,
+    pages_recalls,
+    pages_results,
+    pages_seats,
+)
+from tests.mandates.factories import election_in, recall_in
 from tests.web.probes import Probe
 
 ASSEMBLY_PARTS = (pages_convening, pages_attendance, pages_decisions, pages_minutes)
+MANDATE_PARTS = (pages_seats, pages_elections, pages_results, pages_recalls, pages_accounting)
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -68,14 +78,19 @@ def _world():
 
 
 def _assemblies_world():
-    """Every row of every assemblies model, field by field (the ledger shows in the rows'
-    changes too: every assembly service writes both)."""
+    """Every row of every assemblies and mandates model, and of mandates and seats, field by
+    field (the ledger shows in the rows' changes too: every service writes both)."""
     from django.apps import apps
 
-    return [
-        sorted(str(row) for row in model.objects.values_list())
-        for model in apps.get_app_config("assemblies").get_models()
+    from comuna.territory.models import Mandate, Seat
+
+    models = [
+        *apps.get_app_config("assemblies").get_models(),
+        *apps.get_app_config("mandates").get_models(),
+        Mandate,
+        Seat,
     ]
+    return [sorted(str(row) for row in model.objects.values_list()) for model in models]
 
 
 def _poll_in(cast, phase, body=None):
@@ -99,6 +114,8 @@ OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
     Poll: _poll_in,
     Assembly: assembly_in,
     Petition: petition_in,
+    Election: election_in,
+    Recall: recall_in,
 }
 
 
@@ -229,7 +246,7 @@ PROBES = {
         },
     ),
 }
-for _part in ASSEMBLY_PARTS:
+for _part in (*ASSEMBLY_PARTS, *MANDATE_PARTS):
     PROBES.update(_part.PROBES)
 
 

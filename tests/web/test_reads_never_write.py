@@ -20,6 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from comuna.voting import services as voting
 from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.conftest import PERSONAS
+from tests.mandates import (
+    pages_accounting,
+    pages_api,
+    pages_elections,
+    pages_recalls,
+    pages_results,
+    pages_seats,
+)
 
 
 def _named_patterns(resolver: URLResolver | None = None) -> set[str]:
@@ -116,7 +124,17 @@ def _urls(cast, polls) -> dict[str, list[str]]:
         **_api_urls(cast, polls),
         **{
             name: found
-            for part in (pages_convening, pages_attendance, pages_decisions, pages_minutes)
+            for part in (
+                pages_convening,
+                pages_attendance,
+                pages_decisions,
+                pages_minutes,
+                pages_seats,
+                pages_elections,
+                pages_results,
+                pages_recalls,
+                pages_accounting,
+            )
             for name, found in part.urls(cast).items()
         },
     }
@@ -142,6 +160,7 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         "api-ballot": [f"/api/v1/bodies/consejo-a/polls/{p.pk}/ballot" for p in polls.values()],
         **pages_minutes.api_urls(cast),
         **_api_assembly_urls(cast),
+        **pages_api.api_urls(cast),
     }
 
 

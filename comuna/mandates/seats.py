@@ -1,0 +1,5 @@
+"""[part: seats] — see /work/prompts. LEDGER_CHECKS: {kind: (check, label)}."""
+
+from __future__ import annotations
+
+LEDGER_CHECKS: dict = {}
