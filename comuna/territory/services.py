@@ -39,6 +39,7 @@ from comuna.territory.models import (
     MandateKind,
     Organ,
     Resident,
+    Seat,
 )
 
 __all__ = [
@@ -354,11 +355,13 @@ def confer_mandate(
     kind: str,
     by: Any,
     organ: Organ | None = None,
+    seat: Seat | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> Mandate:
     """Confer a mandate (spokesperson or substitute of an organ, or administrator) under the
-    statute in force, for the statute's term unless ``ends_on`` says otherwise."""
+    statute in force, for the statute's term unless ``ends_on`` says otherwise; ``seat``: the
+    organ's declared seat it holds."""
     actor = actor_label(by)
     statute = statutes.current(body)
     starts_on = starts_on or timezone.localdate()
@@ -366,9 +369,12 @@ def confer_mandate(
         ends_on = add_years(starts_on, statute.term_years)
     if ends_on is not None and ends_on <= starts_on:
         raise TerritoryError(_("A mandate must end after it starts."))
+    if seat is not None and (organ is None or seat.organ_id != organ.pk):
+        raise TerritoryError(_("The seat belongs to another organ."))
     mandate = Mandate(
         body=body,
         organ=organ,
+        seat=seat,
         resident=resident,
         kind=kind,
         starts_on=starts_on,
@@ -451,6 +457,7 @@ def _record_mandates(body: Body, kind: str, mandates: list[Mandate], actor: str,
         {
             "mandate": m.pk,
             "organ": m.organ_id,
+            "seat": m.seat_id,
             "resident": m.resident_id,
             "kind": m.kind,
             "starts_on": m.starts_on.isoformat(),
