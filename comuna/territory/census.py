@@ -173,6 +173,10 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "occupation": {"es": ("ocupacion", "oficio"), "pt": ("ocupacao", "profissao")},
     "education": {"es": ("educacion", "nivel_educativo"), "pt": ("escolaridade", "educacao")},
     "has_disability": {"es": ("discapacidad",), "pt": ("deficiencia",)},
+    "public_office": {
+        "es": ("cargo_publico", "cargo_de_eleccion_popular"),
+        "pt": ("cargo_publico", "mandato_eletivo"),
+    },
     "phone": {"es": ("telefono",), "pt": ("telefone", "celular")},
     "email": {"es": ("correo", "correo_electronico"), "pt": ("e_mail", "correio_eletronico")},
 }

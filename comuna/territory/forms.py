@@ -128,6 +128,7 @@ class ResidentForm(QuestionsMixin, forms.ModelForm):
             "occupation",
             "education",
             "has_disability",
+            "public_office",
             "phone",
             "email",
         ]

@@ -34,6 +34,9 @@ def flatmap_path_parameters(context, path_parameters):
         return st.just(path_parameters)  # a malformed address is answered before any lookup
     real = {name: st.just(value) for name, value in path_parameters.items()}
     if "poll_id" in path_parameters:
+        given = path_parameters["poll_id"]
+        if isinstance(given, bool) or not isinstance(given, int):
+            return st.just(path_parameters)  # a negative case: its malformed id is the point
         try:
             polls = Poll.objects.filter(body__slug=DEMO_SLUGS[0]).order_by("pk")
             ids = list(polls.values_list("pk", flat=True))

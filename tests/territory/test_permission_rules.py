@@ -94,6 +94,7 @@ def test_every_action_is_named_after_the_capability_that_registered_it():
         "territory",
         "voting",
         "assemblies",
+        "mandates",
     }
 
 
