@@ -85,7 +85,8 @@ def refusals(resident: Resident, contest: Contest, today: date | None = None) ->
     age and residence on the voting day, census of the body, one seat per person (no other
     candidacy in this election, no spokesperson mandate in another organ still in force when
     the new term starts), no elected public office (when the statute says so), no re-election
-    (when the statute forbids it), not already standing here."""
+    (when the statute forbids it), not already a candidate here. Everything is judged on the
+    election's own dates (``today`` is accepted for callers that pass it, and not needed)."""
     election = contest.election
     statute = election.statute
     body = election.body
@@ -114,7 +115,8 @@ def refusals(resident: Resident, contest: Contest, today: date | None = None) ->
     standing = Candidate.objects.filter(
         contest__election=election, resident=resident, status=CandidateStatus.STANDING
     ).select_related("contest__organ")
-    here = next((c for c in standing if c.contest_id == contest.pk), None)
+    # a withdrawn or disqualified candidacy of this contest is not registered again
+    here = Candidate.objects.filter(contest=contest, resident=resident).first()
     elsewhere = next((c for c in standing if c.contest_id != contest.pk), None)
     if elsewhere is not None:
         found.append(

@@ -158,6 +158,6 @@ def test_ledger_verify_catches_a_candidacy_edited_in_sql(cast):
         )
     report = verify()
     assert not report.ok
-    assert any(
-        p.kind == "election.candidacy" and "resident" in p.what for p in report.problems
-    ), report.problems
+    assert any(p.kind == "election.candidacy" and "resident" in p.what for p in report.problems), (
+        report.problems
+    )
