@@ -35,7 +35,8 @@ class ElectionAction(enum.StrEnum):
     EDIT = "mandates.edit_election"  # the calendar and contests, before candidacies close
     CANCEL = "mandates.cancel_election"
     STAND = "mandates.stand"  # register oneself or nominate another resident
-    WITHDRAW = "mandates.withdraw"
+    WITHDRAW = "mandates.withdraw"  # a candidate withdraws their own candidacy
+    WITHDRAW_CANDIDATE = "mandates.withdraw_candidate"  # the commission withdraws one
     OBJECT = "mandates.object"
     DECIDE_OBJECTION = "mandates.decide_objection"
     OPEN_VOTE = "mandates.open_vote"
@@ -82,7 +83,11 @@ TABLE = {
     **{(ElectionAction.CANCEL, phase): ELECTORAL for phase in BEFORE_VOTE},
     (ElectionAction.STAND, ElectionPhase.CANDIDACY): RESIDENTS,
     **{
-        (ElectionAction.WITHDRAW, phase): RESIDENTS
+        (action, phase): roles
+        for action, roles in (
+            (ElectionAction.WITHDRAW, RESIDENTS),
+            (ElectionAction.WITHDRAW_CANDIDATE, ELECTORAL),
+        )
         for phase in (ElectionPhase.CANDIDACY, ElectionPhase.OBJECTIONS, ElectionPhase.CAMPAIGN)
     },
     (ElectionAction.OBJECT, ElectionPhase.OBJECTIONS): RESIDENTS,

@@ -119,6 +119,7 @@ ROW_KINDS = {
     "mandate.conferred": gettext_lazy("Mandate conferred"),
     "mandate.ended": gettext_lazy("Mandate ended"),
     "mandate.replaced": gettext_lazy("Seat taken by a substitute"),
+    "mandate.seats_declared": gettext_lazy("Seats declared"),
 }
 
 
