@@ -50,7 +50,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from comuna.choice.elections import count as engine_count
 from comuna.choice.elections.profile import RankedProfile
@@ -102,9 +102,12 @@ def make_poll(contest: Contest, *, by: Any, register=None) -> Poll:
     candidates = standing(contest)
     if len(candidates) < 2:
         raise MandateError(
-            _(
+            ngettext(
                 "%(organ)s has %(n)s standing candidate: a secret ballot needs at least two. "
-                "Extend the candidacies or cancel the election."
+                "Extend the candidacies or cancel the election.",
+                "%(organ)s has %(n)s standing candidates: a secret ballot needs at least two. "
+                "Extend the candidacies or cancel the election.",
+                len(candidates),
             )
             % {"organ": contest.organ.name, "n": len(candidates)}
         )

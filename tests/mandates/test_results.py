@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from comuna.ledger import verify
 from comuna.mandates import results
@@ -207,7 +209,8 @@ def test_conferring_starts_the_winners_terms_and_ends_the_previous_holders_that_
     old = Mandate.objects.get(resident=cast.spokesperson, organ=cast.health, starts_on__lt=starts)
     old_substitute = Mandate.objects.get(resident=cast.substitute, organ=cast.health)
     assert old.ends_on == old_substitute.ends_on == starts
-    assert old.end_reason == "term ended; successor elected"
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the body's language
+        assert old.end_reason == gettext("term ended; successor elected")
 
     assert Role.SPOKESPERSON in roles(_user(cast.spokesperson), cast.council)
     assert Role.SPOKESPERSON not in roles(_user(cast.resident), cast.council)
