@@ -65,7 +65,6 @@ from comuna.mandates.models import (
     ElectionStatus,
     ObjectionStatus,
 )
-from comuna.territory import census
 from comuna.territory import services as territory
 from comuna.territory.actors import actor_label
 from comuna.territory.census import add_years
@@ -146,7 +145,8 @@ def make_poll(contest: Contest, *, by: Any, register=None) -> Poll:
 @transaction.atomic
 def open_vote(election: Election, *, by: Any, register=None) -> list[Poll]:
     """Open the vote: one secret ballot per contest (see the module's docstring), on
-    ``register`` (by default the body's voters register today). Status VOTING."""
+    ``register`` (residents of the body; by default the census's voters register of today,
+    with the residents of its member bodies). Status VOTING."""
     actor = actor_label(by)
     election = election.locked()
     today = timezone.localdate()
@@ -178,8 +178,8 @@ def open_vote(election: Election, *, by: Any, register=None) -> list[Poll]:
             _("Decide every objection to a standing candidate before the vote opens: %(names)s.")
             % {"names": ", ".join(str(c.resident) for c in pending.select_related("resident"))}
         )
-    if register is None:
-        register = list(census.register(election.body, on=today))
+    # None: each poll's register is the census's voters register of today (open_poll's own
+    # default, which takes the residents of member bodies too)
     polls = [make_poll(contest, by=by, register=register) for contest in contests]
     election.status = ElectionStatus.VOTING
     election.save(update_fields=["status"])
@@ -329,6 +329,29 @@ def count(election: Election, *, by: Any) -> Election:
 
 
 # --- conferring the mandates -----------------------------------------------------------------
+
+
+def elected_by_seat(contest: Contest) -> list[dict[str, Any]]:
+    """The counted contest seat by seat: ``{"seat", "principal", "substitute"}`` (Candidate
+    rows, None where the seat has none); empty before the count."""
+    result = contest.result or {}
+    if "principals" not in result:
+        return []
+    candidates = {
+        c.pk: c for c in Candidate.objects.filter(contest=contest).select_related("resident")
+    }
+
+    def nth(ids: list[int], i: int) -> Candidate | None:
+        return candidates.get(ids[i]) if i < len(ids) else None
+
+    return [
+        {
+            "seat": seat,
+            "principal": nth(result["principals"], i),
+            "substitute": nth(result["substitutes"], i),
+        }
+        for i, seat in enumerate(seats_of(contest))
+    ]
 
 
 def seats_of(contest: Contest) -> list[Seat]:

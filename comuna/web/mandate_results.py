@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from comuna.mandates import results
 from comuna.mandates.errors import MandateError
-from comuna.mandates.models import Candidate, Contest, Election, ElectionStatus
+from comuna.mandates.models import Contest, Election, ElectionStatus
 from comuna.mandates.rules import ElectionAction
 from comuna.territory.models import Body, Counting
 from comuna.territory.permissions import can
@@ -42,20 +42,7 @@ def _contest_rows(contest: Contest, poll: Poll | None) -> dict[str, Any]:
     }
     if not row["counted"] or poll is None:
         return row
-    candidates = {
-        c.pk: c for c in Candidate.objects.filter(contest=contest).select_related("resident")
-    }
-    principals = [candidates.get(pk) for pk in result["principals"]]
-    substitutes = [candidates.get(pk) for pk in result["substitutes"]]
-    seats = list(contest.seats.order_by("number", "pk"))
-    row["seats"] = [
-        {
-            "seat": seat,
-            "principal": principals[i] if i < len(principals) else None,
-            "substitute": substitutes[i] if i < len(substitutes) else None,
-        }
-        for i, seat in enumerate(seats)
-    ]
+    row["seats"] = results.elected_by_seat(contest)
     options = list(poll.options.all())
     if poll.result:
         row["explained"] = explain(poll, options)

@@ -25,6 +25,7 @@ from comuna.mandates.models import (
     ElectionStatus,
     Objection,
 )
+from comuna.territory import census
 from comuna.territory.models import Counting, Mandate, MandateKind, OrganKind
 from comuna.territory.permissions import Role, roles
 from comuna.territory.services import create_organ
@@ -165,6 +166,12 @@ def test_a_contest_with_one_candidate_is_refused_and_fewer_candidates_than_seats
     result = election.contests.get().result
     assert result["principals"] == [b.pk, a.pk]
     assert result["substitutes"] == []
+    results.confer(election, by=cast.electoral.user)
+    held = Mandate.objects.filter(seat__organ=election.contests.get().organ)
+    assert sorted(held.values_list("seat__number", "kind", "resident")) == [
+        (1, MandateKind.SPOKESPERSON, b.resident.pk),
+        (2, MandateKind.SPOKESPERSON, a.resident.pk),
+    ]  # seat 3 stays vacant
 
     lonely = election_in(cast, ElectionPhase.CAMPAIGN, candidates=False)
     Candidate.objects.create(contest=lonely.contests.get(), resident=cast.resident)
@@ -254,3 +261,14 @@ def test_ledger_verify_catches_a_rewritten_result(cast):
     problems = _problems()
     assert [p.kind for p in problems] == ["election.counted"]
     assert "principals" in problems[0].what
+
+
+def test_a_communes_vote_is_open_to_the_residents_of_its_member_councils(cast):
+    election = election_in(cast, ElectionPhase.CAMPAIGN, body=cast.commune, candidates=False)
+    contest = election.contests.get()
+    for resident in (cast.resident, cast.spokesperson):
+        Candidate.objects.create(contest=contest, resident=resident)
+    (poll,) = results.open_vote(election, by=cast.electoral.user)
+    expected = census.register(cast.commune).values_list("pk", flat=True)
+    assert sorted(poll.voters.values_list("resident", flat=True)) == sorted(expected)
+    assert poll.voters.filter(resident=cast.outsider).exists()  # council B is a member too
