@@ -112,7 +112,7 @@ def _recallable(mandate: Mandate) -> Mandate:
     """The mandate, locked (one open recall per mandate), when it is a spokesperson's mandate
     in force today with no open recall."""
     mandate = (
-        Mandate.objects.select_for_update()
+        Mandate.objects.select_for_update(of=("self",))
         .select_related("body", "resident", "organ")
         .get(pk=mandate.pk)
     )
