@@ -537,31 +537,41 @@ def recall_deadlines(body: Body, mandate: Mandate | None = None, today: date | N
     if mandate is not None:
         recalls = recalls.filter(mandate=mandate)
     for recall in recalls.select_related("mandate__resident", "body"):
-        url = reverse("recall", kwargs={"slug": body.slug, "pk": recall.pk})
-        name = recall.mandate.resident
-        yield _due(
-            format_lazy(
-                gettext_lazy("The comptroller's report on the recall of {name}"), name=name
-            ),
-            recall.report_due,
-            url,
-            recall,
-            done=recall.report_at is not None or recall.status not in OPEN,
-        )
-        if recall.vote_due is not None:
-            yield _due(
-                format_lazy(gettext_lazy("The assembly's vote on the recall of {name}"), name=name),
-                recall.vote_due,
-                url,
-                recall,
-                done=recall.status not in OPEN,
-            )
+        yield from dues_of(recall)
 
 
-def _due(what, due_on: date, url: str, recall: Recall, *, done: bool):
+def dues_of(recall: Recall) -> list:
+    """The deadlines of one recall (none while its petition collects signatures)."""
     from comuna.mandates.deadlines import Due
 
-    return Due(what=what, due_on=due_on, url=url, mandate_id=recall.mandate_id, done=done)
+    if recall.report_due is None:
+        return []
+    url = reverse("recall", kwargs={"slug": recall.body.slug, "pk": recall.pk})
+    name = recall.mandate.resident
+    found = [
+        Due(
+            what=format_lazy(
+                gettext_lazy("The comptroller's report on the recall of {name}"), name=name
+            ),
+            due_on=recall.report_due,
+            url=url,
+            mandate_id=recall.mandate_id,
+            done=recall.report_at is not None or recall.status not in OPEN,
+        )
+    ]
+    if recall.vote_due is not None:
+        found.append(
+            Due(
+                what=format_lazy(
+                    gettext_lazy("The assembly's vote on the recall of {name}"), name=name
+                ),
+                due_on=recall.vote_due,
+                url=url,
+                mandate_id=recall.mandate_id,
+                done=recall.status not in OPEN,
+            )
+        )
+    return found
 
 
 DEADLINES = (recall_deadlines,)

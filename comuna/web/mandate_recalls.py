@@ -304,13 +304,12 @@ def spokesperson_panel(request, body, mandate) -> dict:
     today = timezone.localdate()
     open_recall = (
         Recall.objects.filter(mandate=mandate, status__in=recall.OPEN)
-        .select_related("mandate__resident")
+        .select_related("mandate__resident", "body")
         .first()
     )
     dues = [
         {"due": d, "overdue": d.overdue(today)}
-        for d in recall.recall_deadlines(body, mandate=mandate, today=today)
-        if open_recall is not None and d.url.endswith(f"/{open_recall.pk}/")
+        for d in (recall.dues_of(open_recall) if open_recall else [])
     ]
     return {
         "recall_panel": {
