@@ -473,8 +473,10 @@ def sign_petition(petition: Petition, *, by: Any) -> Signature:
 
 class LineOutcome(enum.StrEnum):
     COUNTED = "counted"
-    NOT_ON_REGISTER = "not_on_register"
+    NOT_ON_REGISTER = "not_on_register"  # a resident of the census, not on today's register
     ALREADY_SIGNED = "already_signed"
+    UNKNOWN_DOCUMENT = "unknown_document"  # nobody in the body's census holds it
+    BLANK = "blank"
 
 
 @dataclass(frozen=True)
@@ -489,43 +491,73 @@ def _normal_document(text: str) -> str:
     return "".join(text.split()).upper()
 
 
+def read_paper_sheet(body: Body, documents: list[str], signed: set[int]) -> list[PaperLine]:
+    """Each line of a paper sheet of signatures, one identity document per line, checked
+    against today's register of ``body``: COUNTED for a resident on it who is not in ``signed``
+    (the residents who signed already; each one counted is added to it, so a sheet listing a
+    person twice counts them once), else ALREADY_SIGNED, NOT_ON_REGISTER (in the census, not
+    entitled today), UNKNOWN_DOCUMENT or BLANK. The caller stores the COUNTED signatures; the
+    petitions of the assemblies and the recalls of the mandates both read their sheets here."""
+    wanted = {_normal_document(d) for d in documents if d and d.strip()}
+    census_of_body = {
+        _normal_document(r.document_id): r
+        for r in Resident.objects.filter(body_id__in=body.descendant_ids()).exclude(document_id="")
+        if _normal_document(r.document_id) in wanted
+    }
+    registered = set(
+        census.register(body, on=timezone.localdate())
+        .filter(pk__in=[r.pk for r in census_of_body.values()])
+        .values_list("pk", flat=True)
+    )
+    outcomes: list[PaperLine] = []
+    for n, raw in enumerate(documents, start=1):
+        document = (raw or "").strip()
+        resident = census_of_body.get(_normal_document(document))
+        if not document:
+            outcomes.append(PaperLine(n, document, LineOutcome.BLANK))
+        elif resident is None:
+            outcomes.append(PaperLine(n, document, LineOutcome.UNKNOWN_DOCUMENT))
+        elif resident.pk not in registered:
+            outcomes.append(PaperLine(n, document, LineOutcome.NOT_ON_REGISTER, resident))
+        elif resident.pk in signed:
+            outcomes.append(PaperLine(n, document, LineOutcome.ALREADY_SIGNED, resident))
+        else:
+            signed.add(resident.pk)
+            outcomes.append(PaperLine(n, document, LineOutcome.COUNTED, resident))
+    return outcomes
+
+
 @transaction.atomic
 def enter_paper_signatures(petition: Petition, documents: list[str], *, by: Any) -> list[PaperLine]:
     """Count the signatures of a paper sheet: one identity document per line, each checked
     against today's register. Returns each line's outcome (counted, not on the register,
-    already signed); nothing is ever counted twice."""
+    already signed; blank lines are skipped); nothing is ever counted twice."""
     actor = actor_label(by)
     petition = _locked_petition(petition)
     if petition.status != PetitionStatus.COLLECTING:
         raise AssemblyError(_("This petition no longer collects signatures."))
-    lines = [(n, d.strip()) for n, d in enumerate(documents, start=1) if d and d.strip()]
-    if not lines:
+    if not any(d and d.strip() for d in documents):
         raise AssemblyError({"documents": [_("Enter one identity document per line.")]})
-    wanted = {_normal_document(d) for _n, d in lines}
-    register = {
-        _normal_document(r.document_id): r
-        for r in census.register(petition.body, on=timezone.localdate()).exclude(document_id="")
-        if _normal_document(r.document_id) in wanted
-    }
     signed = set(petition.signatures.values_list("resident_id", flat=True))
     outcomes: list[PaperLine] = []
     counted: list[int] = []
-    for n, document in lines:
-        resident = register.get(_normal_document(document))
-        if resident is None:
-            outcomes.append(PaperLine(n, document, LineOutcome.NOT_ON_REGISTER))
-        elif resident.pk in signed:
-            outcomes.append(PaperLine(n, document, LineOutcome.ALREADY_SIGNED, resident))
-        else:
-            _sign(petition, resident, SignatureSource.PAPER, by)
-            signed.add(resident.pk)
-            counted.append(resident.pk)
-            outcomes.append(PaperLine(n, document, LineOutcome.COUNTED, resident))
+    for line in read_paper_sheet(petition.body, documents, signed):
+        if line.outcome == LineOutcome.BLANK:
+            continue
+        if line.outcome == LineOutcome.UNKNOWN_DOCUMENT:
+            # a petition's sheet says "not on the register" of any document it cannot count
+            line = PaperLine(line.line, line.document, LineOutcome.NOT_ON_REGISTER)
+        elif line.outcome == LineOutcome.NOT_ON_REGISTER:
+            line = PaperLine(line.line, line.document, LineOutcome.NOT_ON_REGISTER)
+        elif line.outcome == LineOutcome.COUNTED:
+            _sign(petition, line.resident, SignatureSource.PAPER, by)
+            counted.append(line.resident.pk)
+        outcomes.append(line)
     if counted:
         record(
             petition.body.ledger_chain,
             "assembly.petition_paper",
-            {"petition": petition.pk, "residents": counted, "lines": len(lines)},
+            {"petition": petition.pk, "residents": counted, "lines": len(outcomes)},
             actor=actor,
         )
         _reached_if_so(petition, actor)

@@ -45,7 +45,6 @@ class ElectionAction(enum.StrEnum):
 
 
 class RecallAction(enum.StrEnum):
-    VIEW = "mandates.view_recall"
     START = "mandates.start_recall"  # a residents' petition
     INITIATE = "mandates.initiate_recall"  # the comptroller unit
     SIGN = "mandates.sign_recall"
@@ -97,8 +96,6 @@ TABLE = {
     (ElectionAction.COUNT, ElectionPhase.VOTING): ELECTORAL,
     (ElectionAction.CONFER, ElectionPhase.COUNTED): ELECTORAL,
     # recalls
-    (RecallAction.VIEW, None): MEMBERS,
-    **{(RecallAction.VIEW, phase): MEMBERS for phase in RecallStatus.values},
     (RecallAction.START, None): RESIDENTS,
     (RecallAction.INITIATE, None): COMPTROLLER,
     (RecallAction.SIGN, RecallStatus.COLLECTING): RESIDENTS,

@@ -53,6 +53,7 @@ __all__ = [
     "invite_resident",
     "link_login",
     "replace_by_substitute",
+    "substitute_for",
     "revoke_invitation",
     "save_household",
     "save_question",
@@ -397,30 +398,44 @@ def end_mandate(mandate: Mandate, *, on: date, reason: str, by: Any) -> Mandate:
     return mandate
 
 
+def substitute_for(mandate: Mandate, on: date) -> Mandate | None:
+    """The substitute who takes ``mandate``'s seat on ``on``: the active substitute of the same
+    declared seat first, else the organ's first active substitute holding no other seat (the
+    longest-serving, then the first conferred). None when the seat needs an election."""
+    substitutes = (
+        Mandate.objects.active(on)
+        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE)
+        .order_by("starts_on", "pk")
+    )
+    if mandate.seat_id is None:
+        return substitutes.first()
+    return (
+        substitutes.filter(seat_id=mandate.seat_id).first()
+        or substitutes.filter(seat__isnull=True).first()
+    )
+
+
 @transaction.atomic
 def replace_by_substitute(mandate: Mandate, *, on: date, reason: str, by: Any) -> Mandate:
-    """End a spokesperson's mandate and seat the organ's first active substitute in it for the
-    rest of the term; returns the new spokesperson mandate. Refused when there is no substitute
-    (the seat then needs an election)."""
+    """End a spokesperson's mandate and seat its substitute (:func:`substitute_for`: the one of
+    the same seat first) in it for the rest of the term; returns the new spokesperson mandate,
+    holding the same seat. Refused when there is no substitute (the seat then needs an
+    election)."""
     actor = actor_label(by)
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if mandate.kind != MandateKind.SPOKESPERSON or mandate.organ_id is None:
         raise TerritoryError(_("Only a spokesperson's seat is taken by a substitute."))
-    substitute = (
-        Mandate.objects.select_for_update()
-        .active(on)
-        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE)
-        .order_by("starts_on", "pk")
-        .first()
-    )
+    substitute = substitute_for(mandate, on)
     if substitute is None:
         raise TerritoryError(_("This organ has no substitute; the seat needs an election."))
+    substitute = Mandate.objects.select_for_update().get(pk=substitute.pk)
     term_ends = mandate.ends_on
     _end(mandate, on, reason)
     _end(substitute, on, _("takes the seat"))
     seated = Mandate(
         body=mandate.body,
         organ_id=mandate.organ_id,
+        seat_id=mandate.seat_id,
         resident_id=substitute.resident_id,
         kind=MandateKind.SPOKESPERSON,
         starts_on=on,

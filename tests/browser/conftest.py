@@ -33,6 +33,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """`comuna demo` on SQLite in a fresh data folder, as a new user runs it."""
+    for url, _env in serve_demo(tmp_path_factory):
+        yield url
+
+
+def serve_demo(tmp_path_factory):
+    """Run `comuna demo` until the generator is closed: yields its address and the environment
+    it runs in (a test may run a script on the same data with it)."""
     port = _free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
@@ -59,7 +66,7 @@ def demo_server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"comuna demo did not start:\n{log.read()}")
             time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", env
     proc.terminate()
     try:
         proc.wait(30)
