@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -672,12 +673,13 @@ def spokesperson_url(mandate: Mandate) -> str:
 def accounts_due(mandate: Mandate, months: int | None = None) -> date:
     """When the holder's next accounts are due: the statute's months after the end of the
     last period approved, or after the term's start."""
-    last = (
-        mandate.accounts.filter(status=DecisionStatus.CARRIED)
-        .order_by("-period_to")
-        .values_list("period_to", flat=True)
-        .first()
-    )
+    last = getattr(mandate, "last_approved", None)
+    if not hasattr(mandate, "last_approved"):
+        last = (
+            mandate.accounts.filter(status=DecisionStatus.CARRIED)
+            .aggregate(last=Max("period_to"))
+            .get("last")
+        )
     if months is None:
         months = mandate.body.current_statute().accounts_months
     return add_months(last or mandate.starts_on, months)
@@ -711,12 +713,12 @@ def accounts_deadlines(
     body: Body, mandate: Mandate | None = None, today: date | None = None
 ) -> Iterable[Due]:
     """Each spokesperson in office's next accounts."""
-    if mandate is None:
-        mandates = list(spokespersons_of(body, today))
-    elif mandate.kind == MandateKind.SPOKESPERSON and mandate.is_active(today):
-        mandates = [mandate]
-    else:
-        mandates = []
+    mandates = spokespersons_of(body, today).annotate(
+        last_approved=Max("accounts__period_to", filter=Q(accounts__status=DecisionStatus.CARRIED))
+    )
+    if mandate is not None:
+        mandates = mandates.filter(pk=mandate.pk)
+    mandates = list(mandates)  # one query: the body page counts them
     months = body.current_statute().accounts_months if mandates else 0
     for m in mandates:
         yield Due(
@@ -753,7 +755,9 @@ def spokesperson(mandate: Mandate, today: date | None = None) -> dict[str, Any]:
         )
         if mandate.seat_id is not None:
             others = others.filter(seat=mandate.seat_id)
-        substitute = others.select_related("resident").order_by("pk").first()
+        found = others.select_related("resident").order_by("pk").first()
+        if found is not None:
+            substitute = {"id": found.pk, "resident": str(found.resident)}
     votes = list(
         mandate.named_votes.select_related("motion__item__assembly__body", "instruction").order_by(
             "-motion__decided_at", "-pk"
