@@ -31,11 +31,11 @@ from comuna.mandates.models import (
 )
 from comuna.territory import services as territory
 from comuna.territory.models import Counting, Mandate, MandateKind
+from comuna.voting import services as voting
 from tests.api.conftest import Caller
 from tests.assemblies.factories import assembly_in
 from tests.conftest import SETUP
 from tests.mandates.factories import election_in, recall_in, seats_of
-from tests.web.test_permission_matrix import _poll_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,21 @@ def label(code, text):
 def mandate_of(cast, persona, organ=None) -> Mandate:
     found = Mandate.objects.filter(resident=getattr(cast, persona))
     return found.get(organ=organ) if organ else found.get()
+
+
+def closed_poll(cast):
+    """A closed single-choice poll of council A between two options, "1" and "2"."""
+    by = cast.electoral.user
+    poll = voting.create_poll(
+        cast.council,
+        title="Comité de Salud",
+        method="single",
+        options=[{"label": "Residente"}, {"label": "Vocera"}],
+        by=by,
+    )
+    voting.open_poll(poll, by=by)
+    voting.close_poll(poll, by=by)
+    return poll
 
 
 def motion(cast, *, outcome=Outcome.CARRIED, text="Moción", votes=(6, 1, 1)):
@@ -222,7 +237,7 @@ def test_a_counted_election_gives_principals_substitutes_and_the_counts_messages
     election = election_in(cast, ElectionPhase.COUNTED)
     contest = election.contests.get()
     first, second = contest.candidates.order_by("pk")
-    poll = _poll_in(cast, "closed")
+    poll = closed_poll(cast)
     contest.poll = poll
     contest.result = {
         "poll": poll.pk,
