@@ -515,8 +515,10 @@ def sign(cast, recall, persona="resident", how="token-read-write"):
     return caller.post(f"{API}/{recall.body.slug}/recalls/{recall.pk}/signatures")
 
 
-def test_a_resident_signs_a_petition_once(cast):
+def test_a_resident_signs_a_petition_once_and_the_threshold_moves_it_on(cast):
     recall = recall_in(cast, RecallStatus.COLLECTING)
+    recall.threshold = 2
+    recall.save()
     response = sign(cast, recall)
     assert response.status_code == 201, response.content
     assert response.json() == {
@@ -530,6 +532,10 @@ def test_a_resident_signs_a_petition_once(cast):
     assert again.status_code == 400
     assert "already signed" in again.json()["detail"]
     assert RecallSignature.objects.filter(recall=recall).count() == 1
+    reached = sign(cast, recall, "admin")
+    assert reached.status_code == 201
+    assert reached.json()["signatures"] == 2
+    assert reached.json()["status"]["code"] == "report"
 
 
 def test_signing_outside_the_collecting_phase_is_a_conflict_and_changes_nothing(cast):
