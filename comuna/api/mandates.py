@@ -35,7 +35,8 @@ from comuna.api.access import PUBLIC, Permission, declare, find, user_of
 from comuna.api.auth import AUTH
 from comuna.api.errors import Conflict, Invalid
 from comuna.api.schemas import problems
-from comuna.mandates import deadlines
+from comuna.mandates import accounting, deadlines
+from comuna.mandates import recall as recall_service
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import (
     AccountsReport,
@@ -50,7 +51,6 @@ from comuna.mandates.models import (
     ObjectionStatus,
     Question,
     Recall,
-    RecallSignature,
     RecallStatus,
 )
 from comuna.mandates.rules import MandateAction, RecallAction
@@ -552,19 +552,13 @@ def _sign_refused(request, recall: Recall | None) -> None:
 def recall_sign(request, slug: str = _slug(), recall_id: int = _id("Recall")):
     """The caller signs the petition as themselves, once (400 the second time); 409 when the
     petition no longer collects signatures."""
-    from comuna.mandates import recall as service
-
     try:
         body, found = find(request, slug, RecallAction.SIGN, Recall, recall_id)
     except PermissionDenied:
         _sign_refused(request, rows.with_body(Recall, recall_id, slug, Body))
         raise
-    user = user_of(request)
-    if RecallSignature.objects.filter(recall=found, resident__user=user).exists():
-        message = _("You have already signed this petition: each signature counts once.")
-        raise Invalid(message, [{"field": "__all__", "message": message}])
     try:
-        service.sign(found, by=user)
+        recall_service.sign(found, by=user_of(request))
     except MandateError as exc:
         now = Recall.objects.only("status").get(pk=found.pk)
         if now.status != RecallStatus.COLLECTING:
@@ -784,8 +778,6 @@ def ask(
 ):
     """A resident of the body asks the spokesperson a question, published on their page and
     due an answer within the statute's days."""
-    from comuna.mandates import accounting
-
     find(request, slug, MandateAction.ASK)
     mandate = _mandate_of(slug, mandate_id)
     try:
