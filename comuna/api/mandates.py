@@ -534,10 +534,7 @@ def _sign_refused(request, recall: Recall | None) -> None:
         return
     held = roles(user_of(request), recall.body)
     if held & allowed_roles(RecallAction.SIGN, RecallStatus.COLLECTING):
-        raise Conflict(
-            _("This petition no longer collects signatures (%(phase)s).")
-            % {"phase": recall.get_status_display()}
-        )
+        raise Conflict(_("This petition no longer collects signatures."))
 
 
 @router.post(
