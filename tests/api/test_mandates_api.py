@@ -542,7 +542,11 @@ def test_signing_outside_the_collecting_phase_is_a_conflict_and_changes_nothing(
     recall = recall_in(cast, RecallStatus.REPORT)
     response = sign(cast, recall)
     assert response.status_code == 409
-    assert "no longer collects" in response.json()["detail"]
+    assert response.json()["detail"] == "This petition no longer collects signatures."
+    spanish = Caller(cast.resident.user, how="token-read-write")
+    spanish.headers["Accept-Language"] = "es"
+    said = spanish.post(f"{API}/consejo-a/recalls/{recall.pk}/signatures").json()["detail"]
+    assert said == "Esta petición ya no recoge firmas."
     assert not RecallSignature.objects.exists()
     assert sign(cast, recall, "anonymous", how="anonymous").status_code == 401
     assert sign(cast, recall_in(cast), "outsider").status_code == 403
