@@ -630,17 +630,15 @@ def spokespersons(
 
 def _substitute(mandate: Mandate, today: date) -> Mandate | None:
     """The substitute in force of the mandate's seat (of its organ, for a mandate without a
-    seat)."""
+    seat), as the spokesperson's page reads it."""
     if mandate.kind != MandateKind.SPOKESPERSON:
         return None
-    found = (
-        Mandate.objects.active(today)
-        .filter(organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE)
-        .select_related("resident")
-        .order_by("starts_on", "pk")
+    found = Mandate.objects.active(today).filter(
+        organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE
     )
-    same = found.filter(seat_id=mandate.seat_id) if mandate.seat_id else found
-    return same.first() or (found.filter(seat__isnull=True).first() if mandate.seat_id else None)
+    if mandate.seat_id is not None:
+        found = found.filter(seat_id=mandate.seat_id)
+    return found.select_related("resident").order_by("pk").first()
 
 
 def _instruction(instruction: Instruction) -> dict[str, Any]:

@@ -129,6 +129,9 @@ def test_the_seats_give_each_organ_its_seats_holders_and_the_statute_term(cast):
         ("Vocera Prueba", "spokesperson"),
         ("Suplente Prueba", "substitute"),
     }
+    page = read(f"{API}/consejo-a/spokespersons/{principal.pk}/")
+    assert page["seat"] == 1
+    assert page["substitute"]["mandate"] == substitute.pk  # the same seat's, not the organ's
     electoral = organs["Comisión Electoral"]
     assert electoral["counting"]["code"] == "uninominal"
     assert electoral["seats"] == [{"number": 1, "principal": None, "substitute": None}]
