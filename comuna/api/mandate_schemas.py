@@ -39,6 +39,13 @@ class SeatRow(Schema):
     number: int
     principal: SeatHolder | None = Field(description="Null while the seat is vacant.")
     substitute: SeatHolder | None
+    incoming: SeatHolder | None = Field(
+        description="The principal elected for a term that starts later, if any."
+    )
+    vacant_since: date | None = Field(
+        description="With no principal: the day the last principal's term ended (null if the "
+        "seat was never held)."
+    )
 
 
 class SeatOrgan(Schema):
@@ -49,7 +56,7 @@ class SeatOrgan(Schema):
     counting: Label = Field(
         description="uninominal (one seat per race) or stv (every seat in one count)."
     )
-    seats: list[SeatRow] = Field(description="By number, as many as the organ declares.")
+    seats: list[SeatRow] = Field(description="The declared seats, by number.")
     unseated: list[SeatUnseated] = Field(
         description="Mandates in force conferred before the organ's seats were declared: they "
         "hold no numbered seat."
@@ -63,7 +70,9 @@ class Seats(Schema):
     statute_version: int
     term_years: int = Field(description="The statute's term of office.")
     reelection_allowed: bool
-    organs: list[SeatOrgan] = Field(description="In the body's order of organs.")
+    organs: list[SeatOrgan] = Field(
+        description="In the body's order of organs, each followed by its committees."
+    )
 
 
 # --- elections -----------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from comuna.mandates.models import (
 )
 from comuna.mandates.rules import MandateAction, RecallAction
 from comuna.territory import statutes
-from comuna.territory.models import Body, Counting, Mandate, MandateKind, Organ
+from comuna.territory.models import Body, Counting, Mandate, MandateKind, Organ, Seat
 from comuna.territory.permissions import allowed_roles, roles
 from comuna.voting import checks
 from comuna.voting.models import Status as PollStatus
@@ -134,56 +134,75 @@ def _seat_number(mandate: Mandate) -> int | None:
 )
 @declare(PUBLIC)
 def seats(request, slug: str = _slug()):
-    """Every organ of the body with its seats: how they are elected, and each seat's principal
-    and substitute in force today (mandate id, name, term); the statute's term of office and
-    whether re-election is allowed."""
+    """Every organ of the body (committees after their organ) with its declared seats: how
+    they are elected, each seat's principal and substitute in force today (mandate id, name,
+    term), the principal elected for a term starting later, and since when a seat with no
+    principal is vacant; the statute's term of office and whether re-election is allowed."""
     body = get_object_or_404(Body, slug=slug)
     today = timezone.localdate()
     statute = statutes.current(body)
-    organs = list(Organ.objects.filter(body=body).order_by("position", "name", "pk"))
-    held = (
-        Mandate.objects.active(today)
-        .filter(body=body, kind__in=SEATED, organ__isnull=False)
-        .select_related("resident", "seat")
+    organs = _in_order(list(Organ.objects.filter(body=body).order_by("position", "name", "pk")))
+    mandates: dict[int, list[Mandate]] = {o.pk: [] for o in organs}
+    for mandate in (
+        Mandate.objects.filter(organ__in=organs, kind__in=SEATED)
+        .select_related("resident")
         .order_by("starts_on", "pk")
-    )
-    by_organ: dict[int, list[Mandate]] = {o.pk: [] for o in organs}
-    for mandate in held:
-        by_organ[mandate.organ_id].append(mandate)
+    ):
+        mandates[mandate.organ_id].append(mandate)
+    declared: dict[int, list[Seat]] = {o.pk: [] for o in organs}
+    for seat in Seat.objects.filter(organ__in=organs).order_by("number"):
+        declared[seat.organ_id].append(seat)
     return {
         "on": today,
         "statute_version": statute.number,
         "term_years": statute.term_years,
         "reelection_allowed": statute.reelection_allowed,
-        "organs": [_seat_organ(o, by_organ[o.pk]) for o in organs],
+        "organs": [_seat_organ(o, declared[o.pk], mandates[o.pk], today) for o in organs],
     }
 
 
-def _seat_organ(organ: Organ, mandates: list[Mandate]) -> dict[str, Any]:
-    def holding(number: int, kind: str) -> Mandate | None:
-        return next(
-            (m for m in mandates if m.kind == kind and m.seat_id and m.seat.number == number),
-            None,
-        )
+def _in_order(organs: list[Organ]) -> list[Organ]:
+    """The body's organs, each followed by its committees."""
+    ordered = [o for o in organs if o.parent_id is None]
+    for parent in list(ordered):
+        at = ordered.index(parent) + 1
+        ordered[at:at] = [o for o in organs if o.parent_id == parent.pk]
+    return ordered + [o for o in organs if o not in ordered]
 
+
+def _seat_row(seat: Seat, mandates: list[Mandate], today: date) -> dict[str, Any]:
+    on_seat = [m for m in mandates if m.seat_id == seat.pk]
+    principals = [m for m in on_seat if m.kind == MandateKind.SPOKESPERSON]
+    principal = next((m for m in principals if m.is_active(today)), None)
+    ended = [m.ends_on for m in principals if m.ends_on is not None and m.ends_on <= today]
+    return {
+        "number": seat.number,
+        "principal": _holder(principal),
+        "substitute": _holder(
+            next(
+                (m for m in on_seat if m.kind == MandateKind.SUBSTITUTE and m.is_active(today)),
+                None,
+            )
+        ),
+        "incoming": _holder(next((m for m in principals if m.starts_on > today), None)),
+        "vacant_since": max(ended) if principal is None and ended else None,
+    }
+
+
+def _seat_organ(
+    organ: Organ, seats: list[Seat], mandates: list[Mandate], today: date
+) -> dict[str, Any]:
     return {
         "id": organ.pk,
         "name": organ.name,
         "kind": _label(organ.kind, organ.get_kind_display()),
         "part_of": organ.parent_id,
         "counting": _label(organ.counting, Counting(organ.counting).label),
-        "seats": [
-            {
-                "number": number,
-                "principal": _holder(holding(number, MandateKind.SPOKESPERSON)),
-                "substitute": _holder(holding(number, MandateKind.SUBSTITUTE)),
-            }
-            for number in range(1, organ.seats + 1)
-        ],
+        "seats": [_seat_row(seat, mandates, today) for seat in seats if seat.number <= organ.seats],
         "unseated": [
             {**_holder(m), "kind": _label(m.kind, m.get_kind_display())}
             for m in mandates
-            if m.seat_id is None or m.seat.number > organ.seats
+            if m.seat_id is None and m.is_active(today)
         ],
     }
 
@@ -199,7 +218,7 @@ def _in_phase(phase: str, today: date) -> Q:
         ElectionPhase.CONVENED: Q(candidacy_opens__gt=today),
         ElectionPhase.CANDIDACY: Q(candidacy_opens__lte=today, candidacy_closes__gte=today),
         ElectionPhase.OBJECTIONS: Q(candidacy_closes__lt=today, objections_close__gte=today),
-        ElectionPhase.CAMPAIGN: Q(objections_close__lt=today, candidacy_opens__lte=today),
+        ElectionPhase.CAMPAIGN: Q(objections_close__lt=today),
     }
     if phase in calendar:
         return scheduled & calendar[phase]

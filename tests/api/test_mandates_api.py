@@ -125,7 +125,23 @@ def test_the_seats_give_each_organ_its_seats_holders_and_the_statute_term(cast):
         "ends_on": principal.ends_on.isoformat(),
     }
     assert health["seats"][0]["substitute"]["mandate"] == substitute.pk
-    assert health["seats"][1] == {"number": 2, "principal": None, "substitute": None}
+    assert health["seats"][0]["incoming"] is None
+    assert health["seats"][0]["vacant_since"] is None
+    assert health["seats"][1] == {
+        "number": 2,
+        "principal": None,
+        "substitute": None,
+        "incoming": None,
+        "vacant_since": None,
+    }
+    elected = territory.confer_mandate(
+        cast.council, cast.financial, organ=cast.health, seat=second,
+        kind=MandateKind.SPOKESPERSON, starts_on=today + timedelta(days=10), by=SETUP,
+    )  # fmt: skip
+    by_id = {o["id"]: o for o in read(f"{API}/consejo-a/seats/")["organs"]}
+    again = by_id[cast.health.pk]["seats"][1]
+    assert again["principal"] is None
+    assert again["incoming"]["mandate"] == elected.pk  # elected for a term starting later
     # the cast's mandates, conferred before seats were declared, hold no numbered seat
     assert {(m["name"], m["kind"]["code"]) for m in health["unseated"]} == {
         ("Vocera Prueba", "spokesperson"),
@@ -136,7 +152,9 @@ def test_the_seats_give_each_organ_its_seats_holders_and_the_statute_term(cast):
     assert page["substitute"]["mandate"] == substitute.pk  # the same seat's, not the organ's
     electoral = organs["Comisión Electoral"]
     assert electoral["counting"]["code"] == "uninominal"
-    assert electoral["seats"] == [{"number": 1, "principal": None, "substitute": None}]
+    assert electoral["seats"] == []  # none declared yet
+    assert [m["name"] for m in electoral["unseated"]] == ["Electoral Prueba"]
+    assert [o["name"] for o in got["organs"]] == sorted(organs)  # same position: by name
 
 
 def test_a_term_ending_exactly_today_leaves_the_seat_to_its_successor(cast):
@@ -148,7 +166,8 @@ def test_a_term_ending_exactly_today_leaves_the_seat_to_its_successor(cast):
     )  # fmt: skip
     got = read(f"{API}/consejo-a/seats/")
     health = next(o for o in got["organs"] if o["id"] == cast.health.pk)
-    assert health["seats"][0]["principal"] is None  # vacant since today
+    assert health["seats"][0]["principal"] is None
+    assert health["seats"][0]["vacant_since"] == today.isoformat()
     successor = territory.confer_mandate(
         cast.council, cast.admin, organ=cast.health, seat=seat, kind=MandateKind.SPOKESPERSON,
         starts_on=today, by=SETUP,

@@ -83,7 +83,7 @@ def flatmap_path_parameters(context, path_parameters):
 @pytest.mark.usefixtures("mandates", "_connection_kept")
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
