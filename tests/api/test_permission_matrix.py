@@ -30,6 +30,7 @@ from comuna.voting.models import Voter
 from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.api.conftest import Caller, token_for
 from tests.conftest import PERSONAS, ballots_cast
+from tests.mandates import pages_api
 from tests.web.test_permission_matrix import OBJECTS, PERSONA_ROLES, _world
 
 PREFIX = "/api/v1"
@@ -72,6 +73,7 @@ PROBES = {
     "GET /api/v1/bodies/{slug}/assemblies/{assembly_id}/": Probe(
         params=lambda cast, obj: {"assembly_id": obj.pk}
     ),
+    **{name: Probe(**probe) for name, probe in pages_api.API_PROBES.items()},
 }
 
 
