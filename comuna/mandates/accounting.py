@@ -26,14 +26,17 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from comuna.assemblies import convening, decisions
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import AgendaItem, Assembly, Majority, Method, Motion, Outcome
 from comuna.ledger import record
+from comuna.mandates import deadlines
 from comuna.mandates.deadlines import Due
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import (
@@ -700,7 +703,7 @@ def question_deadlines(
             what=format_lazy(
                 gettext_lazy("{name}'s answer to a question of {day}"),
                 name=str(q.mandate.resident),
-                day=timezone.localdate(q.asked_at).isoformat(),
+                day=_local_date(timezone.localdate(q.asked_at)),
             ),
             due_on=q.due_on,
             url=f"{spokesperson_url(q.mandate)}#question-{q.pk}",
@@ -730,10 +733,27 @@ def accounts_deadlines(
             due_on=accounts_due(m, months),
             url=f"{spokesperson_url(m)}#accounts",
             mandate_id=m.pk,
+            kind="accounts",
         )
 
 
+# a date in the reader's format, when the sentence holding it is rendered
+_local_date = lazy(lambda day: date_format(day, "DATE_FORMAT"), str)
+
 DEADLINES = (question_deadlines, accounts_deadlines)
+
+deadlines.summarise(
+    "accounts",
+    lambda n: (
+        ngettext_lazy(
+            "%(count)s spokesperson owes their accounts to the assembly",
+            "%(count)s spokespersons owe their accounts to the assembly",
+            "count",
+        )
+        % {"count": n}
+    ),
+    lambda body: reverse("seats", kwargs={"slug": body.slug}),
+)
 
 
 # --- the spokesperson's page ------------------------------------------------------------------

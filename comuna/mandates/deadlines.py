@@ -25,6 +25,10 @@ class Due:
     url: str  # the page where it is done or followed
     mandate_id: int | None = None
     done: bool = False
+    # deadlines of one kind ("accounts") are summed up in one line on the body page when many
+    # are overdue at once; ``count``: how many such a summary line stands for
+    kind: str = ""
+    count: int = 1
 
     def overdue(self, today: date | None = None) -> bool:
         return not self.done and (today or timezone.localdate()) > self.due_on
@@ -49,6 +53,30 @@ def of_body(body: Body, today: date | None = None) -> list[Due]:
 def overdue(body: Body, today: date | None = None) -> list[Due]:
     today = today or timezone.localdate()
     return [d for d in of_body(body, today) if d.overdue(today)]
+
+
+# kind -> (the summary's words for n overdue deadlines, the page listing them)
+_SUMMARIES: dict[str, tuple[Callable[[int], str], Callable[[Body], str]]] = {}
+SUMMED_OVER = 3  # more overdue deadlines of a kind than this make one line
+
+
+def summarise(kind: str, words: Callable[[int], str], url: Callable[[Body], str]) -> None:
+    """Declare how the body page sums up many overdue deadlines of ``kind`` in one line."""
+    _SUMMARIES[kind] = (words, url)
+
+
+def overdue_lines(body: Body, today: date | None = None) -> list[Due]:
+    """The body page's red list: every overdue deadline, those of a summarised kind in one
+    line (with their count and the earliest date) when there are more than ``SUMMED_OVER``."""
+    found = overdue(body, today)
+    lines: list[Due] = []
+    for kind, (words, url) in _SUMMARIES.items():
+        same = [d for d in found if d.kind == kind]
+        if len(same) > SUMMED_OVER:
+            found = [d for d in found if d.kind != kind]
+            earliest = min(d.due_on for d in same)
+            lines.append(Due(words(len(same)), earliest, url(body), kind=kind, count=len(same)))
+    return sorted([*found, *lines], key=lambda d: (d.due_on, str(d.what)))
 
 
 def of_mandate(mandate: Mandate, today: date | None = None) -> list[Due]:

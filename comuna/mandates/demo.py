@@ -87,23 +87,32 @@ def load(seed: int = 2026) -> None:
     rng.shuffle(pool)
     edu_contest, sports_contest = list(election.contests.order_by("position", "pk"))
     with at(now - timedelta(days=62)):
-        standing = []
-        for resident in pool[:5]:
-            standing.append(
-                candidacy.stand(
-                    edu_contest,
-                    resident,
-                    statement="Propongo un plan de alfabetización digital para los adultos "
-                    "mayores y apoyo escolar por las tardes.",
-                    by=commission,
-                )
+        standing = [
+            candidacy.stand(
+                edu_contest,
+                resident,
+                statement="Propongo un plan de alfabetización digital para los adultos "
+                "mayores y apoyo escolar por las tardes.",
+                by=DEMO,
             )
+            for resident in pool[:4]
+        ]
+        # a nomination: the neighbour puts forward a teacher of the sector
+        standing.append(
+            candidacy.stand(
+                edu_contest,
+                pool[4],
+                statement="Maestra jubilada; propone una biblioteca comunitaria.",
+                nominated_by=users["vecina"].resident,
+                by=users["vecina"],
+            )
+        )
         for resident in pool[5:7]:
             candidacy.stand(
                 sports_contest,
                 resident,
                 statement="Recuperar la cancha múltiple y organizar la liga infantil.",
-                by=commission,
+                by=DEMO,
             )
     with at(now - timedelta(days=52)):
         objection = candidacy.object_to(

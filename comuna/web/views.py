@@ -91,7 +91,7 @@ def body_detail(request, slug):
         "results": published(body, PUBLIC_RESULTS),
         "member": can(request.user, Action.VIEW_BODY, body),
         # recalls' reports and votes, questions' answers past their deadline (public, in red)
-        "overdue": deadlines.overdue(body),
+        "overdue": deadlines.overdue_lines(body),
     }
     if context["member"]:
         context["members"] = Resident.objects.filter(body_id__in=body.descendant_ids()).count()

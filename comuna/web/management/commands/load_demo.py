@@ -2,12 +2,13 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from comuna.assemblies import demo as assemblies_demo
+from comuna.mandates import demo as mandates_demo
 from comuna.territory import demo
 from comuna.voting import demo as voting_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo federation (a communal city, 2 communes, 5 councils, polls, assemblies) and print logins."
+    help = "Load the demo federation (a communal city, 2 communes, 5 councils, polls, assemblies, elections, a recall) and print logins."
 
     def handle(self, *args, **options):
         if demo.is_loaded():
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             demo.load()
             voting_demo.load()
             assemblies_demo.load()
+            mandates_demo.load()
             self.stdout.write(self.style.SUCCESS(_("Demo federation loaded.")))
         self.stdout.write(_("Demo logins (password: %(pw)s):") % {"pw": demo.PASSWORD})
         for login in demo.LOGINS:
