@@ -78,17 +78,37 @@ def declare_seats(organ: Organ, *, seats: int, counting: str, by: Any) -> list[S
     organ.counting = counting
     organ.save(update_fields=["seats", "counting"])
     made = declared(organ)
+    seated = _seat_the_unseated(organ, made, today)
     record(
         organ.body.ledger_chain,
         "mandate.seats_declared",
         {
             **declared_payload(organ, made),
             "previous": previous,
-            "rows": records.rows(organ.body, [organ]),
+            "seated": [{"mandate": m.pk, "seat": m.seat_id} for m in seated],
+            "rows": records.rows(organ.body, [organ, *seated]),
         },
         actor=actor,
     )
     return made
+
+
+def _seat_the_unseated(organ: Organ, seats: list[Seat], today: date) -> list[Mandate]:
+    """The organ's mandates in force (or starting later) that hold no seat, conferred before
+    the seats were declared, take its free seats in order: spokespersons the seats with no
+    spokesperson, substitutes those with no substitute, the earliest conferred first. Those
+    left over (more holders than seats) stay unseated, and the seats page says so."""
+    live = Mandate.objects.select_for_update().filter(organ=organ).exclude(ends_on__lte=today)
+    seated: list[Mandate] = []
+    for kind in (MandateKind.SPOKESPERSON, MandateKind.SUBSTITUTE):
+        taken = set(live.filter(kind=kind, seat__isnull=False).values_list("seat_id", flat=True))
+        free = [seat for seat in seats if seat.pk not in taken]
+        waiting = live.filter(kind=kind, seat__isnull=True).order_by("starts_on", "pk")
+        for mandate, seat in zip(waiting, free, strict=False):
+            mandate.seat = seat
+            mandate.save(update_fields=["seat"])
+            seated.append(mandate)
+    return seated
 
 
 def declared_payload(organ: Organ, seats: list[Seat]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,8 @@ from comuna.ledger import canonical_json, entries
 from comuna.territory.models import Body, CensusQuestion, Household, Mandate, Organ, Resident
 
 # The fields each digest covers. Never change a list: every digest already recorded was taken
-# over it (a new field needs a new table name, e.g. "resident2", and a migration of the check).
+# over it (a field added to a model later goes in its table's ``later``, with the value every
+# row held before, which leaves the digests of rows holding it unchanged).
 HOUSEHOLD_FIELDS = (
     "code",
     "address",
@@ -78,6 +79,13 @@ class Table:
     model: type[models.Model]
     fields: tuple[str, ...]
     of_body: Callable[[Body], models.QuerySet]
+    # fields added after rows were first recorded, with the value every earlier row holds: a
+    # row holding that value is digested without the field, so earlier digests stay true
+    later: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def read(self) -> tuple[str, ...]:
+        return (*self.fields, *self.later)
 
 
 # What verify calls each kind of row, in the reader's language ("resident 17 differs ...").
@@ -94,15 +102,33 @@ TABLES = {
     t.name: t
     for t in [
         Table("household", Household, HOUSEHOLD_FIELDS, lambda b: Household.objects.filter(body=b)),
-        Table("resident", Resident, RESIDENT_FIELDS, lambda b: Resident.objects.filter(body=b)),
+        Table(
+            "resident",
+            Resident,
+            RESIDENT_FIELDS,
+            lambda b: Resident.objects.filter(body=b),
+            later={"public_office": ""},
+        ),
         Table(
             "question",
             CensusQuestion,
             QUESTION_FIELDS,
             lambda b: CensusQuestion.objects.filter(body=b),
         ),
-        Table("organ", Organ, ORGAN_FIELDS, lambda b: Organ.objects.filter(body=b)),
-        Table("mandate", Mandate, MANDATE_FIELDS, lambda b: Mandate.objects.filter(body=b)),
+        Table(
+            "organ",
+            Organ,
+            ORGAN_FIELDS,
+            lambda b: Organ.objects.filter(body=b),
+            later={"counting": "uninominal"},
+        ),
+        Table(
+            "mandate",
+            Mandate,
+            MANDATE_FIELDS,
+            lambda b: Mandate.objects.filter(body=b),
+            later={"seat_id": None},
+        ),
     ]
 }
 TABLE_OF_MODEL = {t.model: t for t in TABLES.values()}
@@ -141,6 +167,10 @@ def row(body: Body, obj: models.Model) -> list[Any]:
     """``[table, id, digest]`` of a saved row, as a ledger payload lists it."""
     table = TABLE_OF_MODEL[type(obj)]
     values = {f: _as_stored(obj, f) for f in table.fields}
+    for name, before in table.later.items():
+        value = _as_stored(obj, name)
+        if value != before:
+            values[name] = value
     return [table.name, obj.pk, digest(body, table.name, values)]
 
 
@@ -148,10 +178,10 @@ def _as_stored(obj: models.Model, name: str) -> Any:
     """The value as the database gives it back (a form leaves Decimal("40"), the column
     holds 40.00), so a digest taken on saving equals one taken on reading."""
     value = getattr(obj, name)
-    field = obj._meta.get_field(name)
-    if isinstance(field, models.DecimalField) and value is not None:
+    model_field = obj._meta.get_field(name)
+    if isinstance(model_field, models.DecimalField) and value is not None:
         # + 0 turns -0 into 0, as the database stores it
-        return Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places)) + 0
+        return Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places)) + 0
     return value
 
 
@@ -206,7 +236,7 @@ def check_rows_match_database(chain: str) -> list[tuple[int, str, str]]:
     problems: list[tuple[int, str, str]] = []
     for table in TABLES.values():
         present = set()
-        for obj in table.of_body(body).only("pk", *table.fields).order_by("pk"):
+        for obj in table.of_body(body).only("pk", *table.read).order_by("pk"):
             present.add(obj.pk)
             _name, pk, now = row(body, obj)
             recorded = last.get((table.name, pk))

@@ -74,11 +74,12 @@ def test_ledger_verify_catches_seats_changed_in_sql(cast):
 
 
 def _comptroller_seat_changing_today(cast, successor: bool):
-    """The comptroller unit's one seat: a term ending today and, with ``successor``, the
-    successor's starting today. Their users."""
+    """The comptroller unit's second seat (the comptroller persona takes the first when the
+    seats are declared): a term ending today and, with ``successor``, the successor's
+    starting today. Their users."""
     seat = seats.declare_seats(
-        cast.comptroller_organ, seats=1, counting=Counting.UNINOMINAL, by=SETUP
-    )[0]
+        cast.comptroller_organ, seats=2, counting=Counting.UNINOMINAL, by=SETUP
+    )[1]
     today = timezone.localdate()
     leaving = make_resident(cast.council, "Saliente", username="saliente")
     coming = make_resident(cast.council, "Entrante", username="entrante")
@@ -110,9 +111,9 @@ def test_a_term_ending_exactly_today_passes_the_seat_to_the_successor_today(cast
     today = timezone.localdate()
     holding = next(
         o for o in seats.seat_holders(cast.council) if o.organ == cast.comptroller_organ
-    ).seats[0]
+    ).seats[1]
     assert holding.principal.resident == coming and holding.vacant_since is None
-    active = Mandate.objects.active().filter(organ=cast.comptroller_organ, seat__isnull=False)
+    active = Mandate.objects.active().filter(organ=cast.comptroller_organ, seat__number=2)
     assert list(active.values_list("resident", flat=True)) == [coming.pk]
     assert Role.COMPTROLLER not in roles(leaving.user, cast.council)
     assert Role.COMPTROLLER in roles(coming.user, cast.council)
@@ -120,7 +121,7 @@ def test_a_term_ending_exactly_today_passes_the_seat_to_the_successor_today(cast
     yesterday = today - timedelta(days=1)
     before = next(
         o for o in seats.seat_holders(cast.council, yesterday) if o.organ == cast.comptroller_organ
-    ).seats[0]
+    ).seats[1]
     assert before.principal.resident == leaving and before.incoming.resident == coming
     page = client.get(reverse("seats", kwargs={"slug": cast.council.slug})).content.decode()
     section = page.split("Contraloría Social", 1)[1].split("</section>", 1)[0]
@@ -133,7 +134,7 @@ def test_a_term_ending_exactly_today_with_no_successor_leaves_the_seat_vacant_si
     leaving, _coming = _comptroller_seat_changing_today(cast, successor=False)
     holding = next(
         o for o in seats.seat_holders(cast.council) if o.organ == cast.comptroller_organ
-    ).seats[0]
+    ).seats[1]
     assert holding.principal is None and holding.vacant_since == timezone.localdate()
     assert not Mandate.objects.active().filter(resident=leaving).exists()
     assert roles(leaving.user, cast.council) == {Role.RESIDENT}
@@ -141,3 +142,22 @@ def test_a_term_ending_exactly_today_with_no_successor_leaves_the_seat_vacant_si
     section = page.split("Contraloría Social", 1)[1].split("</section>", 1)[0]
     assert "Saliente Prueba" not in section
     assert "Vacante desde" in section or "Vacant since" in section
+
+
+def test_declaring_seats_seats_the_mandates_already_in_force(cast):
+    """The health committee's spokesperson and substitute were conferred before any seat was
+    declared: they take seat 1, recorded in the declaration's entry; moving one to another
+    seat behind the ledger's back is caught."""
+    made = seats.declare_seats(cast.health, seats=2, counting=Counting.UNINOMINAL, by=SETUP)
+    spokesperson = Mandate.objects.get(resident=cast.spokesperson, organ=cast.health)
+    substitute = Mandate.objects.get(resident=cast.substitute, organ=cast.health)
+    assert (spokesperson.seat, substitute.seat) == (made[0], made[0])
+    entry = entries(cast.council.ledger_chain).get(kind="mandate.seats_declared")
+    assert {"mandate": spokesperson.pk, "seat": made[0].pk} in entry.data["seated"]
+    assert verify().ok
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Mandate._meta.db_table} SET seat_id = %s WHERE id = %s",
+            [made[1].pk, spokesperson.pk],
+        )
+    assert not verify().ok
