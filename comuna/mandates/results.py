@@ -54,7 +54,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from comuna.choice.elections import count as engine_count
 from comuna.choice.elections.profile import RankedProfile
-from comuna.ledger import record
+from comuna.ledger import entries, record
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import (
     Candidate,
@@ -319,13 +319,37 @@ def count(election: Election, *, by: Any) -> Election:
     election.status = ElectionStatus.COUNTED
     election.counted_at = timezone.now()
     election.save(update_fields=["status", "counted_at"])
-    record(
+    entry = record(
         election.body.ledger_chain,
         "election.counted",
         _counted_payload(election, contests),
         actor=actor,
     )
+    for contest in contests:  # the pages show a result only while it agrees with its entry
+        contest.result["entry"] = entry.seq
+        contest.save(update_fields=["result"])
     return election
+
+
+def recorded_disagreement(contest: Contest) -> bool:
+    """True when the contest's stored result is not what its ``election.counted`` entry
+    recorded (or that entry is missing): the pages then show no result, only why."""
+    result = contest.result or {}
+    if "principals" not in result:
+        return False
+    found = (
+        entries(contest.election.body.ledger_chain)
+        .filter(seq=result.get("entry") or 0, kind="election.counted")
+        .first()
+    )
+    if found is None:
+        return True
+    recorded = next(
+        (c for c in found.data.get("contests", []) if c.get("contest") == contest.pk), None
+    )
+    return recorded is None or any(
+        recorded.get(k) != result.get(k) for k in ("poll", "options", "principals", "substitutes")
+    )
 
 
 # --- conferring the mandates -----------------------------------------------------------------
@@ -503,6 +527,8 @@ def check_counted(entry) -> str | None:
             }
         stored = contest.result or {}
         changed = [k for k in ("poll", "principals", "substitutes") if stored.get(k) != rec[k]]
+        if stored.get("entry") != entry.seq:
+            changed.append("entry")
         if changed:
             return _("the result of contest %(contest)s differs from the entry: %(fields)s") % {
                 "contest": contest.pk,

@@ -42,6 +42,9 @@ def _contest_rows(contest: Contest, poll: Poll | None) -> dict[str, Any]:
     }
     if not row["counted"] or poll is None:
         return row
+    row["refused"] = results.recorded_disagreement(contest)
+    if row["refused"]:
+        return row
     row["seats"] = results.elected_by_seat(contest)
     options = list(poll.options.all())
     if poll.result:

@@ -272,3 +272,15 @@ def test_a_communes_vote_is_open_to_the_residents_of_its_member_councils(cast):
     expected = census.register(cast.commune).values_list("pk", flat=True)
     assert sorted(poll.voters.values_list("resident", flat=True)) == sorted(expected)
     assert poll.voters.filter(resident=cast.outsider).exists()  # council B is a member too
+
+
+def test_ledger_verify_catches_a_conferred_mandate_given_to_someone_else(cast):
+    election = election_in(cast, ElectionPhase.CAMPAIGN)
+    (poll,) = results.open_vote(election, by=cast.electoral.user)
+    voting.cast(poll, cast.admin.user, "1")
+    results.count(election, by=cast.electoral.user)
+    principal, _substitute = results.confer(election, by=cast.electoral.user)
+    assert _problems() == []
+    Mandate.objects.filter(pk=principal.pk).update(resident=cast.financial)
+    kinds = {p.kind for p in _problems()}
+    assert "election.conferred" in kinds

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from comuna.mandates.models import Election, ElectionPhase, ElectionStatus
+from comuna.mandates.models import Contest, Election, ElectionPhase, ElectionStatus
 from comuna.territory.models import Mandate, MandateKind
 from comuna.voting import services as voting
 from comuna.web import mandate_results
@@ -74,3 +74,19 @@ def test_the_panel_offers_each_member_only_the_steps_they_may_take(cast):
     shown = mandate_results.panel(request, cast.council, election)["results_panel"]
     assert not (shown["can_open"] or shown["can_count"] or shown["can_confer"])
     assert [row["contest"].organ for row in shown["contests"]] == [cast.health]
+
+
+def test_a_result_that_disagrees_with_the_ledger_is_not_shown(cast, login):
+    election = election_in(cast, ElectionPhase.CAMPAIGN)
+    client = login(cast.electoral.user)
+    client.post(_url("election-open-vote", election))
+    voting.cast(election.contests.get().poll, cast.admin.user, "1")
+    client.post(_url("election-count", election))
+    contest = election.contests.get()
+    shown = client.get(_url("election-confer", election)).content.decode()
+    assert 'class="seats"' in shown and "result-refused" not in shown
+    first, second = contest.result["principals"][0], contest.result["substitutes"][0]
+    swapped = dict(contest.result, principals=[second], substitutes=[first])
+    Contest.objects.filter(pk=contest.pk).update(result=swapped)
+    shown = client.get(_url("election-confer", election)).content.decode()
+    assert f'id="result-refused-{contest.pk}"' in shown and 'class="seats"' not in shown
