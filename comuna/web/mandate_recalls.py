@@ -269,11 +269,9 @@ def _when(moment) -> str:
 @body_view(RecallAction.PUT_TO_VOTE, Recall)
 def recall_put_to_vote(request, body, r):
     assemblies = recall.schedulable(body)
+    in_session = _("in session")
     choices = [
-        (
-            a.pk,
-            f"{a.title} · {_('in session') if a.status == Status.IN_SESSION else _when(a.starts_at)}",
-        )
+        (a.pk, f"{a.title} · {in_session if a.status == Status.IN_SESSION else _when(a.starts_at)}")
         for a in assemblies
     ]
     form = ChooseAssemblyForm(request.POST or None, choices=choices)

@@ -280,7 +280,12 @@ def test_the_substitute_of_the_same_seat_is_preferred(cast):
 def test_carried_with_no_substitute_an_election_is_convened_for_the_seat(cast):
     (seat,) = seats_of(cast.health, 1)
     Mandate.objects.filter(resident=cast.spokesperson).update(seat=seat)
-    Mandate.objects.filter(resident=cast.substitute).delete()
+    services.end_mandate(
+        Mandate.objects.get(resident=cast.substitute),
+        on=timezone.localdate(),
+        reason="Renunció",
+        by=SETUP,
+    )
     made, assembly, motion = _in_vote(cast)
     _present(assembly, COUNCIL_A_VOTERS)
     decisions.decide_by_hands(

@@ -59,6 +59,7 @@ QUERY_PARAMETERS = {
     "login": ("next",),
     "assembly-motion-new": ("amends",),
     "assembly-decisions": ("page",),
+    "recall-new": ("mandate",),
 }
 
 
