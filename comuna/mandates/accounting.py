@@ -298,7 +298,9 @@ def record_named_votes(
     the motion is decided; a vote recorded is final."""
     actor = actor_label(by)
     motion = (
-        Motion.objects.select_for_update().select_related("item__assembly__body").get(pk=motion.pk)
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("item__assembly__body")
+        .get(pk=motion.pk)
     )
     body = motion.item.assembly.body
     if motion.outcome == Outcome.PENDING:
@@ -404,7 +406,7 @@ def ask(mandate: Mandate, *, text: str, by: Any) -> Question:
     """A resident of the mandate's body asks its holder a public question, to be answered
     within the statute's days."""
     actor = actor_label(by)
-    mandate = _spokesperson(Mandate.objects.select_for_update().get(pk=mandate.pk))
+    mandate = _spokesperson(Mandate.objects.select_for_update(of=("self",)).get(pk=mandate.pk))
     _in_office(mandate)
     resident = _resident(by)
     if resident is None or resident.body_id not in mandate.body.descendant_ids():
@@ -442,7 +444,7 @@ def answer(question: Question, *, text: str, by: Any) -> Question:
     """The holder of the mandate answers a question put to it, once: answers are final."""
     actor = actor_label(by)
     question = (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related("mandate__body", "mandate__resident")
         .get(pk=question.pk)
     )
@@ -513,7 +515,7 @@ def submit_accounts(
     """The holder renders accounts of their mandate for a period (within the mandate, ended,
     not overlapping accounts approved or pending)."""
     actor = actor_label(by)
-    mandate = _spokesperson(Mandate.objects.select_for_update().get(pk=mandate.pk))
+    mandate = _spokesperson(Mandate.objects.select_for_update(of=("self",)).get(pk=mandate.pk))
     _holder(mandate, by)
     if period_from is None or period_to is None or period_from > period_to:
         raise MandateError(_("The period starts on or before the day it ends."))
@@ -572,7 +574,7 @@ def put_accounts(
     rejects them."""
     actor = actor_label(by)
     report = (
-        AccountsReport.objects.select_for_update()
+        AccountsReport.objects.select_for_update(of=("self",))
         .select_related("mandate__body", "mandate__resident", "mandate__organ")
         .get(pk=report.pk)
     )
@@ -654,12 +656,12 @@ def on_decided(sender, motion: Motion, actor: str, **kwargs) -> None:
         DecisionStatus.CARRIED if motion.outcome == Outcome.CARRIED else DecisionStatus.REJECTED
     )
     chain = motion.item.assembly.body.ledger_chain
-    instruction = Instruction.objects.select_for_update().filter(motion=motion).first()
+    instruction = Instruction.objects.select_for_update(of=("self",)).filter(motion=motion).first()
     if instruction is not None:
         instruction.status = status
         instruction.save(update_fields=["status"])
         record(chain, "mandate.instructed", instructed_payload(instruction), actor=actor)
-    report = AccountsReport.objects.select_for_update().filter(motion=motion).first()
+    report = AccountsReport.objects.select_for_update(of=("self",)).filter(motion=motion).first()
     if report is not None:
         report.status = status
         report.save(update_fields=["status"])
