@@ -12,8 +12,6 @@ import pytest
 from django.utils import timezone
 
 from comuna.assemblies.models import Motion, Outcome
-from comuna.mandates import accounting
-from comuna.mandates import recall as recall_service
 from comuna.mandates.models import (
     AccountsReport,
     CandidateStatus,
@@ -533,21 +531,12 @@ def test_a_substitute_has_a_page_without_a_substitute(cast):
 
 # --- writes --------------------------------------------------------------------------------
 
-# the services are the recall and accounting parts' (issue 12), merged with them
-signing = pytest.mark.skipif(
-    not hasattr(recall_service, "sign"), reason="comuna.mandates.recall.sign not merged yet"
-)
-asking = pytest.mark.skipif(
-    not hasattr(accounting, "ask"), reason="comuna.mandates.accounting.ask not merged yet"
-)
-
 
 def sign(cast, recall, persona="resident", how="token-read-write"):
     caller = Caller(cast.user(persona) if persona != "anonymous" else None, how=how)
     return caller.post(f"{API}/{recall.body.slug}/recalls/{recall.pk}/signatures")
 
 
-@signing
 def test_a_resident_signs_a_petition_once_and_the_threshold_moves_it_on(cast):
     recall = recall_in(cast, RecallStatus.COLLECTING)
     recall.threshold = 2
@@ -594,7 +583,6 @@ def ask(cast, mandate, text, persona="resident", how="token-read-write"):
     )
 
 
-@asking
 def test_a_resident_asks_a_spokesperson_a_question_in_public(cast):
     mandate = mandate_of(cast, "spokesperson")
     response = ask(cast, mandate, "¿Cuándo llega el agua?")
@@ -615,7 +603,6 @@ def test_a_resident_asks_a_spokesperson_a_question_in_public(cast):
     assert [q["id"] for q in shown] == [question.pk]
 
 
-@asking
 def test_a_question_refused_says_why_and_stores_nothing(cast):
     mandate = mandate_of(cast, "spokesperson")
     blank = ask(cast, mandate, "   ")
