@@ -149,7 +149,9 @@ def test_every_closed_demo_poll_recounts_from_the_api_to_its_published_result(cl
             assert digest == last["digest"] == entry["payload"]["digest"]
             assert entry["payload"]["result"]["winners"] == winners
             recounted += 1
-    assert recounted == 3  # the demo's budget poll, its election, and an assembly's secret ballot
+    # the demo's budget poll, its election, an assembly's secret ballot, and the two ballots
+    # of the spokesperson election (its STV committee and its single seat)
+    assert recounted == 5
 
 
 def test_every_demo_ledger_recomputes_to_its_signed_head(client):

@@ -145,7 +145,8 @@ def test_the_report_sets_the_vote_deadline_and_a_late_one_is_accepted_and_flagge
     late = recall_in(cast, RecallStatus.REPORT)
     Recall.objects.filter(pk=late.pk).update(report_due=timezone.localdate() - timedelta(days=1))
     # overdue: on the body page's list, and in red on the recall page
-    overdue = deadlines.overdue(cast.council)
+    # (the cast's spokespersons, seated since 2020, also owe their accounts: another source)
+    overdue = [d for d in deadlines.overdue(cast.council) if d.kind != "accounts"]
     assert [d.url for d in overdue] == [f"/b/consejo-a/recalls/{late.pk}/"]
     assert "Vocera" in str(overdue[0].what)
     with pytest.raises(MandateError, match="Write the report"):
@@ -155,7 +156,9 @@ def test_the_report_sets_the_vote_deadline_and_a_late_one_is_accepted_and_flagge
     assert done.vote_due == timezone.localdate() + timedelta(days=done.statute.recall_assembly_days)
     reported = entries(cast.council.ledger_chain).get(kind="recall.reported")
     assert reported.data["late"] is True
-    assert deadlines.overdue(cast.council) == []  # the report is in; the vote is not yet due
+    assert [
+        d for d in deadlines.overdue(cast.council) if d.kind != "accounts"
+    ] == []  # the report is in; the vote is not yet due
     with pytest.raises(MandateError, match="not waiting"):
         recall.report(done, text="Otra vez", by=cast.comptroller.user)
 

@@ -63,7 +63,8 @@ def test_the_bundle_holds_what_the_public_downloads_serve(demo, tmp_path):
     files = unpack(download(), tmp_path)
     client = Client()
     closed = Poll.objects.filter(body=demo, status=Status.CLOSED).order_by("pk")
-    assert closed.count() == 3  # the budget, the election, an assembly's secret ballot
+    # the budget, the election, an assembly's secret ballot, the spokesperson election's two
+    assert closed.count() == 5
     for poll in closed:
         for fmt in ("json", "pb" if poll.method == "budget" else "soi"):
             served = client.get(
