@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 
 from comuna.mandates.models import Election, ElectionPhase, Recall, RecallStatus
-from comuna.territory.permissions import MEMBERS, Role, Subject, register_rules
+from comuna.territory.permissions import Role, Subject, register_rules
 
 
 class MandateAction(enum.StrEnum):
@@ -30,7 +30,6 @@ class MandateAction(enum.StrEnum):
 
 
 class ElectionAction(enum.StrEnum):
-    VIEW = "mandates.view_election"
     CONVENE = "mandates.convene_election"
     EDIT = "mandates.edit_election"  # the calendar and contests, before candidacies close
     CANCEL = "mandates.cancel_election"
@@ -74,8 +73,6 @@ TABLE = {
     (MandateAction.SUBMIT_ACCOUNTS, None): SPOKESPERSONS,
     (MandateAction.PUT_ACCOUNTS, None): ELECTORAL,
     # elections
-    (ElectionAction.VIEW, None): MEMBERS,
-    **{(ElectionAction.VIEW, phase): MEMBERS for phase in ElectionPhase.values},
     (ElectionAction.CONVENE, None): ELECTORAL,
     (ElectionAction.EDIT, ElectionPhase.CONVENED): ELECTORAL,
     (ElectionAction.EDIT, ElectionPhase.CANDIDACY): ELECTORAL,

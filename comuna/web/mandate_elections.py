@@ -23,10 +23,10 @@ from comuna.mandates.models import (
 )
 from comuna.mandates.rules import ElectionAction
 from comuna.mandates.seats import has_declared_seats
-from comuna.territory.models import Resident
+from comuna.territory.models import Body, Resident
 from comuna.territory.permissions import can
 from comuna.web import mandate_results
-from comuna.web.access import body_view
+from comuna.web.access import body_view, public
 
 
 def _date_field(name: str) -> forms.DateField:
@@ -51,8 +51,10 @@ def _own_resident(request) -> Resident | None:
 # --- the list and convening -----------------------------------------------------------------
 
 
-@body_view(ElectionAction.VIEW)
-def election_list(request, body):
+@public
+def election_list(request, slug):
+    """Public: who stands, who objects and who was elected are the community's business."""
+    body = get_object_or_404(Body, slug=slug)
     found = list(body.elections.prefetch_related("contests__organ"))
     return render(
         request,
@@ -154,8 +156,12 @@ def _calendar(election: Election, phase: str) -> list[dict]:
     return rows
 
 
-@body_view(ElectionAction.VIEW, Election)
-def election_detail(request, body, election):
+@public
+def election_detail(request, slug, pk):
+    body = get_object_or_404(Body, slug=slug)
+    election = get_object_or_404(
+        Election.objects.select_related("body", "statute"), pk=pk, body=body
+    )
     phase = election.phase()
     me = _own_resident(request)
     contests = list(

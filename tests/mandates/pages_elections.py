@@ -84,9 +84,7 @@ def _shifted(cast, election) -> dict:
 
 
 PROBES: dict = {
-    "elections": Probe(),
     "election-new": Probe(kwargs=_declared, post=lambda cast, obj: convene_form(cast)),
-    "election": Probe(kwargs=_pk),
     "election-edit": Probe(kwargs=_pk, post=_shifted),
     "election-cancel": Probe(kwargs=_pk, post=lambda cast, obj: {"reason": "Error de fechas"}),
     "election-stand": Probe(
