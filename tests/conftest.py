@@ -229,10 +229,10 @@ class _CastRows:
         self.tables = {}  # table -> rows added by Cast()
         self.usable = True
         for table, rows in after.items():
-            old = before.get(table, [])
-            if set(old) - set(rows):  # Cast() changed or deleted a row that was there
+            old = set(before.get(table, []))
+            if old - set(rows):  # Cast() changed or deleted a row that was there
                 self.usable = False
-            added = [r for r in rows if r not in set(old)]
+            added = [r for r in rows if r not in old]
             if added:
                 self.tables[table] = added
         self.counts = tuple(len(before.get(t, [])) for t in self.tables)
