@@ -7,11 +7,17 @@ unit, a member of the financial unit, an administrator, a substitute of the heal
 council B: an outsider (a resident of another body).
 """
 
+import shutil
+import tempfile
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import translation
 
 from comuna.territory import services
@@ -212,9 +218,138 @@ class Cast:
         return None if persona == "anonymous" else getattr(self, persona).user
 
 
+class _CastRows:
+    """The rows one ``Cast()`` adds to an otherwise untouched test database, kept once per
+    process: a test's cast is these rows inserted again (a few statements) instead of the
+    hundreds of statements of the services that made them, so every test still gets the same
+    cast, made by the services and recorded in the ledger, in its own transaction. The bodies'
+    signing keys are copied into the test's own keys directory."""
+
+    def __init__(self, before, after, cast, keys):
+        self.tables = {}  # table -> rows added by Cast()
+        self.usable = True
+        for table, rows in after.items():
+            old = set(before.get(table, []))
+            if old - set(rows):  # Cast() changed or deleted a row that was there
+                self.usable = False
+            added = [r for r in rows if r not in old]
+            if added:
+                self.tables[table] = added
+        self.counts = tuple(len(before.get(t, [])) for t in self.tables)
+        self.refs = {
+            name: (type(value), value.pk)
+            for name, value in vars(cast).items()
+            if isinstance(value, models.Model)
+        }
+        self.keys = keys
+
+    def restore(self):
+        """A new Cast from the rows, or None when the database is not as it was (the demo of
+        the module is loaded, a fixture made rows of its own): the caller makes one then."""
+        if not self.usable or _counts(self.tables) != self.counts:
+            return None
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    for table, rows in self.tables.items():
+                        cursor.executemany(_insert_sql(table, rows[0]), rows)
+                    if connection.vendor == "postgresql":
+                        by_table = {m._meta.db_table: m for m in _models()}
+                        touched = [by_table[t] for t in self.tables if t in by_table]
+                        for sql in connection.ops.sequence_reset_sql(no_style(), touched):
+                            cursor.execute(sql)
+        except IntegrityError:
+            return None
+        keys = Path(django_settings.COMUNA_KEYS_DIR)
+        shutil.copytree(self.keys, keys, dirs_exist_ok=True)
+        cast = Cast.__new__(Cast)
+        wanted: dict = {}
+        for model, pk in self.refs.values():
+            wanted.setdefault(model, set()).add(pk)
+        found = {m: m._base_manager.in_bulk(pks) for m, pks in wanted.items()}
+        for name, (model, pk) in self.refs.items():
+            setattr(cast, name, found[model][pk])
+        cast.household = cast.resident.household = found[Household][cast.resident.household_id]
+        return cast
+
+
+def _models():
+    from django.apps import apps
+
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy
+    ]
+
+
+def _tables() -> list[str]:
+    existing = set(connection.introspection.table_names())
+    return sorted({m._meta.db_table for m in _models()} & existing)
+
+
+def _counts(tables) -> tuple:
+    if not tables:
+        return ()
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(t)})" for t in tables))
+        return tuple(cursor.fetchone())
+
+
+def _rows() -> dict[str, list]:
+    """Every row of every table: raw tuples on SQLite, the row as JSON text on PostgreSQL
+    (which json_populate_record turns back into the row, whatever its columns' types)."""
+    q = connection.ops.quote_name
+    found = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT row_to_json(t)::text FROM {q(table)} t")
+            else:
+                cursor.execute(f"SELECT * FROM {q(table)}")
+                found[table + ":columns"] = [c[0] for c in cursor.description]
+            found[table] = [tuple(r) for r in cursor.fetchall()]
+    return found
+
+
+def _insert_sql(table, row) -> str:
+    q = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        return f"INSERT INTO {q(table)} SELECT * FROM json_populate_record(NULL::{q(table)}, %s)"
+    columns = _COLUMNS[table]
+    return (
+        f"INSERT INTO {q(table)} ({', '.join(map(q, columns))})"
+        f" VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+
+
+_COLUMNS: dict[str, list[str]] = {}
+_CAST_ROWS: dict[str, _CastRows] = {}  # database vendor -> the rows of a cast
+
+
+def _cast_rows() -> _CastRows:
+    """The rows of a cast made once in this process, in a transaction rolled back."""
+    with transaction.atomic():
+        before = _rows()
+        made = Cast()
+        after = _rows()
+        transaction.set_rollback(True)
+    for key in [k for k in after if k.endswith(":columns")]:
+        _COLUMNS[key.removesuffix(":columns")] = after.pop(key)
+        before.pop(key, None)
+    keys = Path(tempfile.mkdtemp(prefix="cast-keys-"))
+    if Path(django_settings.COMUNA_KEYS_DIR).exists():
+        shutil.copytree(django_settings.COMUNA_KEYS_DIR, keys, dirs_exist_ok=True)
+    return _CastRows(before, after, made, keys)
+
+
 @pytest.fixture
 def cast(db):
-    return Cast()
+    rows = _CAST_ROWS.get(connection.vendor)
+    if rows is None:
+        rows = _CAST_ROWS[connection.vendor] = _cast_rows()
+    return rows.restore() or Cast()
 
 
 @pytest.fixture
