@@ -224,7 +224,8 @@ def test_carried_the_substitute_takes_the_seat_and_its_roles_the_same_day(cast):
     decided = entries(cast.council.ledger_chain).get(kind="recall.decided")
     assert decided.data["successor"] == seated.pk and decided.data["ended_on"] == str(today)
     assert "mandate.replaced" in _kinds(cast)
-    assert deadlines.of_body(cast.council) == []  # every deadline met
+    # every deadline of the recall met (the accounts the cast's spokespersons owe are apart)
+    assert [d for d in deadlines.of_body(cast.council) if d.kind != "accounts"] == []
     assert verify().ok
 
 
