@@ -53,10 +53,13 @@ from comuna.mandates.models import (
     Recall,
     RecallStatus,
 )
+from comuna.mandates.results import elected_by_seat
 from comuna.mandates.rules import MandateAction, RecallAction
+from comuna.mandates.seats import OrganSeats, seat_holders
 from comuna.territory import statutes
-from comuna.territory.models import Body, Counting, Mandate, MandateKind, Organ, Seat
+from comuna.territory.models import Body, Counting, Mandate, MandateKind, Organ
 from comuna.territory.permissions import allowed_roles, roles
+from comuna.territory.services import substitute_for
 from comuna.voting import checks
 from comuna.voting.models import Status as PollStatus
 
@@ -141,68 +144,36 @@ def seats(request, slug: str = _slug()):
     body = get_object_or_404(Body, slug=slug)
     today = timezone.localdate()
     statute = statutes.current(body)
-    organs = _in_order(list(Organ.objects.filter(body=body).order_by("position", "name", "pk")))
-    mandates: dict[int, list[Mandate]] = {o.pk: [] for o in organs}
-    for mandate in (
-        Mandate.objects.filter(organ__in=organs, kind__in=SEATED)
-        .select_related("resident")
-        .order_by("starts_on", "pk")
-    ):
-        mandates[mandate.organ_id].append(mandate)
-    declared: dict[int, list[Seat]] = {o.pk: [] for o in organs}
-    for seat in Seat.objects.filter(organ__in=organs).order_by("number"):
-        declared[seat.organ_id].append(seat)
     return {
         "on": today,
         "statute_version": statute.number,
         "term_years": statute.term_years,
         "reelection_allowed": statute.reelection_allowed,
-        "organs": [_seat_organ(o, declared[o.pk], mandates[o.pk], today) for o in organs],
+        "organs": [_seat_organ(held) for held in seat_holders(body, today)],
     }
 
 
-def _in_order(organs: list[Organ]) -> list[Organ]:
-    """The body's organs, each followed by its committees."""
-    ordered = [o for o in organs if o.parent_id is None]
-    for parent in list(ordered):
-        at = ordered.index(parent) + 1
-        ordered[at:at] = [o for o in organs if o.parent_id == parent.pk]
-    return ordered + [o for o in organs if o not in ordered]
-
-
-def _seat_row(seat: Seat, mandates: list[Mandate], today: date) -> dict[str, Any]:
-    on_seat = [m for m in mandates if m.seat_id == seat.pk]
-    principals = [m for m in on_seat if m.kind == MandateKind.SPOKESPERSON]
-    principal = next((m for m in principals if m.is_active(today)), None)
-    ended = [m.ends_on for m in principals if m.ends_on is not None and m.ends_on <= today]
-    return {
-        "number": seat.number,
-        "principal": _holder(principal),
-        "substitute": _holder(
-            next(
-                (m for m in on_seat if m.kind == MandateKind.SUBSTITUTE and m.is_active(today)),
-                None,
-            )
-        ),
-        "incoming": _holder(next((m for m in principals if m.starts_on > today), None)),
-        "vacant_since": max(ended) if principal is None and ended else None,
-    }
-
-
-def _seat_organ(
-    organ: Organ, seats: list[Seat], mandates: list[Mandate], today: date
-) -> dict[str, Any]:
+def _seat_organ(held: OrganSeats) -> dict[str, Any]:
+    """An organ's seats as the seats page reads them (``seats.seat_holders``)."""
+    organ = held.organ
     return {
         "id": organ.pk,
         "name": organ.name,
         "kind": _label(organ.kind, organ.get_kind_display()),
         "part_of": organ.parent_id,
         "counting": _label(organ.counting, Counting(organ.counting).label),
-        "seats": [_seat_row(seat, mandates, today) for seat in seats if seat.number <= organ.seats],
+        "seats": [
+            {
+                "number": h.seat.number,
+                "principal": _holder(h.principal),
+                "substitute": _holder(h.substitute),
+                "incoming": _holder(h.incoming),
+                "vacant_since": h.vacant_since,
+            }
+            for h in held.seats
+        ],
         "unseated": [
-            {**_holder(m), "kind": _label(m.kind, m.get_kind_display())}
-            for m in mandates
-            if m.seat_id is None and m.is_active(today)
+            {**_holder(m), "kind": _label(m.kind, m.get_kind_display())} for m in held.unseated
         ],
     }
 
@@ -299,33 +270,32 @@ def _messages(found: dict | None) -> list[dict[str, Any]]:
     return [m for m in (found or {}).get("explanation") or [] if isinstance(m, dict)]
 
 
-def _contest_result(contest: Contest, seat_numbers: list[int]) -> dict[str, Any] | None:
-    """The counted result, as the results part stores it; None before the count."""
+def _contest_result(contest: Contest) -> dict[str, Any] | None:
+    """The counted result, as the results part stores it; None before the count. Seat by seat
+    as the election's page reads it (``results.elected_by_seat``)."""
     stored = contest.result or {}
     if "principals" not in stored or contest.poll_id is None:
         return None
-    names = {c.pk: str(c.resident) for c in contest.candidates.all()}
 
-    def person(ids: list[int], i: int) -> dict[str, Any] | None:
-        if i >= len(ids):
+    def person(candidate: Candidate | None) -> dict[str, Any] | None:
+        if candidate is None:
             return None
-        return {"candidate": ids[i], "name": names.get(ids[i], "")}
+        return {"candidate": candidate.pk, "name": str(candidate.resident)}
 
-    principals, substitutes = list(stored["principals"]), list(stored.get("substitutes") or [])
     poll = contest.poll
     recorded = checks.recorded_result(poll)[0] if poll.status == PollStatus.CLOSED else None
     return {
         "poll": contest.poll_id,
         "options": {str(k): v for k, v in (stored.get("options") or {}).items()},
-        "principals": principals,
-        "substitutes": substitutes,
+        "principals": list(stored["principals"]),
+        "substitutes": list(stored.get("substitutes") or []),
         "seats": [
             {
-                "seat": number,
-                "principal": person(principals, i),
-                "substitute": person(substitutes, i),
+                "seat": row["seat"].number,
+                "principal": person(row["principal"]),
+                "substitute": person(row["substitute"]),
             }
-            for i, number in enumerate(seat_numbers)
+            for row in elected_by_seat(contest)
         ],
         "explanation": _messages(recorded),
         "substitute_explanation": _messages(stored.get("substitute_count")),
@@ -341,7 +311,7 @@ def _contest(contest: Contest) -> dict[str, Any]:
         "counting": _label(contest.counting, Counting(contest.counting).label),
         "poll": contest.poll_id,
         "candidates": [_candidate(c) for c in contest.candidates.all()],
-        "result": _contest_result(contest, numbers),
+        "result": _contest_result(contest),
     }
 
 
@@ -612,8 +582,7 @@ def _spokesperson_summary(mandate: Mandate, today: date | None = None) -> dict[s
         "seat": _seat_number(mandate),
         "starts_on": mandate.starts_on,
         "ends_on": mandate.ends_on,
-        "in_force": mandate.starts_on <= today
-        and (mandate.ends_on is None or today < mandate.ends_on),
+        "in_force": mandate.is_active(today),
     }
 
 
@@ -648,16 +617,11 @@ def spokespersons(
 
 
 def _substitute(mandate: Mandate, today: date) -> Mandate | None:
-    """The substitute in force of the mandate's seat (of its organ, for a mandate without a
-    seat), as the spokesperson's page reads it."""
+    """Who would take the seat today, as the spokesperson's page and a carried recall read it
+    (``territory.services.substitute_for``)."""
     if mandate.kind != MandateKind.SPOKESPERSON:
         return None
-    found = Mandate.objects.active(today).filter(
-        organ_id=mandate.organ_id, kind=MandateKind.SUBSTITUTE
-    )
-    if mandate.seat_id is not None:
-        found = found.filter(seat_id=mandate.seat_id)
-    return found.select_related("resident").order_by("pk").first()
+    return substitute_for(mandate, today)
 
 
 def _instruction(instruction: Instruction) -> dict[str, Any]:

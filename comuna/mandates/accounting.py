@@ -49,6 +49,7 @@ from comuna.mandates.models import (
 )
 from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.territory.models import Body, Mandate, MandateKind, Resident
+from comuna.territory.services import substitute_for
 
 TEXT_MAX = 5000
 VOTES = (Position.FOR, Position.AGAINST, Position.ABSTAIN)
@@ -772,12 +773,8 @@ def spokesperson(mandate: Mandate, today: date | None = None) -> dict[str, Any]:
     mandate = Mandate.objects.select_related("body", "organ", "resident", "seat").get(pk=mandate.pk)
     substitute = None
     if mandate.kind == MandateKind.SPOKESPERSON and mandate.organ_id is not None:
-        others = Mandate.objects.active(today).filter(
-            organ=mandate.organ_id, kind=MandateKind.SUBSTITUTE
-        )
-        if mandate.seat_id is not None:
-            others = others.filter(seat=mandate.seat_id)
-        found = others.select_related("resident").order_by("pk").first()
+        # who would take the seat today: the one a carried recall seats
+        found = substitute_for(mandate, today)
         if found is not None:
             substitute = {"id": found.pk, "resident": str(found.resident)}
     votes = list(

@@ -32,6 +32,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comuna.assemblies.models import SignatureSource  # a recall is signed as a petition is
 from comuna.territory.models import Body, Mandate, Organ, Resident, StatuteVersion
 
 # --- elections -------------------------------------------------------------------------------
@@ -270,11 +271,6 @@ class Recall(models.Model):
             .select_related("body", "statute", "mandate")
             .get(pk=self.pk)
         )
-
-
-class SignatureSource(models.TextChoices):
-    APP = "app", _("Signed in the app")
-    PAPER = "paper", _("Entered from a paper sheet")
 
 
 class RecallSignature(models.Model):
