@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "comuna.voting",
     "comuna.assemblies",
     "comuna.mandates",
+    "comuna.cycles",
     "comuna.web",
     "comuna.api",
 ]

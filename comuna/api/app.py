@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from comuna.api import assemblies, errors, mandates, minutes, personal, public
+from comuna.api import (
+    assemblies,
+    budgets,
+    cycle_projects,
+    cycles,
+    errors,
+    mandates,
+    minutes,
+    personal,
+    public,
+)
 
 api = NinjaAPI(
     title="Comuna API",
@@ -25,3 +35,6 @@ api.add_router("/", personal.router)
 api.add_router("/", assemblies.router)
 api.add_router("/", minutes.router)
 api.add_router("/", mandates.router)
+api.add_router("/", cycles.router)
+api.add_router("/", cycle_projects.router)
+api.add_router("/", budgets.router)

@@ -330,6 +330,12 @@ class StatuteVersion(models.Model):
         db_default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # the communal cycle (added with issue 13)
+    cycle_public = models.BooleanField(
+        _("anyone may read the needs, projects and budgets (not only members)"),
+        default=True,
+        db_default=True,
+    )
 
     class Meta:
         ordering = ["body", "-number"]

@@ -42,6 +42,7 @@ LAW_2009: dict[str, Any] = {
     "no_public_office": True,
     "question_answer_days": 15,
     "accounts_months": 12,
+    "cycle_public": True,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -66,6 +67,7 @@ ADDED_LATER: dict[str, Any] = {
     "no_public_office": True,
     "question_answer_days": 15,
     "accounts_months": 12,
+    "cycle_public": True,
 }
 
 

@@ -124,6 +124,11 @@ class Poll(models.Model):
         StatuteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     result = models.JSONField(null=True, blank=True)
+    # budget polls (issue 13): the Pabulib vote type of its ballots ("approval", "choose-1",
+    # "cumulative", "ordinal"; empty: the method's own), and the META lines of an imported
+    # file that the poll's own settings do not give (written back on export)
+    vote_type = models.CharField(max_length=12, blank=True, db_default="", default="")
+    meta = models.JSONField(default=dict, blank=True, db_default={})
     result_entry = models.PositiveBigIntegerField(
         null=True, blank=True, help_text=_("Sequence of the ledger entry that records the result.")
     )
@@ -165,7 +170,7 @@ def option_image_path(option: Option, filename: str) -> str:
 
 class Option(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
-    key = models.CharField(max_length=10)  # "1", "2", ...: the id in exported files
+    key = models.CharField(max_length=64)  # "1", "2", ...: the id in exported files (a Pabulib file's own)
     label = models.CharField(_("option"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     cost = MoneyField(_("cost"), null=True, blank=True)
@@ -176,6 +181,9 @@ class Option(models.Model):
         validators=[validate_option_image],
         help_text=_("A photo or drawing: JPEG, PNG, GIF or WebP, at most 2 MB."),
     )
+
+    # an imported Pabulib project's other columns (category, target, votes, selected...), raw
+    fields = models.JSONField(default=dict, blank=True, db_default={})
 
     class Meta:
         ordering = ["poll", "id"]
@@ -211,6 +219,7 @@ class Voter(models.Model):
 class Source(models.TextChoices):
     ONLINE = "online", _("Online")
     PAPER = "paper", _("Paper")
+    IMPORTED = "imported", _("Imported from a file")
 
 
 class BatchState(models.TextChoices):
@@ -294,7 +303,7 @@ class Ballot(models.Model):
     # NULL for paper ballots: the unique constraint below must allow many of them
     receipt_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     choices = models.JSONField()
-    source = models.CharField(max_length=6, choices=Source.choices, default=Source.ONLINE)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.ONLINE)
     batch = models.ForeignKey(
         PaperBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
     )

@@ -145,12 +145,14 @@ class PollSettingsError(VotingError, ValidationError):
 
 
 def _options(poll: Poll, options: list[dict[str, Any]]) -> list[Option]:
-    """Unsaved options ``{"label", "description"?, "cost"?, "image"?}`` of ``poll``, keyed
-    1, 2, ... in the order given."""
+    """Unsaved options ``{"label", "description"?, "cost"?, "image"?, "key"?, "fields"?}`` of
+    ``poll``, keyed 1, 2, ... in the order given unless they bring their own ``key`` (a budget's
+    project ids, a Pabulib file's own)."""
     return [
         Option(
             poll=poll,
-            key=str(i + 1),
+            key=str(o.get("key") or i + 1),
+            fields=o.get("fields") or {},
             label=str(o.get("label", "")).strip(),
             description=o.get("description", "") or "",
             cost=o.get("cost"),

@@ -7,6 +7,11 @@ from comuna.web import (
     assembly_convening,
     assembly_decisions,
     assembly_minutes,
+    cycle_budgets,
+    cycle_import,
+    cycle_needs,
+    cycle_pages,
+    cycle_projects,
     mandate_accounting,
     mandate_elections,
     mandate_recalls,
@@ -122,4 +127,8 @@ for _part in (
     mandate_recalls,
     mandate_accounting,
 ):
+    urlpatterns += _part.urlpatterns
+
+# the communal cycle: cycles, needs and their prioritisation, projects, budgets, Pabulib files
+for _part in (cycle_pages, cycle_needs, cycle_projects, cycle_budgets, cycle_import):
     urlpatterns += _part.urlpatterns

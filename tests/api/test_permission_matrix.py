@@ -30,6 +30,7 @@ from comuna.voting.models import Voter
 from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.api.conftest import Caller, token_for
 from tests.conftest import PERSONAS, ballots_cast
+from tests.cycles import api_budgets, api_cycles, api_projects
 from tests.mandates import pages_api
 from tests.web.test_permission_matrix import OBJECTS, PERSONA_ROLES, _world
 
@@ -73,7 +74,11 @@ PROBES = {
     "GET /api/v1/bodies/{slug}/assemblies/{assembly_id}/": Probe(
         params=lambda cast, obj: {"assembly_id": obj.pk}
     ),
-    **{name: Probe(**probe) for name, probe in pages_api.API_PROBES.items()},
+    **{
+        name: Probe(**probe)
+        for part in (pages_api, api_cycles, api_projects, api_budgets)
+        for name, probe in part.API_PROBES.items()
+    },
 }
 
 

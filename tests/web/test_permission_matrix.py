@@ -30,6 +30,8 @@ from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.assemblies.factories import assembly_in, petition_in
 from tests.conftest import MEMBERS, PERSONAS, SETUP, ballots_cast, make_resident
+from tests.cycles import pages_budgets, pages_cycle, pages_import, pages_needs, pages_projects
+from tests.cycles.factories import OBJECTS as CYCLE_OBJECTS
 from tests.mandates import (
     pages_accounting,
     pages_elections,
@@ -42,6 +44,7 @@ from tests.web.probes import Probe
 
 ASSEMBLY_PARTS = (pages_convening, pages_attendance, pages_decisions, pages_minutes)
 MANDATE_PARTS = (pages_seats, pages_elections, pages_results, pages_recalls, pages_accounting)
+CYCLE_PARTS = (pages_cycle, pages_needs, pages_projects, pages_budgets, pages_import)
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -87,6 +90,7 @@ def _assemblies_world():
     models = [
         *apps.get_app_config("assemblies").get_models(),
         *apps.get_app_config("mandates").get_models(),
+        *apps.get_app_config("cycles").get_models(),
         Mandate,
         Seat,
     ]
@@ -116,6 +120,7 @@ OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
     Petition: petition_in,
     Election: election_in,
     Recall: recall_in,
+    **CYCLE_OBJECTS,
 }
 
 
@@ -246,7 +251,7 @@ PROBES = {
         },
     ),
 }
-for _part in (*ASSEMBLY_PARTS, *MANDATE_PARTS):
+for _part in (*ASSEMBLY_PARTS, *MANDATE_PARTS, *CYCLE_PARTS):
     PROBES.update(_part.PROBES)
 
 

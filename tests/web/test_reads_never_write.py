@@ -20,6 +20,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from comuna.voting import services as voting
 from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.conftest import PERSONAS
+from tests.cycles import (
+    api_budgets,
+    api_cycles,
+    api_projects,
+    pages_budgets,
+    pages_cycle,
+    pages_import,
+    pages_needs,
+    pages_projects,
+)
 from tests.mandates import (
     pages_accounting,
     pages_api,
@@ -134,6 +144,11 @@ def _urls(cast, polls) -> dict[str, list[str]]:
                 pages_results,
                 pages_recalls,
                 pages_accounting,
+                pages_cycle,
+                pages_needs,
+                pages_projects,
+                pages_budgets,
+                pages_import,
             )
             for name, found in part.urls(cast).items()
         },
@@ -161,6 +176,9 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         **pages_minutes.api_urls(cast),
         **_api_assembly_urls(cast),
         **pages_api.api_urls(cast),
+        **api_cycles.api_urls(cast),
+        **api_projects.api_urls(cast),
+        **api_budgets.api_urls(cast),
     }
 
 

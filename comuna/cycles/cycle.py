@@ -1,0 +1,3 @@
+"""Opening a cycle and amending its calendar (``cycle.opened``, ``cycle.amended``)."""
+
+LEDGER_CHECKS: dict = {}

@@ -1,0 +1,406 @@
+"""The communal cycle, part 1 (issue 13): diagnosis of needs, the plan, the participatory budget.
+
+- A :class:`Cycle` of a body (a year or a period) runs through phases set by its calendar
+  (every date inclusive): diagnosis, prioritisation, planning, feasibility review, budget vote,
+  then execution (issue 14) until it ends. :meth:`Cycle.phase` derives the phase from the
+  calendar; the permission tables key on it.
+- Residents report :class:`Need` rows (category, description, place, optional point and photo);
+  others support them (:class:`NeedSupport`, one per resident). The assembly prioritises them
+  by a vote (a ``voting.Poll`` over the needs, ``Cycle.priority_poll``); the ordered list is
+  kept on the needs (``Need.priority``) and in the ledger (``cycle.prioritised``).
+- :class:`Project` rows answer needs, with a cost estimate (:class:`CostItem` rows, their sum
+  the project's cost), a responsible committee and a place; the executive unit reviews
+  feasibility (:class:`ProjectReview`, a rejection always with a public reason); a proposer may
+  revise and resubmit while the review phase lasts.
+- A :class:`Budget` is a participatory-budget vote over the feasible projects: amount, ballot
+  kind, constraints, rule; one :class:`BudgetDistrict` per district or category with its own
+  amount, each counted as its own ``voting.Poll`` (one ballot page casts in every district a
+  resident votes in). A Pabulib file imported (``comuna cycle import-pb``) is a budget of one
+  district with no cycle. :class:`Deviation` rows are the assembly's decisions to fund or not
+  fund a project against the computed outcome.
+
+Every state change is a service writing a ``cycle.*``, ``need.*``, ``project.*`` or
+``budget.*`` ledger entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comuna.territory.models import Body, Organ, Resident
+from comuna.voting.images import validate_option_image
+from comuna.voting.money import MoneyField
+
+# --- the cycle -------------------------------------------------------------------------------
+
+
+class CyclePhase(models.TextChoices):
+    PLANNED = "planned", _("Not started yet")
+    DIAGNOSIS = "diagnosis", _("Diagnosis of needs")
+    PRIORITISATION = "prioritisation", _("Prioritisation of needs")
+    PLANNING = "planning", _("Project proposals")
+    REVIEW = "review", _("Feasibility review")
+    BUDGET = "budget", _("Budget vote")
+    EXECUTION = "execution", _("Execution")
+    CLOSED = "closed", _("Closed")
+
+
+class Cycle(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="cycles")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # the calendar: each phase runs from the day after the previous one's last day to its own
+    starts_on = models.DateField(_("diagnosis opens"))
+    diagnosis_until = models.DateField(_("last day to report needs"))
+    prioritisation_until = models.DateField(_("last day of the prioritisation"))
+    planning_until = models.DateField(_("last day to propose projects"))
+    review_until = models.DateField(_("last day of the feasibility review"))
+    budget_until = models.DateField(_("last day of the budget vote"))
+    ends_on = models.DateField(_("the cycle ends on"))
+    # the assembly's prioritisation vote over the needs (approval or ranked)
+    priority_poll = models.OneToOneField(
+        "voting.Poll", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["body", "-starts_on", "-id"]
+        verbose_name = _("cycle")
+
+    def __str__(self) -> str:
+        return self.title
+
+    CALENDAR = (
+        ("diagnosis_until", CyclePhase.DIAGNOSIS),
+        ("prioritisation_until", CyclePhase.PRIORITISATION),
+        ("planning_until", CyclePhase.PLANNING),
+        ("review_until", CyclePhase.REVIEW),
+        ("budget_until", CyclePhase.BUDGET),
+        ("ends_on", CyclePhase.EXECUTION),
+    )
+
+    def phase(self, on: date | None = None) -> str:
+        """The phase on day ``on`` (today by default), from the calendar."""
+        day = on or timezone.localdate()
+        if day < self.starts_on:
+            return CyclePhase.PLANNED
+        for field, phase in self.CALENDAR:
+            if day <= getattr(self, field):
+                return phase
+        return CyclePhase.CLOSED
+
+    def get_phase_display(self) -> str:
+        return str(CyclePhase(self.phase()).label)
+
+
+# --- diagnosis -------------------------------------------------------------------------------
+
+
+class NeedCategory(models.TextChoices):
+    WATER = "water", _("Water")
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Domestic gas")
+    ROADS = "roads", _("Roads and transport")
+    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    FOOD = "food", _("Food")
+    SAFETY = "safety", _("Safety")
+    ENVIRONMENT = "environment", _("Environment and waste")
+    CULTURE = "culture", _("Culture, sport and recreation")
+    PRODUCTION = "production", _("Work and production")
+    OTHER = "other", _("Other")
+
+
+def need_photo_path(need: Need, filename: str) -> str:
+    import uuid
+
+    from comuna.voting.images import extension
+
+    return f"needs/{uuid.uuid4().hex}.{extension(need.photo)}"
+
+
+class Need(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="needs")
+    category = models.CharField(_("category"), max_length=20, choices=NeedCategory.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=need_photo_path,
+        blank=True,
+        validators=[validate_option_image],
+        help_text=_("A photo or drawing: JPEG, PNG, GIF or WebP, at most 2 MB."),
+    )
+    reported_by = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    withdrawn = models.BooleanField(default=False)
+    # 1, 2, ...: the place the assembly's prioritisation gave it (None before, or left out)
+    priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        verbose_name = _("need")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeedSupport(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    supported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["need", "resident"], name="one_support_per_resident")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} · {self.resident}"
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+class ProjectStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for the feasibility review")
+    FEASIBLE = "feasible", _("Feasible")
+    REJECTED = "rejected", _("Not feasible")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its proposer")
+
+
+class Project(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    needs = models.ManyToManyField(Need, related_name="projects", verbose_name=_("needs answered"))
+    category = models.CharField(
+        _("category"), max_length=20, choices=NeedCategory.choices, blank=True
+    )
+    # who proposed it: a resident, or a committee (then ``proposed_by`` is who filed it for them)
+    proposed_by = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    proposing_committee = models.ForeignKey(
+        Organ, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Organ,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("responsible committee"),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    cost = MoneyField(_("estimated cost"))  # the sum of its cost items
+    status = models.CharField(
+        max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.SUBMITTED
+    )
+    revision = models.PositiveSmallIntegerField(default=1)  # 1, then +1 at each resubmission
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+        verbose_name = _("project")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CostItem(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    description = models.CharField(_("item"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
+    unit_cost = MoneyField(_("unit cost"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReviewDecision(models.TextChoices):
+    FEASIBLE = "feasible", _("Feasible")
+    REJECTED = "rejected", _("Not feasible")
+
+
+class ProjectReview(models.Model):
+    """The executive unit's review of one revision of a project (public, with its reason)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    revision = models.PositiveSmallIntegerField()
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["project", "reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.revision} · {self.decision}"
+
+
+# --- the participatory budget ----------------------------------------------------------------
+
+
+class BallotKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval: mark every project you support")
+    CART = "cart", _("Shopping cart: choose projects up to a cost")
+    POINTS = "points", _("Points: share out points among the projects")
+    RANKED = "ranked", _("Ranked: order the projects you support")
+    SINGLE = "single", _("One project only")  # Pabulib's choose-1, from imported files
+
+
+class BudgetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Vote open")
+    COUNTED = "counted", _("Counted")
+
+
+class Budget(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="budgets")
+    # None for an election imported from a Pabulib file
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="budgets"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    amount = MoneyField(_("budget"))  # the sum of the districts' amounts
+    currency = models.CharField(_("currency"), max_length=3)
+    ballot_kind = models.CharField(
+        _("ballot"), max_length=10, choices=BallotKind.choices, default=BallotKind.APPROVAL
+    )
+    min_projects = models.PositiveSmallIntegerField(_("fewest projects on a ballot"), default=1)
+    max_projects = models.PositiveSmallIntegerField(
+        _("most projects on a ballot"), null=True, blank=True
+    )
+    max_cost = MoneyField(_("most a ballot may spend"), null=True, blank=True)
+    max_points = models.PositiveIntegerField(
+        _("points each voter shares out"), null=True, blank=True
+    )
+    rule = models.CharField(_("counting rule"), max_length=30, default="mes-cost-complete")
+    status = models.CharField(
+        max_length=8, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT
+    )
+    # the file an imported budget came from (its name and SHA-256), empty otherwise
+    source_file = models.CharField(max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["body", "-created_at", "-id"]
+        verbose_name = _("participatory budget")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BudgetDistrict(models.Model):
+    """A district or category of a budget with its own amount, counted as its own poll."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="districts")
+    name = models.CharField(_("district or category"), max_length=200)
+    amount = MoneyField(_("budget"))
+    # the body whose register votes here (issue 15's commune-wide budgets: a council's
+    # district); None: the budget's own body
+    voters_body = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    poll = models.OneToOneField(
+        "voting.Poll", null=True, blank=True, on_delete=models.PROTECT, related_name="district"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["budget", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BudgetProject(models.Model):
+    """A project on a budget's ballot, in one district: ``key`` is its id in the .pb file
+    (and the poll option's key)."""
+
+    district = models.ForeignKey(BudgetDistrict, on_delete=models.CASCADE, related_name="entries")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )  # None for an imported file's project
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["district", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "key"], name="one_budget_project_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} · {self.key}"
+
+
+class DeviationChange(models.TextChoices):
+    FUND = "fund", _("Fund although the count did not")
+    UNFUND = "unfund", _("Do not fund although the count did")
+
+
+class DeviationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the assembly's decision")
+    CARRIED = "carried", _("Decided by the assembly")
+    REJECTED = "rejected", _("Rejected by the assembly")
+
+
+class Deviation(models.Model):
+    """A change to the computed outcome: in force only once an assembly decision carries it."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="deviations")
+    entry = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="+")
+    change = models.CharField(max_length=8, choices=DeviationChange.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        max_length=10, choices=DeviationStatus.choices, default=DeviationStatus.PROPOSED
+    )
+    # the agenda item and motion that decide it (assemblies)
+    item = models.ForeignKey(
+        "assemblies.AgendaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    motion = models.ForeignKey(
+        "assemblies.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["budget", "proposed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.budget} · {self.change} · {self.entry.key}"

@@ -1,0 +1,7 @@
+"""Pages of issue 13's communal cycle (cycle_import). Thin views over comuna.cycles."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
