@@ -17,11 +17,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja.errors import AuthenticationError
 
-from comuna import rows
 from comuna.api.auth import bearer_user
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
-from comuna.web.access import PERSONAL, PUBLIC, Permission, refusal
+from comuna.web.access import PERSONAL, PUBLIC, Permission, object_in_body, refusal
 
 __all__ = ["PERSONAL", "PUBLIC", "Permission", "declare", "find", "user_of"]
 
@@ -58,10 +57,10 @@ def find(
     if model is None:
         body = target = get_object_or_404(Body, slug=slug)
     else:
-        found = rows.with_body(model, pk, slug, Body)
+        found = object_in_body(model, pk, slug)
         if found is None:
             raise Http404
-        target, body = found, found.body
+        target, body = found
     if action is not None:
         user = user_of(request)
         if not can(user, action, target):

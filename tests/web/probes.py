@@ -12,3 +12,6 @@ class Probe:
     kwargs: Callable[[Any, Any], dict] = lambda cast, obj: {}
     get: bool = True
     post: Callable[[Any, Any], dict] | None = None
+    # run for each persona before its request, in its savepoint: (cast, obj, persona), e.g. to
+    # make the persona the owner of what a page lets only its owner change
+    prepare: Callable[[Any, Any, str], None] | None = None

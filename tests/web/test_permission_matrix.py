@@ -314,6 +314,8 @@ def _request_as(cast, persona, declared, phase, method, url, probe, obj, name):
     user = cast.user(persona)
     if user is not None:
         client.force_login(user)
+    if probe.prepare is not None:
+        probe.prepare(cast, obj, persona)
     before = _world()
     if method == "get":
         response = client.get(url)
