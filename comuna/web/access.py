@@ -55,10 +55,10 @@ def body_view(
             else:
                 # the object and its body in one plain query; a wrong body or object is the
                 # same 404
-                found = rows.with_body(model, kwargs.pop("pk"), slug, Body)
+                found = _with_body(model, kwargs.pop("pk"), slug)
                 if found is None:
                     raise Http404
-                target, body = found, found.body
+                target, body = found
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action, target):
@@ -75,6 +75,31 @@ def body_view(
         return wrapper
 
     return decorator
+
+
+def _with_body(model: type[Model], pk: int, slug: str) -> tuple[Model, Body] | None:
+    """The object ``pk`` of ``model`` and its body, when the body's slug is ``slug``. A model
+    with no ``body`` of its own belongs to the body of its parent: its first required foreign
+    key to a model that has one (a cycle's need or project: the cycle's body)."""
+    fields = model._meta.concrete_fields
+    if any(f.name == "body" for f in fields):
+        found = rows.with_body(model, pk, slug, Body)
+        return None if found is None else (found, found.body)
+    if not 0 <= pk <= rows.MAX_ID:
+        return None
+    parent = next(
+        f
+        for f in fields
+        if f.many_to_one
+        and not f.null
+        and any(g.name == "body" for g in f.related_model._meta.concrete_fields)
+    )
+    found = (
+        model._default_manager.select_related(f"{parent.name}__body")
+        .filter(pk=pk, **{f"{parent.name}__body__slug": slug})
+        .first()
+    )
+    return None if found is None else (found, getattr(found, parent.name).body)
 
 
 def refusal(user, action: str, target: Model, body: Body) -> str:
