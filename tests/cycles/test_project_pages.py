@@ -166,3 +166,12 @@ def test_a_closed_statute_keeps_projects_to_members(cast, client, login):
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert login(cast.outsider.user).get(url).status_code == 403
     assert login(cast.resident.user).get(url).status_code == 200
+
+
+def test_a_resident_reads_why_a_project_was_rejected_in_spanish(cast, client):
+    project = project_in(cast, CyclePhase.REVIEW)
+    projects.review(project, decision="rejected", reason="El terreno es privado.", by=SETUP)
+    page = client.get(_url(cast, "project", project), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "No factible" in page
+    assert "La unidad ejecutiva halló no factible la versión 1. Razón:" in page
+    assert "2.000,00" in page
