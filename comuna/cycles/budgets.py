@@ -779,6 +779,17 @@ def funded(budget: Budget) -> list[str]:
     return [k for k in order if k in keys]
 
 
+def export_pb(budget: Budget, district: BudgetDistrict) -> str:
+    """One district of the budget as a ``.pb`` file: the Pabulib part's exporter
+    (``pbfiles.export_pb``), or the voting engine's own until that is merged."""
+    from comuna.cycles import pbfiles
+
+    exporter = getattr(pbfiles, "export_pb", None)
+    if exporter is not None:
+        return exporter(budget, district=district)
+    return tally.export_pb(district.poll)
+
+
 # --- deviations ----------------------------------------------------------------------------
 
 

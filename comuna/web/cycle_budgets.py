@@ -304,24 +304,11 @@ def budget_export(request, slug, pk):
             % {"names": names},
             content_type="text/plain; charset=utf-8",
         )
-    text = _export(budget, district)
+    text = budgets.export_pb(budget, district)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = f"budget-{budget.pk}" + (f"-{district.pk}" if len(districts) > 1 else "")
     response["Content-Disposition"] = f'attachment; filename="{name}.pb"'
     return response
-
-
-def _export(budget, district) -> str:
-    """The district as a ``.pb`` file: the Pabulib part's exporter, or the voting engine's own
-    until it is merged."""
-    from comuna.cycles import pbfiles
-
-    exporter = getattr(pbfiles, "export_pb", None)
-    if exporter is not None:
-        return exporter(budget, district=district)
-    from comuna.voting import tally
-
-    return tally.export_pb(district.poll)
 
 
 # --- opening and counting -------------------------------------------------------------------
