@@ -338,6 +338,9 @@ class BudgetDistrict(models.Model):
         "voting.Poll", null=True, blank=True, on_delete=models.PROTECT, related_name="district"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # once counted: what the budget's rule and the compared rules fund on the same ballots
+    # (rule id -> funded keys, None when the rule cannot count them), computed once
+    comparison = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["budget", "position", "id"]

@@ -170,7 +170,9 @@ def option_image_path(option: Option, filename: str) -> str:
 
 class Option(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
-    key = models.CharField(max_length=64)  # "1", "2", ...: the id in exported files (a Pabulib file's own)
+    key = models.CharField(
+        max_length=64
+    )  # "1", "2", ...: the id in exported files (a Pabulib file's own)
     label = models.CharField(_("option"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     cost = MoneyField(_("cost"), null=True, blank=True)

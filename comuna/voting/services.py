@@ -441,6 +441,7 @@ def cast(
     *,
     receipt_code: str | None = None,
     options: list[Option] | None = None,
+    new_code: str | None = None,
 ) -> Receipt:
     """Record ``user``'s ballot, or replace it when they give the receipt code of their
     earlier ballot and the poll allows changes. ``options`` may be passed when the caller has
@@ -450,7 +451,10 @@ def cast(
     box (see :mod:`comuna.voting.mixer`): three statements, the poll's shared lock, the mark
     (an UPDATE that only an unmarked voter of an open poll passes, so a double submit marks
     once and nothing is cast once closing began) and the boxed ballot. The poll's status is
-    read only to say why a ballot was refused."""
+    read only to say why a ballot was refused.
+
+    ``new_code``: the receipt code to give a new ballot, instead of a fresh one (a budget's
+    ballot casts in each of its districts' polls with one code; the hash differs per poll)."""
     with transaction.atomic():
         _share_poll(poll)
         try:
@@ -461,7 +465,7 @@ def cast(
         if user.pk is None:  # never match the voters without a login
             _refuse_unless_open(poll)
             raise VotingError(_("You are not on the register of this poll."))
-        code = new_receipt_code()
+        code = normalise_code(new_code) if new_code else new_receipt_code()
         with connection.cursor() as cursor:
             cursor.execute(
                 _MARK,
