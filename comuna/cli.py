@@ -1,7 +1,10 @@
 """The ``comuna`` command.
 
 ``comuna serve`` and ``comuna demo`` start the web app, ``comuna pb ...`` counts Pabulib files
-with the counting engine (no database needed), and every other word is a Django management
+with the counting engine (no database needed), ``comuna cycle import-pb FILE.pb --body SLUG
+[--rule RULE]`` imports a Pabulib file as a counted budget of a body (it prints the budget's id;
+a refused file is reported on stderr as ``file:line: field: message``, exit status 1, nothing
+created), and every other word is a Django management
 command (``comuna migrate``, ``comuna createsuperuser``, ``comuna load_demo`` ...).
 """
 
@@ -31,9 +34,40 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv[0] in {"serve", "demo"}:
         return _serve(demo=argv[0] == "demo", args=argv[1:])
+    if argv[0] == "cycle":
+        return _cycle(argv[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["comuna", *argv])
+    return 0
+
+
+def _cycle(args: list[str]) -> int:
+    """``comuna cycle import-pb FILE.pb --body SLUG [--rule RULE]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="comuna cycle", description="The communal cycle.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    p = sub.add_parser("import-pb", help="import a Pabulib .pb file as a counted budget")
+    p.add_argument("file", metavar="FILE.pb")
+    p.add_argument("--body", required=True, metavar="SLUG", help="the body it belongs to")
+    p.add_argument(
+        "--rule", default=None, help="a counting rule (default: the file's, or mes-cost-complete)"
+    )
+    options = parser.parse_args(args)
+    import django
+
+    django.setup()
+    from comuna.choice.pb.instance import PBError
+    from comuna.cycles.errors import CycleError
+    from comuna.cycles.pbfiles import import_file
+
+    try:
+        budget = import_file(options.file, body=options.body, rule=options.rule)
+    except (PBError, CycleError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(budget.pk)
     return 0
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comuna.voting.images import validate_option_image
-from comuna.voting.models import EDITABLE_SETTINGS, RULES, Method, Option
+from comuna.voting.models import BUDGET_RULES, EDITABLE_SETTINGS, RULES, Method, Option
 from comuna.voting.money import MoneyFormField, parse_amount
 from comuna.voting.names import rule_name
 
@@ -64,6 +64,16 @@ class PollForm(forms.Form):
     max_cost = MoneyFormField(
         label=_("Most a ballot may spend"), min_value=Decimal("0.01"), required=False
     )
+    vote_type = forms.ChoiceField(
+        label=_("Ballot of a participatory budget"),
+        choices=[
+            ("", _("Approval: tick every project you support")),
+            ("choose-1", _("One project only")),
+            ("cumulative", _("Points: share out points among the projects")),
+            ("ordinal", _("Ranked: number the projects you support in order")),
+        ],
+        required=False,
+    )
     allow_revote = forms.BooleanField(
         label=_("Voters may change their ballot until closing"), required=False, initial=True
     )
@@ -98,14 +108,17 @@ class PollForm(forms.Form):
     def clean(self):
         data = super().clean()
         method, rule = data.get("method"), data.get("rule")
-        if method in RULES and rule and rule not in RULES[method]:
+        allowed = RULES.get(method)
+        if method == Method.BUDGET:
+            allowed = BUDGET_RULES[data.get("vote_type") or "approval"]
+        if allowed and rule and rule not in allowed:
             self.add_error(
                 "rule",
                 _("The rule %(rule)s does not count %(method)s ballots; choose one of: %(rules)s.")
                 % {
                     "rule": rule_label(rule),
                     "method": Method(method).label,
-                    "rules": ", ".join(rule_label(r) for r in RULES[method]),
+                    "rules": ", ".join(rule_label(r) for r in allowed),
                 },
             )
         return data

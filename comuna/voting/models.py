@@ -68,6 +68,21 @@ RULES = {
     ),
 }
 
+# The Pabulib vote types a budget poll's ballots may have ("" on a poll: approval), and the
+# rules that count each, Equal Shares with completion first (the default). greedy-threshold
+# is among them: it counts only a poll whose ``meta`` holds ``min_project_score_threshold``
+# (an imported file's), which the validation checks.
+BUDGET_VOTE_TYPES = ("approval", "choose-1", "cumulative", "ordinal")
+BUDGET_RULES = {kind: _rules(pb.RULES, kind, "mes-cost-complete") for kind in BUDGET_VOTE_TYPES}
+
+
+def rules_for(poll: Poll) -> list[str]:
+    """The rules ``poll`` may be counted by: its method's, or for a budget poll its vote
+    type's."""
+    if poll.method == Method.BUDGET:
+        return BUDGET_RULES.get(poll.vote_type or "approval", [])
+    return RULES.get(poll.method, [])
+
 
 # What the poll form sets besides title, method, rule and options, while the poll is a draft.
 EDITABLE_SETTINGS = (
@@ -81,6 +96,7 @@ EDITABLE_SETTINGS = (
     "allow_revote",
     "opens_at",
     "closes_at",
+    "vote_type",
 )
 
 
@@ -149,6 +165,19 @@ class Poll(models.Model):
         from comuna.voting.names import rule_name  # (names imports this module)
 
         return rule_name(self.rule)
+
+    @property
+    def ballot_form(self) -> str:
+        """How a ballot of this poll is filled in: "single" (one option), "approval" (tick
+        several), "ranked" (number them 1, 2, 3...) or "points" (give each some points)."""
+        if self.method == Method.BUDGET:
+            forms = {"choose-1": "single", "ordinal": "ranked", "cumulative": "points"}
+            return forms.get(self.vote_type, "approval")
+        return {
+            Method.SINGLE: "single",
+            Method.RANKED: "ranked",
+            Method.CUMULATIVE: "points",
+        }.get(self.method, "approval")
 
     def clean(self) -> None:
         """The settings that do not depend on the options (those are checked by the voting

@@ -73,12 +73,16 @@ COUNTING_SETTINGS = (
 
 
 def counting_settings(poll: Poll) -> dict[str, Any]:
-    """Every setting of the poll that decides which ballots are valid or how they count."""
-    return {
+    """Every setting of the poll that decides which ballots are valid or how they count (a
+    budget poll's vote type only when it has one: older entries were written without it)."""
+    found = {
         name: str(value) if isinstance(value, Decimal) else value
         for name in COUNTING_SETTINGS
         for value in [getattr(poll, name)]
     }
+    if poll.vote_type:
+        found["vote_type"] = poll.vote_type
+    return found
 
 
 def frozen_register(poll: Poll) -> list[list[int | None]]:

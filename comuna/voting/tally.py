@@ -101,13 +101,18 @@ def digest(poll: Poll, counted: Counted | None = None) -> str:
 def pb_instance(
     poll: Poll, options: list[Option] | None = None, counted: Counted | None = None
 ) -> PBInstance:
-    """The poll as a Pabulib instance (budget and cumulative polls)."""
+    """The poll as a Pabulib instance (budget and cumulative polls).
+
+    A budget poll's ballots have its vote type; its projects are its options in their order,
+    keyed as the options (a Pabulib file's own project ids), with the options' ``fields`` as
+    the other PROJECTS columns. META is the poll's ``meta`` when it has one (an imported
+    file's META as read, written back as it was), else made from the poll's settings."""
     options = options or list(poll.options.all())
     counted = counted or load(poll)
     if poll.method == Method.BUDGET:
-        vote_type = "approval"
+        vote_type = poll.vote_type or "approval"
         budget = Fraction(poll.budget)
-        projects = [Project(o.key, Fraction(o.cost), o.label) for o in options]
+        projects = [_project(o) for o in options]
     else:
         # Cumulative: every option costs 1 and the budget is the number of winners, so
         # greedy by points picks the options with the most points.
@@ -125,13 +130,48 @@ def pb_instance(
             indices.extend(index[k] for k in b.choices)
             points.extend([1] * len(b.choices))
         indptr.append(len(indices))
+    if poll.meta:
+        meta = {str(k): str(v) for k, v in poll.meta.items()}
+        meta.setdefault("budget", pabulib.format_number(budget))
+        meta["vote_type"] = vote_type
+        for key, count in (("num_projects", len(projects)), ("num_votes", len(ballots))):
+            if key in meta:
+                meta[key] = str(count)
+    else:
+        meta = _settings_meta(poll, vote_type, budget, len(projects), len(ballots))
+    columns = ["project_id", "cost", "name"]
+    for o in options:
+        columns.extend(c for c in o.fields if c not in columns)
+    return PBInstance(
+        meta=meta,
+        projects=projects,
+        vote_type=vote_type,
+        voter_ids=[str(i + 1) for i in range(len(ballots))],
+        indptr=np.array(indptr, dtype=np.int64),
+        indices=np.array(indices, dtype=np.int32),
+        points=np.array(points, dtype=np.int64),
+        project_columns=columns,
+    )
+
+
+def _project(option: Option) -> Project:
+    """A budget option as a Pabulib project: its ``fields`` hold the file's other columns, and
+    its name when the label could not be it (empty, or too long for a label)."""
+    fields = {str(k): str(v) for k, v in option.fields.items()}
+    name = fields.pop("name", option.label)
+    return Project(option.key, Fraction(option.cost), name, fields)
+
+
+def _settings_meta(
+    poll: Poll, vote_type: str, budget: Fraction, n_projects: int, n_ballots: int
+) -> dict[str, str]:
     meta = {
         "description": poll.title,
         "country": "",
         "unit": poll.body.name,
         "instance": f"poll-{poll.pk}",
-        "num_projects": str(len(projects)),
-        "num_votes": str(len(ballots)),
+        "num_projects": str(n_projects),
+        "num_votes": str(n_ballots),
         "budget": pabulib.format_number(budget),
         "vote_type": vote_type,
         "rule": poll.rule,
@@ -143,16 +183,7 @@ def pb_instance(
         meta["max_sum_points"] = str(poll.max_points)
     if poll.max_cost is not None:
         meta["max_sum_cost"] = pabulib.format_number(Fraction(poll.max_cost))
-    return PBInstance(
-        meta=meta,
-        projects=projects,
-        vote_type=vote_type,
-        voter_ids=[str(i + 1) for i in range(len(ballots))],
-        indptr=np.array(indptr, dtype=np.int64),
-        indices=np.array(indices, dtype=np.int32),
-        points=np.array(points, dtype=np.int64),
-        project_columns=["project_id", "cost", "name"],
-    )
+    return meta
 
 
 def ranked_profile(poll: Poll, options: list[Option], counted: Counted) -> RankedProfile:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def problems(poll: Poll, options: Sequence[Option] | None) -> dict[str, list[str]]:
     """Field name -> what is wrong with it; empty when the poll can be voted on and counted.
     With ``options`` None, only what does not depend on the options is checked."""
-    from comuna.voting.models import RULES, Method
+    from comuna.voting.models import BUDGET_VOTE_TYPES, RULES, Method, rules_for
 
     found: dict[str, list[str]] = {}
 
@@ -37,15 +37,31 @@ def problems(poll: Poll, options: Sequence[Option] | None) -> dict[str, list[str
     if method not in RULES:
         add("method", _("Unknown voting method %(m)s.") % {"m": method})
         return found
-    if poll.rule not in RULES[method]:
+    if method == Method.BUDGET and poll.vote_type not in ("", *BUDGET_VOTE_TYPES):
+        add(
+            "vote_type",
+            _("Unknown ballot %(kind)s; choose one of: %(kinds)s.")
+            % {"kind": poll.vote_type, "kinds": ", ".join(BUDGET_VOTE_TYPES)},
+        )
+        return found
+    if poll.rule not in rules_for(poll):
         add(
             "rule",
             _("The rule %(rule)s does not count %(method)s ballots; choose one of: %(rules)s.")
             % {
                 "rule": poll.rule,
                 "method": Method(method).label,
-                "rules": ", ".join(RULES[method]),
+                "rules": ", ".join(rules_for(poll)),
             },
+        )
+    elif poll.rule == "greedy-threshold" and "min_project_score_threshold" not in poll.meta:
+        add(
+            "rule",
+            _(
+                "The rule %(rule)s needs the least score a project must reach "
+                "(min_project_score_threshold), which only an imported file gives."
+            )
+            % {"rule": poll.get_rule_display()},
         )
     rule = elections.RULES.get(poll.rule)
     if rule is not None and not rule.multi_seat and poll.seats != 1:
@@ -77,6 +93,7 @@ def problems(poll: Poll, options: Sequence[Option] | None) -> dict[str, list[str
                 % {"points": poll.max_points, "low": poll.min_choices},
             )
     if method == Method.BUDGET:
+        _budget_ballot_problems(poll, add)
         if poll.budget is None or poll.budget <= 0:
             add("budget", _("A participatory budget needs a positive budget."))
         if poll.max_cost is not None:
@@ -93,6 +110,16 @@ def problems(poll: Poll, options: Sequence[Option] | None) -> dict[str, list[str
     if options is not None:
         _option_problems(poll, list(options), add)
     return found
+
+
+def _budget_ballot_problems(poll: Poll, add) -> None:
+    """What a budget poll's ballot of its vote type needs."""
+    if poll.vote_type == "cumulative" and not poll.max_points:
+        add("max_points", _("Say how many points each voter shares out."))
+    if poll.vote_type == "choose-1" and (
+        poll.min_choices > 1 or (poll.max_choices is not None and poll.max_choices > 1)
+    ):
+        add("max_choices", _("A ballot of one project only chooses exactly one."))
 
 
 def _option_problems(poll: Poll, options: list[Option], add) -> None:

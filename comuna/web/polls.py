@@ -20,7 +20,7 @@ from comuna.territory import census
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.voting import checks, names, services, tally, turnout
-from comuna.voting.ballots import BallotError, from_form, normalise
+from comuna.voting.ballots import BallotError, chosen_keys, from_form, normalise
 from comuna.voting.explain import explain
 from comuna.voting.forms import PaperForm, PollEditForm, PollForm
 from comuna.voting.images import image_format
@@ -155,7 +155,7 @@ def ballot_rows(poll, options, submitted) -> list[dict]:
     shown again as the voter left it)."""
     data = submitted if submitted is not None else {}
     chosen = set(data.getlist("choice")) if hasattr(data, "getlist") else set()
-    field = {Method.RANKED: "rank_", Method.CUMULATIVE: "points_"}.get(poll.method)
+    field = {"ranked": "rank_", "points": "points_"}.get(poll.ballot_form)
     return [
         {
             "option": o,
@@ -168,7 +168,7 @@ def ballot_rows(poll, options, submitted) -> list[dict]:
 
 def spent(poll, options, submitted) -> Decimal:
     """What the ticked projects of a budget ballot cost."""
-    chosen = set(submitted.getlist("choice")) if submitted is not None else set()
+    chosen = set(chosen_keys(poll, options, submitted))
     return sum((o.cost or Decimal(0) for o in options if o.key in chosen), Decimal(0))
 
 
@@ -427,13 +427,13 @@ def _ballot_text(choices) -> str:
 
 def _paper_line(poll: Poll, line: str):
     parts = [p.strip() for p in line.split(",") if p.strip()]
-    if poll.method == Method.CUMULATIVE:
+    if poll.ballot_form == "points":
         out = {}
         for part in parts:
             key, _sep, points = part.partition(":")
             out[key.strip()] = points.strip() or "1"
         return out
-    if poll.method == Method.SINGLE:
+    if poll.ballot_form == "single":
         return parts[0] if len(parts) == 1 else parts
     return parts
 

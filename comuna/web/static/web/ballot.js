@@ -1,5 +1,5 @@
-// A budget ballot's running total: the cost of the ticked projects against what a ballot may
-// spend, updated as boxes are ticked. Without this script the "Check my ballot" button asks
+// A budget ballot's running total: the cost of the projects chosen (ticked, or given a rank or
+// points) against what a ballot may spend, updated as the voter fills the ballot in. Without this script the "Check my ballot" button asks
 // the server for the same total.
 (function () {
   "use strict";
@@ -22,12 +22,17 @@
   });
   var update = function () {
     var sum = 0;
-    form.querySelectorAll("input[data-cost]").forEach(function (box) {
-      if (box.checked) sum += cents(box.dataset.cost);
+    form.querySelectorAll("input[data-cost]").forEach(function (input) {
+      var chosen =
+        input.type === "checkbox" || input.type === "radio"
+          ? input.checked
+          : ["", "0"].indexOf(input.value.trim()) === -1;
+      if (chosen) sum += cents(input.dataset.cost);
     });
     amount.textContent = format.format(sum / 100);
     if (over) over.hidden = !(total.dataset.hasMax === "1" && sum > limit);
   };
   form.addEventListener("change", update);
+  form.addEventListener("input", update);
   update();
 })();

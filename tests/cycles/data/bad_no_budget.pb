@@ -1,0 +1,12 @@
+META
+key;value
+num_projects;2
+num_votes;1
+vote_type;approval
+PROJECTS
+project_id;cost
+p1;600
+p2;300
+VOTES
+voter_id;vote
+1;p1

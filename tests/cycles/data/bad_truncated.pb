@@ -1,0 +1,14 @@
+META
+key;value
+num_projects;2
+num_votes;3
+budget;1000
+vote_type;approval
+PROJECTS
+project_id;cost
+p1;600
+p2;300
+VOTES
+voter_id;vote
+1;p1
+2;p2

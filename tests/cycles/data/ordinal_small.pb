@@ -1,0 +1,17 @@
+META
+key;value
+description;Ranked
+num_projects;3
+num_votes;3
+budget;1000
+vote_type;ordinal
+PROJECTS
+project_id;cost;name
+a;600;A
+b;300;B
+c;250;C
+VOTES
+voter_id;vote
+1;b,a
+2;c,b,a
+3;a
