@@ -224,7 +224,7 @@ def _veritas_2026(veritas, users, rng, now, today) -> Cycle:
             )
     weights = [0.8, 0.5, 0.6, 0.55, 0.3, 0.25]
     with at(now - timedelta(days=280)):
-        for resident in people[6:60]:
+        for resident in people[6:]:
             for need, weight in zip(reported, weights, strict=True):
                 if rng.random() < weight * 0.6:
                     needs.support(need, resident=resident, by=DEMO)
@@ -249,7 +249,7 @@ def _veritas_2026(veritas, users, rng, now, today) -> Cycle:
             proposed.append(
                 projects.propose(
                     cyc,
-                    resident=people[60 + n] if n else vecina.resident,
+                    resident=people[(n * 3) % len(people)] if n else vecina.resident,
                     title=title,
                     description=description,
                     needs=[reported[i] for i in answers],
@@ -287,7 +287,7 @@ def _veritas_2026(veritas, users, rng, now, today) -> Cycle:
     popularity = [0.75, 0.45, 0.6, 0.4, 0.5, 0.35]
     with at(now - timedelta(days=160)):
         paper = []
-        for _ in range(58):
+        for _ in range(40):
             chosen = [str(i + 1) for i, p in enumerate(popularity) if rng.random() < p][:4]
             paper.append(chosen or [str(rng.randint(1, 6))])
         voting.enter_paper(district.poll, "Casa comunal Las Veritas", ballots=paper, by=DEMO)
@@ -349,7 +349,7 @@ def _brisas(brisas, users, rng, now, today) -> Cycle:
         reported = [
             needs.report(
                 cyc,
-                resident=people[1 + n],
+                resident=people[(1 + n) % len(people)],
                 category=category,
                 title=title,
                 description=title + ".",
@@ -374,7 +374,7 @@ def _brisas(brisas, users, rng, now, today) -> Cycle:
         proposed = [
             projects.propose(
                 cyc,
-                resident=people[10 + n],
+                resident=people[(1 + n) % len(people)],
                 title=title,
                 description=title + ".",
                 needs=[reported[n]],

@@ -168,6 +168,8 @@ LOGINS = [
     Login("admin", _("administrator"), "cc-las-veritas"),
     Login("parlamentaria", _("spokesperson in the commune parliament"), "comuna-el-cardonal"),
     Login("foraneo", _("resident of another council (outsider to Las Veritas)"), "cc-los-cerritos"),
+    # made by the cycles' demo (comuna/cycles/demo.py): Brisas del Turbio's budget vote is open
+    Login("vecino", _("resident"), "cc-brisas-del-turbio"),
 ]
 
 

@@ -2,13 +2,14 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from comuna.assemblies import demo as assemblies_demo
+from comuna.cycles import demo as cycles_demo
 from comuna.mandates import demo as mandates_demo
 from comuna.territory import demo
 from comuna.voting import demo as voting_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo federation (a communal city, 2 communes, 5 councils, polls, assemblies, elections, a recall) and print logins."
+    help = "Load the demo federation (a communal city, 2 communes, 5 councils, polls, assemblies, elections, a recall, communal cycles) and print logins."
 
     def handle(self, *args, **options):
         if demo.is_loaded():
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             voting_demo.load()
             assemblies_demo.load()
             mandates_demo.load()
+            cycles_demo.load()
             self.stdout.write(self.style.SUCCESS(_("Demo federation loaded.")))
         self.stdout.write(_("Demo logins (password: %(pw)s):") % {"pw": demo.PASSWORD})
         for login in demo.LOGINS:
