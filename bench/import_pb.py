@@ -63,7 +63,8 @@ def main() -> int:
         )
     print(f"database: {connection.vendor}; rule {opts.rule}")
     print(
-        f"{'file':<34} {'voters':>7} {'parse':>7} {'write':>7} {'count':>7} {'total':>7}"
+        f"{'file':<34} {'voters':>7} {'parse':>7} {'write':>7} {'count':>7} {'compare':>7}"
+        f" {'total':>7}"
         f" {'pb run':>7} {'ratio':>6}  same outcome"
     )
     for path in files:
@@ -83,7 +84,8 @@ def main() -> int:
         same = run.stdout.split() == poll.result["winners"]
         print(
             f"{path.name:<34} {poll.result['ballots']:>7} {timings['parse']:>7.2f}"
-            f" {timings['write']:>7.2f} {timings['count']:>7.2f} {total:>7.2f} {engine:>7.2f}"
+            f" {timings['write']:>7.2f} {timings['count']:>7.2f} {timings['compare']:>7.2f}"
+            f" {total:>7.2f} {engine:>7.2f}"
             f" {total / engine:>6.2f}  {'yes' if same else 'NO'}"
         )
     return 0

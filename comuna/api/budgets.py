@@ -9,49 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
-from ninja.errors import AuthenticationError
 
 from comuna import rows
 from comuna.api import budget_schemas as out
-from comuna.api.access import PUBLIC, declare, user_of
+from comuna.api.access import PUBLIC, declare
+from comuna.api.cycle_access import readable_body, slug_path
 from comuna.api.errors import Invalid
 from comuna.api.schemas import problems
-from comuna.cycles import budgets, visibility
+from comuna.cycles import budgets
 from comuna.cycles.models import Budget, BudgetStatus
-from comuna.territory.models import Body
 from comuna.voting.names import rule_name
 
 router = Router(tags=["cycle"])
 
-SLUG = r"^[-a-zA-Z0-9_]+$"
 FOUND = problems(400, 401, 403, 404)
-
-
-def _slug():
-    return Path(
-        ..., pattern=SLUG, max_length=80, description="The body's short name, as in its address."
-    )
 
 
 def _id():
     return Path(..., ge=0, le=rows.MAX_ID, description="Budget id.")
-
-
-def _readable(request, slug: str) -> Body:
-    body = get_object_or_404(Body, slug=slug)
-    user = user_of(request)
-    if not visibility.may_read(user, body):
-        if not user.is_authenticated:
-            raise AuthenticationError()
-        raise PermissionDenied(
-            _("This body's statute keeps its needs, projects and budgets to its members.")
-        )
-    return body
 
 
 def _label(code: str, label: object) -> dict[str, str]:
@@ -88,12 +66,12 @@ def _summary(budget: Budget) -> dict[str, Any]:
 @declare(PUBLIC)
 def budget_list(
     request,
-    slug: str = _slug(),
+    slug: str = slug_path(),
     after: int = Query(0, ge=0, le=rows.MAX_ID, description="The last budget id read."),
     limit: int = Query(20, ge=1, le=100),
 ):
     """The body's budgets, by id: rule, amount, ballot, status and the funded ids."""
-    body = _readable(request, slug)
+    body = readable_body(request, slug)
     found = list(Budget.objects.filter(body=body, pk__gt=after).order_by("pk")[: limit + 1])
     page = found[:limit]
     return {
@@ -103,7 +81,7 @@ def budget_list(
 
 
 def _budget(request, slug: str, budget_id: int) -> Budget:
-    body = _readable(request, slug)
+    body = readable_body(request, slug)
     budget = Budget.objects.filter(body=body, pk=budget_id).first()
     if budget is None:
         raise Http404
@@ -119,7 +97,7 @@ def _budget(request, slug: str, budget_id: int) -> Budget:
     url_name="api-budget",
 )
 @declare(PUBLIC)
-def budget_detail(request, slug: str = _slug(), budget_id: int = _id()):
+def budget_detail(request, slug: str = slug_path(), budget_id: int = _id()):
     """A budget: its settings, its districts with their projects (ids as in the .pb file),
     once counted the funded ids, why each project was or was not funded (in the reader's
     language), what the other rules fund on the same ballots, and the deviations with the
@@ -207,7 +185,7 @@ def budget_detail(request, slug: str = _slug(), budget_id: int = _id()):
 @declare(PUBLIC)
 def budget_export(
     request,
-    slug: str = _slug(),
+    slug: str = slug_path(),
     budget_id: int = _id(),
     district: int | None = Query(None, ge=0, le=rows.MAX_ID, description="The district's id."),
 ):

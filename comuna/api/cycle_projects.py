@@ -10,42 +10,25 @@ import enum
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
-from ninja.errors import AuthenticationError
 
 from comuna import rows
 from comuna.api import project_schemas as out
-from comuna.api.access import PUBLIC, declare, user_of
+from comuna.api.access import PUBLIC, declare
+from comuna.api.cycle_access import readable_body, slug_path
 from comuna.api.schemas import problems
-from comuna.cycles import visibility
 from comuna.cycles.models import Need, Project, ProjectStatus
-from comuna.territory.models import Body
 
 router = Router(tags=["cycle"])
 
-SLUG = r"^[-a-zA-Z0-9_]+$"
 FOUND = problems(400, 401, 403, 404)
 CENT = Decimal("0.01")
 
 ProjectStatusCode = enum.StrEnum(
     "ProjectStatusCode", {code.upper(): code for code in ProjectStatus.values}
 )
-
-
-def _readable_body(request, slug: str) -> Body:
-    body = get_object_or_404(Body, slug=slug)
-    user = user_of(request)
-    if not visibility.may_read(user, body):
-        if not user.is_authenticated:
-            raise AuthenticationError()
-        raise PermissionDenied(
-            _("This body's statute keeps its needs, projects and budgets to its members.")
-        )
-    return body
 
 
 def _money(value: Decimal) -> str:
@@ -117,7 +100,7 @@ def _projects():
 @declare(PUBLIC)
 def project_list(
     request,
-    slug: str = Path(..., pattern=SLUG, max_length=80, description="The body's short name."),
+    slug: str = slug_path(),
     cycle: Annotated[
         int | None, Query(ge=0, le=rows.MAX_ID, description="Only the projects of this cycle.")
     ] = None,
@@ -129,7 +112,7 @@ def project_list(
 ):
     """The body's projects, by id: cycle, title, the needs they answer, committee, cost,
     status and revision."""
-    body = _readable_body(request, slug)
+    body = readable_body(request, slug)
     found = _projects().filter(cycle__body=body, pk__gt=after)
     if cycle is not None:
         found = found.filter(cycle_id=cycle)
@@ -152,13 +135,13 @@ def project_list(
 @declare(PUBLIC)
 def project_detail(
     request,
-    slug: str = Path(..., pattern=SLUG, max_length=80, description="The body's short name."),
+    slug: str = slug_path(),
     project_id: int = Path(..., ge=0, le=rows.MAX_ID, description="Project id."),
 ):
     """Everything the project's page shows: description, needs answered, category, the
     responsible and proposing committees, place and point, the cost (a string, exact) and its
     items, status, revision, and every review of the executive unit with its reason."""
-    body = _readable_body(request, slug)
+    body = readable_body(request, slug)
     project = get_object_or_404(
         _projects().prefetch_related("items", "reviews"), pk=project_id, cycle__body=body
     )

@@ -83,6 +83,9 @@ class StatuteSettings(Schema):
     no_public_office: bool
     question_answer_days: int
     accounts_months: int
+    cycle_public: bool = Field(
+        description="Whether the communal cycle's needs, projects and budgets are public."
+    )
 
 
 class Override(Schema):

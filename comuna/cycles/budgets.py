@@ -588,6 +588,8 @@ def compare(poll: Poll) -> dict[str, Any]:
     approval-like ballots)."""
     inst = tally.pb_instance(poll)
     found: dict[str, Any] = {}
+    if poll.result and "winners" in poll.result:
+        found[poll.rule] = list(poll.result["winners"])  # the count's own: not run twice
     for rule in (poll.rule, *COMPARED):
         if rule in found:
             continue

@@ -12,12 +12,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comuna.cycles.errors import CycleError
-from comuna.cycles.models import Cycle, CyclePhase
+from comuna.cycles.models import Cycle, CyclePhase, NeedSupport, ProjectStatus
 from comuna.cycles.rules import CycleAction
 from comuna.ledger import record
 from comuna.territory.actors import acting_user, actor_label
@@ -226,6 +227,19 @@ STEPS = (
 )
 
 
+# what each step of "what you can do now" says, by its action
+STEP_LABELS = {
+    CycleAction.REPORT_NEED: gettext_lazy("Report a need of the community"),
+    CycleAction.SUPPORT_NEED: gettext_lazy("Support the needs you share"),
+    CycleAction.PRIORITISE: gettext_lazy("Put the needs to the assembly's prioritisation vote"),
+    CycleAction.PROPOSE_PROJECT: gettext_lazy("Propose a project answering the needs"),
+    CycleAction.REVISE_PROJECT: gettext_lazy("Revise and resubmit your project"),
+    CycleAction.REVIEW_PROJECT: gettext_lazy("Review the projects' feasibility"),
+    CycleAction.CREATE_BUDGET: gettext_lazy("Prepare the participatory budget vote"),
+    CycleAction.EDIT: gettext_lazy("Amend the cycle's calendar"),
+}
+
+
 def next_steps(cycle: Cycle, user: Any) -> list[dict[str, Any]]:
     """What ``user`` can do now in the cycle's phase, from the permission table:
     ``{"action", "url_name", "kwargs", "allowed"}`` per step. A reader who may do none of
@@ -252,6 +266,22 @@ def next_steps(cycle: Cycle, user: Any) -> list[dict[str, Any]]:
         for action, name in STEPS
         if Role.RESIDENT in allowed_roles(action, phase)
     ]
+
+
+def counts(cycle: Cycle) -> dict[str, int]:
+    """The cycle in figures: needs and their supports (withdrawn ones left out), projects
+    (feasible and rejected among them), budgets."""
+    projects = dict(
+        cycle.projects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {
+        "needs": cycle.needs.filter(withdrawn=False).count(),
+        "supports": NeedSupport.objects.filter(need__cycle=cycle, need__withdrawn=False).count(),
+        "projects": sum(projects.values()),
+        "feasible": projects.get(ProjectStatus.FEASIBLE, 0),
+        "rejected": projects.get(ProjectStatus.REJECTED, 0),
+        "budgets": cycle.budgets.count(),
+    }
 
 
 LEDGER_CHECKS: dict = {}  # filled below, once the checks are defined

@@ -274,7 +274,7 @@ def _veritas_2026(veritas, users, rng, now, today) -> Cycle:
     with at(now - timedelta(days=178)):
         budget = budgets.create(
             cyc,
-            title="Presupuesto participativo 2026",
+            title="Presupuesto del ciclo comunal 2026",
             amount=Decimal("50000"),
             ballot_kind="approval",
             rule="mes-cost-complete",
@@ -394,7 +394,7 @@ def _brisas(brisas, users, rng, now, today) -> Cycle:
     with at(now - timedelta(days=25)):
         budget = budgets.create(
             cyc,
-            title="Presupuesto participativo 2027",
+            title="Presupuesto del ciclo comunal 2027",
             amount=Decimal("30000"),
             ballot_kind="cart",
             rule="mes-cost-complete",

@@ -19,10 +19,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -274,6 +275,15 @@ def _labels(needs: list[Need]) -> list[str]:
     return labels
 
 
+PRIORITISATION_TITLE = gettext_lazy("Prioritisation of needs: %(cycle)s")
+
+
+def _body_language(message, cycle_title: str) -> str:
+    """The poll's title in the site's language: the poll is the body's, not its reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % {"cycle": cycle_title}
+
+
 @transaction.atomic
 def open_prioritisation(cycle: Cycle, *, method: str, by: Any):
     """Open the assembly's vote over the cycle's needs not withdrawn (option keys: need ids),
@@ -299,7 +309,7 @@ def open_prioritisation(cycle: Cycle, *, method: str, by: Any):
     try:
         poll = voting.create_poll(
             cycle.body,
-            title=(_("Prioritisation of needs: %(cycle)s") % {"cycle": cycle.title})[:200],
+            title=_body_language(PRIORITISATION_TITLE, cycle.title)[:200],
             method=method,
             rule="approval" if method == "approval" else "irv",
             options=options,

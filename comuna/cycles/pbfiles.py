@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from comuna.choice import pb
 from comuna.choice.pb import pabulib
 from comuna.choice.pb.instance import PBError, PBInstance
+from comuna.cycles import budgets
 from comuna.cycles.errors import CycleError
 from comuna.cycles.models import (
     BallotKind,
@@ -47,6 +48,15 @@ from comuna.voting.models import BUDGET_RULES, Ballot, Method, Option, Poll, Sou
 from comuna.voting.money import amount_problem
 
 DEFAULT_RULE = "mes-cost-complete"
+# Pabulib's names for rules in META (pabulib.org's format description) that are the engine's:
+# "greedy" funds by votes, skipping what does not fit; "equalshares/add1" is Equal Shares with
+# the per-voter budget raised by one unit while the outcome fits, completed greedily. Other
+# names ("greedy-no-skip", "greedy-custom", "unknown", ...) count with the default.
+META_RULES = {
+    "greedy": "greedy-cost",
+    "equalshares": "mes-cost",
+    "equalshares/add1": "mes-cost-complete",
+}
 BATCH = 5000  # ballots per INSERT
 KINDS = {
     "approval": BallotKind.APPROVAL,
@@ -76,10 +86,11 @@ def read(data: bytes, filename: str) -> PBInstance:
 
 
 def choose_rule(inst: PBInstance, rule: str | None, filename: str) -> str:
-    """``rule`` when given, else the file's META rule when the engine knows it, else Equal
-    Shares with completion; CycleError when the rule does not count the file's ballots."""
+    """``rule`` when given, else the file's META rule when the engine knows it (by its id, or
+    by Pabulib's own name in ``META_RULES``), else Equal Shares with completion; CycleError when the rule does not count the file's ballots."""
     if rule is None:
         named = inst.meta.get("rule", "").strip()
+        named = META_RULES.get(named, named)
         rule = named if named in pb.RULES else DEFAULT_RULE
     allowed = BUDGET_RULES.get(inst.vote_type, [])
     if not allowed:
@@ -266,13 +277,15 @@ def import_pb(
     _write_ballots(poll, _choices(inst))
     lap("write")
     entry = _record_count(poll, actor)
+    lap("count")
+    budgets.remember_comparison(district)  # what other rules fund: once, not on every page
     record(
         body.ledger_chain,
         "budget.imported",
         imported_payload(budget, poll, entry.data),
         actor=actor,
     )
-    lap("count")
+    lap("compare")
     return budget
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 
 from comuna.cycles.models import Budget, BudgetStatus, Cycle, CyclePhase, Need, Project
-from comuna.territory.permissions import MEMBERS, Role, Subject, register_rules
+from comuna.territory.permissions import Role, Subject, register_rules
 
 
 class CycleAction(enum.StrEnum):
@@ -32,7 +32,6 @@ class CycleAction(enum.StrEnum):
     REVIEW_PROJECT = "cycles.review_project"
     CREATE_BUDGET = "cycles.create_budget"
     IMPORT_PB = "cycles.import_pb"  # body-wide: a Pabulib file as a budget
-    READ = "cycles.read"  # body-wide: needs, projects, budgets when the statute keeps them closed
 
 
 class BudgetAction(enum.StrEnum):
@@ -61,7 +60,6 @@ TABLE = {
     # body-wide
     (CycleAction.OPEN, None): STEERING,
     (CycleAction.IMPORT_PB, None): frozenset({Role.ADMINISTRATOR}),
-    (CycleAction.READ, None): MEMBERS,
     # a cycle, by its phase
     **{(CycleAction.EDIT, phase): STEERING for phase in BEFORE_EXECUTION},
     (CycleAction.REPORT_NEED, CyclePhase.DIAGNOSIS): RESIDENTS,

@@ -218,7 +218,15 @@ def budget_list(request, slug):
     found = list(
         Budget.objects.filter(body=body).select_related("cycle").prefetch_related("districts")
     )
-    return render(request, "web/cycles/budgets.html", {"body": body, "budgets": found})
+    return render(
+        request,
+        "web/cycles/budgets.html",
+        {
+            "body": body,
+            "budgets": found,
+            "can_import": can(request.user, CycleAction.IMPORT_PB, body),
+        },
+    )
 
 
 def _entries(budget: Budget) -> list[BudgetProject]:
@@ -483,7 +491,12 @@ class DeviationForm(forms.Form):
         self.fields["assembly"].choices = [
             (
                 a.pk,
-                f"{a.title} · {in_session if a.status == AssemblyStatus.IN_SESSION else a.starts_at:%Y-%m-%d}",
+                f"{a.title} · "
+                + (
+                    in_session
+                    if a.status == AssemblyStatus.IN_SESSION
+                    else f"{a.starts_at:%Y-%m-%d}"
+                ),
             )
             for a in assemblies
         ]

@@ -16,23 +16,11 @@ from comuna.cycles import cycle as service
 from comuna.cycles import needs as need_service
 from comuna.cycles import visibility
 from comuna.cycles.errors import CycleError
-from comuna.cycles.models import Cycle, NeedSupport
+from comuna.cycles.models import Cycle
 from comuna.cycles.rules import CycleAction
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
-
-# what each step of "what you can do now" says, by its action
-STEP_LABELS = {
-    CycleAction.REPORT_NEED: gettext_lazy("Report a need of the community"),
-    CycleAction.SUPPORT_NEED: gettext_lazy("Support the needs you share"),
-    CycleAction.PRIORITISE: gettext_lazy("Put the needs to the assembly's prioritisation vote"),
-    CycleAction.PROPOSE_PROJECT: gettext_lazy("Propose a project answering the needs"),
-    CycleAction.REVISE_PROJECT: gettext_lazy("Revise and resubmit your project"),
-    CycleAction.REVIEW_PROJECT: gettext_lazy("Review the projects' feasibility"),
-    CycleAction.CREATE_BUDGET: gettext_lazy("Prepare the participatory budget vote"),
-    CycleAction.EDIT: gettext_lazy("Amend the cycle's calendar"),
-}
 
 
 def url_or_none(name: str, **kwargs) -> str | None:
@@ -150,20 +138,11 @@ def steps(cycle: Cycle, user) -> list[dict]:
         found.append(
             {
                 **step,
-                "label": STEP_LABELS.get(step["action"], step["action"]),
+                "label": service.STEP_LABELS.get(step["action"], step["action"]),
                 "url": url_or_none(step["url_name"], **step["kwargs"]),
             }
         )
     return found
-
-
-def counts(cycle: Cycle) -> dict[str, int]:
-    return {
-        "needs": cycle.needs.filter(withdrawn=False).count(),
-        "supports": NeedSupport.objects.filter(need__cycle=cycle, need__withdrawn=False).count(),
-        "projects": cycle.projects.count(),
-        "budgets": cycle.budgets.count(),
-    }
 
 
 @public
@@ -185,7 +164,7 @@ def cycle_page(request, slug, pk):
             "steps": [s for s in found if s["allowed"]],
             "could": [s for s in found if not s["allowed"]],
             "login_url": reverse("login") + "?next=" + request.get_full_path(),
-            "counts": counts(cycle),
+            "counts": service.counts(cycle),
             "priorities": need_service.priorities(cycle),
             "poll": cycle.priority_poll,
             "projects_url": url_or_none("projects", **kwargs),

@@ -150,8 +150,9 @@ def test_every_closed_demo_poll_recounts_from_the_api_to_its_published_result(cl
             assert entry["payload"]["result"]["winners"] == winners
             recounted += 1
     # the demo's budget poll, its election, an assembly's secret ballot, and the two ballots
-    # of the spokesperson election (its STV committee and its single seat)
-    assert recounted == 5
+    # of the spokesperson election (its STV committee and its single seat); the communal cycle's
+    # prioritisation of needs and its budget vote
+    assert recounted == 7
 
 
 def test_every_demo_ledger_recomputes_to_its_signed_head(client):

@@ -125,8 +125,19 @@ def test_a_file_becomes_a_counted_budget_of_one_district_with_its_projects_and_b
 
 
 def test_the_rule_is_the_files_when_the_engine_knows_it_else_equal_shares(cast):
-    budget = import_path(cast, DATA / "good_small.pb")  # META rule "greedy": not an engine id
-    assert budget.rule == "mes-cost-complete"
+    budget = import_path(cast, DATA / "good_small.pb")  # META rule "greedy": greedy by votes
+    assert budget.rule == "greedy-cost"
+    assert budget.districts.get().poll.result["winners"] == ["p2", "p1"]
+    text = (DATA / "good_small.pb").read_text()
+    for named, rule in (
+        ("greedy-no-skip", "mes-cost-complete"),
+        ("unknown", "mes-cost-complete"),
+        ("equalshares/add1", "mes-cost-complete"),
+        ("phragmen", "phragmen"),
+    ):
+        data = text.replace("rule;greedy", f"rule;{named}").encode()
+        budget = pbfiles.import_pb(cast.council, data, filename="x.pb", by=SETUP)
+        assert budget.rule == rule, named
 
 
 def test_a_rule_that_does_not_take_the_files_ballots_is_refused_and_nothing_created(cast):

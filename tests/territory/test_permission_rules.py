@@ -95,6 +95,7 @@ def test_every_action_is_named_after_the_capability_that_registered_it():
         "voting",
         "assemblies",
         "mandates",
+        "cycles",
     }
 
 

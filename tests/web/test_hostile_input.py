@@ -60,6 +60,9 @@ QUERY_PARAMETERS = {
     "assembly-motion-new": ("amends",),
     "assembly-decisions": ("page",),
     "recall-new": ("mandate",),
+    "needs": ("category", "sort"),
+    "projects": ("status", "need"),
+    "budget-export": ("district",),
 }
 
 

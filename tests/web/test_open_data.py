@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from comuna import opendata
 from comuna.choice.elections import count
 from comuna.choice.elections.preflib import from_preflib
 from comuna.territory.models import Body
@@ -63,10 +64,11 @@ def test_the_bundle_holds_what_the_public_downloads_serve(demo, tmp_path):
     files = unpack(download(), tmp_path)
     client = Client()
     closed = Poll.objects.filter(body=demo, status=Status.CLOSED).order_by("pk")
-    # the budget, the election, an assembly's secret ballot, the spokesperson election's two
-    assert closed.count() == 5
+    # the budget, the election, an assembly's secret ballot, the spokesperson election's two,
+    # and the communal cycle's prioritisation of needs and budget vote
+    assert closed.count() == 7
     for poll in closed:
-        for fmt in ("json", "pb" if poll.method == "budget" else "soi"):
+        for fmt in opendata.ballot_formats(poll):
             served = client.get(
                 reverse("poll-ballots", kwargs={"slug": SLUG, "pk": poll.pk, "fmt": fmt})
             )
@@ -100,17 +102,21 @@ def test_draft_and_open_polls_ballots_are_not_in_it(demo, tmp_path):
 def test_a_budget_poll_recounts_with_pabutools_from_its_pb(demo, tmp_path):
     files = unpack(download(), tmp_path)
     results = json.loads(files["results.json"])
-    budget = Poll.objects.get(body=demo, status=Status.CLOSED, method="budget")
+    # the demo's budget poll and the communal cycle's budget vote
+    budgets = Poll.objects.filter(body=demo, status=Status.CLOSED, method="budget").order_by("pk")
+    assert budgets.count() == 2
     blocks = [b for b in python_blocks(files["README.md"].decode()) if "pabutools" in b]
-    assert len(blocks) == 1 and f"poll-{budget.pk}.pb" in blocks[0]
-    # the README's own lines, run by a separate Python in the unpacked folder
-    done = subprocess.run(
-        [sys.executable, "-c", blocks[0]], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.replace("'", '"')) == sorted(
-        results[str(budget.pk)]["result"]["winners"]
-    )
+    assert len(blocks) == 2
+    for budget, block in zip(budgets, blocks, strict=True):
+        assert f"poll-{budget.pk}.pb" in block
+        # the README's own lines, run by a separate Python in the unpacked folder
+        done = subprocess.run(
+            [sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout.replace("'", '"')) == sorted(
+            results[str(budget.pk)]["result"]["winners"]
+        )
 
 
 def test_a_ranked_poll_recounts_with_the_engine_from_its_soi(demo, tmp_path):
