@@ -71,14 +71,14 @@ lint: install-dev
 	env -u DATABASE_URL $(BIN)/comuna makemigrations --check --dry-run
 
 test-sqlite: install-dev
-	env -u DATABASE_URL $(BIN)/pytest -n auto
+	env -u DATABASE_URL $(BIN)/pytest -n auto --dist loadgroup
 
 test-postgres: install-dev
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then url="$(PG_URL)"; fi; \
 	if [ -z "$$url" ]; then echo "No PostgreSQL answers at 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped."; exit 0; fi; \
 	echo "Running the suite on PostgreSQL ($$url)"; \
-	DATABASE_URL="$$url" $(BIN)/pytest -n auto --ignore=tests/choice -m "not slow and not browser"
+	DATABASE_URL="$$url" $(BIN)/pytest -n auto --dist loadgroup --ignore=tests/choice -m "not slow and not browser"
 
 ## browser: Debian's chromium for the Playwright tests, installed when missing
 browser:

@@ -406,3 +406,11 @@ def _no_rate_limits(settings):
 @pytest.fixture
 def rate_limited(settings):
     settings.RATELIMIT_ENABLE = True
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run on one worker (``--dist loadgroup``): one demo server started for
+    them all instead of one per worker."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -376,7 +376,11 @@ def create(
 
 
 def _locked(budget: Budget) -> Budget:
-    return Budget.objects.select_for_update().select_related("body", "cycle").get(pk=budget.pk)
+    return (
+        Budget.objects.select_for_update(of=("self",))
+        .select_related("body", "cycle")
+        .get(pk=budget.pk)
+    )
 
 
 def current_districts(budget: Budget) -> list[dict] | None:
@@ -927,7 +931,7 @@ def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
     if found is None:
         return
     deviation = (
-        Deviation.objects.select_for_update()
+        Deviation.objects.select_for_update(of=("self",))
         .select_related("entry", "budget__body")
         .get(pk=found.pk)
     )

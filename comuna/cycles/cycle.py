@@ -143,7 +143,7 @@ def amend(cycle: Cycle, *, by: Any, **changes: Any) -> Cycle:
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise refuse(_("These cannot be changed: %(names)s.") % {"names": ", ".join(unknown)})
-    cycle = Cycle.objects.select_for_update().select_related("body").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("body").get(pk=cycle.pk)
     today = timezone.localdate()
     if cycle.phase(today) in (CyclePhase.EXECUTION, CyclePhase.CLOSED):
         raise refuse(_("The calendar of a cycle in execution or closed cannot be changed."))

@@ -161,7 +161,9 @@ def report(
 
 
 def _locked_need(need: Need) -> Need:
-    return Need.objects.select_for_update().select_related("cycle__body").get(pk=need.pk)
+    return (
+        Need.objects.select_for_update(of=("self",)).select_related("cycle__body").get(pk=need.pk)
+    )
 
 
 @transaction.atomic
@@ -293,7 +295,7 @@ def open_prioritisation(cycle: Cycle, *, method: str, by: Any):
     from comuna.voting.services import VotingError
 
     actor = actor_label(by)
-    cycle = Cycle.objects.select_for_update().select_related("body").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("body").get(pk=cycle.pk)
     _may_prioritise(cycle, by)
     if cycle.priority_poll_id is not None:
         raise refuse(_("The prioritisation vote of this cycle is already open."))
@@ -370,7 +372,9 @@ def record_priorities(cycle: Cycle, *, by: Any) -> list[Need]:
 
     actor = actor_label(by)
     cycle = (
-        Cycle.objects.select_for_update().select_related("body", "priority_poll").get(pk=cycle.pk)
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("body", "priority_poll")
+        .get(pk=cycle.pk)
     )
     _may_prioritise(cycle, by)
     poll = cycle.priority_poll

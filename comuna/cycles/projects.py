@@ -333,7 +333,11 @@ def _refuse_unless_proposer(project: Project, by: Any, message: str) -> None:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("cycle__body").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("cycle__body")
+        .get(pk=project.pk)
+    )
 
 
 # --- the ledger's view of a project ----------------------------------------------------------
@@ -409,7 +413,7 @@ def propose(
     resident themselves (the acting user's own resident), or filed by one of the proposing
     committee's spokespersons. Records ``project.proposed`` with the items and the cost."""
     actor = actor_label(by)
-    cycle = Cycle.objects.select_for_update().select_related("body").get(pk=cycle.pk)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("body").get(pk=cycle.pk)
     if cycle.phase() not in PROPOSABLE:
         raise refuse(_("Projects are proposed during the cycle's planning phase only."))
     if not isinstance(by, SystemActor):

@@ -165,6 +165,7 @@ def cycle_page(request, slug, pk):
             "could": [s for s in found if not s["allowed"]],
             "login_url": reverse("login") + "?next=" + request.get_full_path(),
             "counts": service.counts(cycle),
+            "budgets": list(cycle.budgets.order_by("pk")),
             "priorities": need_service.priorities(cycle),
             "poll": cycle.priority_poll,
             "projects_url": url_or_none("projects", **kwargs),

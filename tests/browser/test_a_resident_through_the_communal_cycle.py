@@ -74,7 +74,7 @@ def test_a_resident_reports_and_supports_needs_and_reads_why_a_project_was_not_f
     # why the school roof was not funded in 2026
     page.goto(f"{demo_server}{VERITAS}/cycles/")
     follow(page, page.get_by_role("link", name="Ciclo comunal 2026"))
-    follow(page, page.locator("main a[href*='/budgets/']").first)
+    follow(page, page.get_by_role("link", name="Presupuesto del ciclo comunal 2026"))
     fits(page)
     roof = (
         page.locator("main li, main section, main article")
