@@ -58,6 +58,7 @@ from comuna.cycles.models import (
     ProjectStatus,
 )
 from comuna.ledger import record
+from comuna.ledger.checks import changed, differs
 from comuna.territory.actors import acting_user, actor_label
 from comuna.voting import ballots as voting_ballots
 from comuna.voting import services as voting
@@ -964,17 +965,6 @@ def _budget_of(entry) -> tuple[Budget | None, str | None]:
     return budget, None
 
 
-def _differs(what: str, pk: Any, recorded: dict, now: dict) -> str | None:
-    changed = sorted(k for k in set(now) | set(recorded) if now.get(k) != recorded.get(k))
-    if not changed:
-        return None
-    return _("%(what)s %(pk)s differs from its entry: %(fields)s") % {
-        "what": what,
-        "pk": pk,
-        "fields": ", ".join(changed),
-    }
-
-
 def _is_latest_settings(entry, budget: Budget) -> bool:
     """Whether ``entry`` is the budget's last ``budget.created``/``budget.edited`` entry (the
     earlier ones describe settings since edited)."""
@@ -992,7 +982,7 @@ def check_settings(entry) -> str | None:
         return problem
     if not _is_latest_settings(entry, budget):
         return None
-    return _differs(_("budget"), budget.pk, entry.data, settings_payload(budget))
+    return differs(_("budget"), budget.pk, entry.data, settings_payload(budget), every_key=True)
 
 
 def check_opened(entry) -> str | None:
@@ -1003,9 +993,7 @@ def check_opened(entry) -> str | None:
         return _("budget %(budget)s was opened, but it says it is a draft") % {"budget": budget.pk}
     polls = [d.poll_id for d in _polls(budget)]
     if polls != entry.data.get("polls"):
-        return _differs(
-            _("budget"), budget.pk, {"polls": entry.data.get("polls")}, {"polls": polls}
-        )
+        return changed(_("budget"), budget.pk, ["polls"])
     return None
 
 
@@ -1015,7 +1003,7 @@ def check_counted(entry) -> str | None:
         return problem
     if budget.status != BudgetStatus.COUNTED:
         return _("budget %(budget)s was counted, but it says otherwise") % {"budget": budget.pk}
-    return _differs(_("budget"), budget.pk, entry.data, counted_payload(budget))
+    return differs(_("budget"), budget.pk, entry.data, counted_payload(budget), every_key=True)
 
 
 def _deviation_of(entry) -> tuple[Deviation | None, str | None]:
@@ -1035,14 +1023,18 @@ def check_deviation_proposed(entry) -> str | None:
     deviation, problem = _deviation_of(entry)
     if deviation is None:
         return problem
-    return _differs(_("deviation"), deviation.pk, entry.data, proposed_payload(deviation))
+    return differs(
+        _("deviation"), deviation.pk, entry.data, proposed_payload(deviation), every_key=True
+    )
 
 
 def check_deviation_decided(entry) -> str | None:
     deviation, problem = _deviation_of(entry)
     if deviation is None:
         return problem
-    return _differs(_("deviation"), deviation.pk, entry.data, decided_payload(deviation))
+    return differs(
+        _("deviation"), deviation.pk, entry.data, decided_payload(deviation), every_key=True
+    )
 
 
 def check_deviations(chain: str) -> list[tuple[int, str, str]]:

@@ -21,6 +21,7 @@ from comuna.cycles.errors import CycleError
 from comuna.cycles.models import Cycle, CyclePhase, NeedSupport, ProjectStatus
 from comuna.cycles.rules import CycleAction
 from comuna.ledger import record
+from comuna.ledger.checks import differs
 from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.models import Body
 from comuna.territory.permissions import Role, allowed_roles, can
@@ -294,18 +295,6 @@ def _cycle_of(entry) -> tuple[Cycle | None, str | None]:
             "cycle": entry.data.get("cycle")
         }
     return cycle, None
-
-
-def differs(what: str, pk: Any, recorded: dict, now: dict) -> str | None:
-    """None when every field of ``now`` is as ``recorded``; else which fields differ."""
-    changed = sorted(k for k in now if now[k] != recorded.get(k))
-    if not changed:
-        return None
-    return _("%(what)s %(id)s differs from its entry: %(fields)s") % {
-        "what": what,
-        "id": pk,
-        "fields": ", ".join(changed),
-    }
 
 
 def _latest(cycle: Cycle, entry) -> bool:

@@ -27,10 +27,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.cycles.cycle import differs, refuse
+from comuna.cycles.cycle import refuse
 from comuna.cycles.models import Cycle, CyclePhase, Need, NeedCategory, NeedSupport
 from comuna.cycles.rules import CycleAction
 from comuna.ledger import entries, record
+from comuna.ledger.checks import differs
 from comuna.territory import records
 from comuna.territory.actors import SystemActor, actor_label
 from comuna.territory.census import years_before

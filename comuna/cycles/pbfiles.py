@@ -41,6 +41,7 @@ from comuna.cycles.models import (
     BudgetStatus,
 )
 from comuna.ledger import record
+from comuna.ledger.checks import differs
 from comuna.territory.actors import OPERATOR, acting_user, actor_label
 from comuna.territory.models import Body
 from comuna.voting import tally, turnout
@@ -381,13 +382,7 @@ def check_imported(entry) -> str | None:
         "digest": tally.digest(poll, counted),
         "funded": tally.count_poll(poll, counted)["winners"] if poll.rule == budget.rule else None,
     }
-    changed = sorted(k for k in now if now[k] != data.get(k))
-    if changed:
-        return _("imported budget %(pk)s differs from its entry: %(fields)s") % {
-            "pk": budget.pk,
-            "fields": ", ".join(changed),
-        }
-    return None
+    return differs(_("imported budget"), budget.pk, data, now)
 
 
 def import_file(

@@ -36,6 +36,7 @@ from comuna.cycles.models import (
     ReviewDecision,
 )
 from comuna.ledger import entries, record
+from comuna.ledger.checks import changed as changed_fields
 from comuna.territory.actors import SystemActor, acting_user, actor_label
 from comuna.territory.models import Mandate, MandateKind, Organ, Resident
 from comuna.territory.permissions import Role, roles
@@ -567,16 +568,6 @@ def _project_of(entry) -> tuple[Project | None, str | None]:
     return project, None
 
 
-def _differs(what: str, pk: Any, fields: list[str]) -> str | None:
-    if not fields:
-        return None
-    return _("%(what)s %(id)s differs from its entry: %(fields)s") % {
-        "what": what,
-        "id": pk,
-        "fields": ", ".join(sorted(fields)),
-    }
-
-
 def _last_about(entry, project: Project) -> bool:
     """Whether ``entry`` is the last ``project.*`` entry about ``project`` (so the project's
     status is the one it left)."""
@@ -606,12 +597,12 @@ def check_submitted(entry) -> str | None:
     now = project_payload(project)
     if recorded.get("revision") != project.revision:
         if project.revision < (recorded.get("revision") or 0):
-            return _differs(_("project"), project.pk, ["revision"])
+            return changed_fields(_("project"), project.pk, ["revision"])
         now = {k: now[k] for k in ("cycle", "project", "proposed_by")}
     changed = [k for k in now if now[k] != recorded.get(k)]
     if not changed and _last_about(entry, project) and project.status != _status_after(entry):
         changed = ["status"]
-    return _differs(_("project"), project.pk, changed)
+    return changed_fields(_("project"), project.pk, changed)
 
 
 def check_reviewed(entry) -> str | None:
@@ -629,9 +620,9 @@ def check_reviewed(entry) -> str | None:
     now = review_payload(made)
     changed = [k for k in now if now[k] != entry.data.get(k)]
     if changed:
-        return _differs(_("review"), made.pk, changed)
+        return changed_fields(_("review"), made.pk, changed)
     if _last_about(entry, project) and project.status != _status_after(entry):
-        return _differs(_("project"), project.pk, ["status"])
+        return changed_fields(_("project"), project.pk, ["status"])
     return None
 
 
@@ -644,7 +635,7 @@ def check_withdrawn(entry) -> str | None:
         changed.append("status")
     if project.revision != entry.data.get("revision"):
         changed.append("revision")
-    return _differs(_("project"), project.pk, changed)
+    return changed_fields(_("project"), project.pk, changed)
 
 
 LEDGER_CHECKS: dict = {

@@ -14,7 +14,9 @@ every entry's kind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
 
 from comuna.ledger.hashing import check_name
 
@@ -25,8 +27,10 @@ __all__ = [
     "ChainCheck",
     "Check",
     "chain_checks",
+    "changed",
     "check_for",
     "checked_kinds",
+    "differs",
     "label_for",
     "register_chain_check",
     "register_check",
@@ -88,3 +92,24 @@ def register_chain_check(name: str, func: ChainCheck) -> ChainCheck:
 def chain_checks() -> dict[str, ChainCheck]:
     """The registered chain checks, by name."""
     return dict(_CHAIN_CHECKS)
+
+
+def changed(what: str, pk: Any, fields: list[str]) -> str | None:
+    """None when ``fields`` is empty; else the sentence a check returns: which fields of
+    ``what`` ``pk`` differ from its entry."""
+    if not fields:
+        return None
+    return _("%(what)s %(id)s differs from its entry: %(fields)s") % {
+        "what": what,
+        "id": pk,
+        "fields": ", ".join(sorted(fields)),
+    }
+
+
+def differs(
+    what: str, pk: Any, recorded: dict, now: dict, *, every_key: bool = False
+) -> str | None:
+    """A check's answer comparing what an entry ``recorded`` with what the database gives
+    ``now``: each key of ``now`` (of either, with ``every_key``) must hold the same value."""
+    keys = set(now) | set(recorded) if every_key else set(now)
+    return changed(what, pk, [k for k in keys if now.get(k) != recorded.get(k)])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comuna.ledger import record
+from comuna.ledger.checks import differs
 from comuna.mandates.elections import election_of, refuse
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import (
@@ -393,23 +394,12 @@ def _candidate_of(entry) -> tuple[Candidate | None, str | None]:
     return candidate, None
 
 
-def _differs(what: str, pk: Any, recorded: dict, now: dict) -> str | None:
-    changed = sorted(k for k in now if now[k] != recorded.get(k))
-    if not changed:
-        return None
-    return _("%(what)s %(id)s differs from its entry: %(fields)s") % {
-        "what": what,
-        "id": pk,
-        "fields": ", ".join(changed),
-    }
-
-
 def check_candidacy(entry) -> str | None:
     """The candidacy as registered: its contest, resident, nominator and statement."""
     candidate, problem = _candidate_of(entry)
     if candidate is None:
         return problem
-    return _differs(_("candidate"), candidate.pk, entry.data, _candidate_payload(candidate))
+    return differs(_("candidate"), candidate.pk, entry.data, _candidate_payload(candidate))
 
 
 def check_withdrawn(entry) -> str | None:
@@ -422,7 +412,7 @@ def check_withdrawn(entry) -> str | None:
         "status": candidate.status,
     }
     recorded = {**entry.data, "status": CandidateStatus.WITHDRAWN}
-    return _differs(_("candidate"), candidate.pk, recorded, now)
+    return differs(_("candidate"), candidate.pk, recorded, now)
 
 
 def check_objection(entry) -> str | None:
@@ -439,7 +429,7 @@ def check_objection(entry) -> str | None:
         "filed_by": objection.filed_by_id,
         "grounds": objection.grounds,
     }
-    return _differs(_("objection"), objection.pk, entry.data, now)
+    return differs(_("objection"), objection.pk, entry.data, now)
 
 
 def check_objection_decided(entry) -> str | None:
@@ -457,10 +447,10 @@ def check_objection_decided(entry) -> str | None:
         "reason": objection.decision_reason,
         "decided": objection.status != ObjectionStatus.FILED,
     }
-    problem = _differs(_("objection"), objection.pk, {**entry.data, "decided": True}, now)
+    problem = differs(_("objection"), objection.pk, {**entry.data, "decided": True}, now)
     if problem is None and entry.data.get("candidate_status") == CandidateStatus.DISQUALIFIED:
         if candidate.status != CandidateStatus.DISQUALIFIED:
-            return _differs(
+            return differs(
                 _("candidate"),
                 candidate.pk,
                 {"status": CandidateStatus.DISQUALIFIED},

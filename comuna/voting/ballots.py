@@ -117,13 +117,7 @@ def normalise(poll: Poll, options: list[Option], raw: Any) -> Any:
         return _points(poll, by_key, raw)
     if poll.method == Method.SINGLE:
         raw = [raw] if isinstance(raw, str) and raw else raw if isinstance(raw, list) else []
-    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
-        raise BallotError(_("The ballot must list option keys."))
-    unknown = [k for k in raw if k not in by_key]
-    if unknown:
-        raise BallotError(_("No option %(key)s in this poll.") % {"key": unknown[0]})
-    if len(set(raw)) != len(raw):
-        raise BallotError(_("An option appears twice on the ballot."))
+    _listed(by_key, raw)
     _check_count(poll, len(raw), len(options))
     if poll.method == Method.RANKED:
         return list(raw)
@@ -142,13 +136,7 @@ def _budget(poll: Poll, options: list[Option], raw: Any) -> Any:
     else:
         if form == "single" and isinstance(raw, str):
             raw = [raw] if raw else []
-        if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
-            raise BallotError(_("The ballot must list option keys."))
-        unknown = [k for k in raw if k not in by_key]
-        if unknown:
-            raise BallotError(_("No option %(key)s in this poll.") % {"key": unknown[0]})
-        if len(set(raw)) != len(raw):
-            raise BallotError(_("An option appears twice on the ballot."))
+        _listed(by_key, raw)
         keys = list(raw) if form == "ranked" else sorted(raw, key=order.__getitem__)
         choices = keys
     _check_count(poll, len(keys), len(options))
@@ -162,7 +150,20 @@ def _budget(poll: Poll, options: list[Option], raw: Any) -> Any:
     return choices
 
 
-def _budget_points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str, int]:
+def _listed(by_key: dict[str, Option], raw: Any) -> None:
+    """BallotError unless ``raw`` lists keys of the poll's options, each once."""
+    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+        raise BallotError(_("The ballot must list option keys."))
+    unknown = [k for k in raw if k not in by_key]
+    if unknown:
+        raise BallotError(_("No option %(key)s in this poll.") % {"key": unknown[0]})
+    if len(set(raw)) != len(raw):
+        raise BallotError(_("An option appears twice on the ballot."))
+
+
+def _whole_points(by_key: dict[str, Option], raw: Any) -> dict[str, int]:
+    """``raw``'s points per option key as whole numbers, as given (zero and negative ones
+    too: each kind of ballot says what it accepts); BallotError naming a bad one's field."""
     if not isinstance(raw, dict):
         raise BallotError(_("The ballot must give points to options."))
     points: dict[str, int] = {}
@@ -170,19 +171,17 @@ def _budget_points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str,
         if key not in by_key:
             raise BallotError(_("No option %(key)s in this poll.") % {"key": key})
         try:
-            number = int(str(value).strip())
+            points[key] = int(str(value).strip())
         except ValueError:
             raise BallotError(
                 _("“%(value)s” is not a whole number of points.") % {"value": value},
                 f"points_{key}",
             ) from None
-        if number < 1:
-            raise BallotError(
-                _("Give %(option)s at least 1 point, or leave it blank.")
-                % {"option": by_key[key].label},
-                f"points_{key}",
-            )
-        points[key] = number
+    return points
+
+
+def _within_points(poll: Poll, by_key: dict[str, Option], points: dict[str, int]) -> dict:
+    """``points`` in the options' order, or BallotError when they pass the poll's total."""
     total = sum(points.values())
     if poll.max_points is not None and total > poll.max_points:
         raise BallotError(
@@ -191,6 +190,18 @@ def _budget_points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str,
         )
     order = list(by_key)
     return {k: points[k] for k in sorted(points, key=order.index)}
+
+
+def _budget_points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str, int]:
+    points = _whole_points(by_key, raw)
+    for key, number in points.items():
+        if number < 1:
+            raise BallotError(
+                _("Give %(option)s at least 1 point, or leave it blank.")
+                % {"option": by_key[key].label},
+                f"points_{key}",
+            )
+    return _within_points(poll, by_key, points)
 
 
 def _check_count(poll: Poll, n: int, n_options: int) -> None:
@@ -213,29 +224,11 @@ def _check_count(poll: Poll, n: int, n_options: int) -> None:
 
 
 def _points(poll: Poll, by_key: dict[str, Option], raw: Any) -> dict[str, int]:
-    if not isinstance(raw, dict):
-        raise BallotError(_("The ballot must give points to options."))
     points: dict[str, int] = {}
-    for key, value in raw.items():
-        if key not in by_key:
-            raise BallotError(_("No option %(key)s in this poll.") % {"key": key})
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise BallotError(
-                _("“%(value)s” is not a whole number of points.") % {"value": value},
-                f"points_{key}",
-            ) from None
+    for key, number in _whole_points(by_key, raw).items():
         if number < 0:
             raise BallotError(_("Points cannot be negative."), f"points_{key}")
         if number:
             points[key] = number
     _check_count(poll, len(points), len(by_key))
-    total = sum(points.values())
-    if poll.max_points is not None and total > poll.max_points:
-        raise BallotError(
-            _("You gave %(total)s points; each voter has %(max)s.")
-            % {"total": total, "max": poll.max_points}
-        )
-    order = list(by_key)
-    return {k: points[k] for k in sorted(points, key=order.index)}
+    return _within_points(poll, by_key, points)

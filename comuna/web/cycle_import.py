@@ -46,6 +46,12 @@ class PabulibImportForm(CensusImportForm):
         self.fields["rule"].choices = _rules()
 
 
+def refusal(exc: PBError) -> str:
+    """The reader's refusal, ``file:line: field: message``, after a sentence in the reader's
+    language (the engine's own message speaks English)."""
+    return _("Nothing was imported: the file has a mistake. %(error)s") % {"error": exc}
+
+
 @body_view(CycleAction.IMPORT_PB)
 def budget_import(request, body):
     form = PabulibImportForm(request.POST or None, request.FILES or None)
@@ -59,7 +65,9 @@ def budget_import(request, body):
                 rule=form.cleaned_data["rule"] or None,
                 by=request.user,
             )
-        except (PBError, CycleError) as exc:
+        except PBError as exc:
+            form.add_error("file", refusal(exc))
+        except CycleError as exc:
             form.add_error("file", str(exc))
         else:
             messages.success(
