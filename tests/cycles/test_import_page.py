@@ -51,9 +51,7 @@ def test_the_administrator_imports_a_file_and_lands_on_its_counted_budget(cast, 
         ("bad_truncated.pb", "bad_truncated.pb:"),
     ],
 )
-def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_created(
-    cast, login, name, where
-):
+def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_created(cast, login, name, where):
     before = rows()
     response = login(cast.admin.user).post(_url(cast), _upload(name))
     assert response.status_code == 400
