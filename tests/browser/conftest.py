@@ -66,13 +66,15 @@ def serve_demo(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"comuna demo did not start:\n{log.read()}")
             time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}", env
-    proc.terminate()
     try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:  # a loaded machine: stop it the hard way
-        proc.kill()
-        proc.wait()
+        yield f"http://127.0.0.1:{port}", env
+    finally:  # also when the generator is closed (``server.close()``): never leave it running
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # a loaded machine: stop it the hard way
+            proc.kill()
+            proc.wait()
     log.seek(0)
     output = log.read()
     assert "vecina" in output, "comuna demo must print the demo logins"
