@@ -22,7 +22,7 @@ from pydantic import Field
 from comuna import rows
 from comuna.api.access import Permission, declare, find, user_of
 from comuna.api.auth import AUTH
-from comuna.api.schemas import Label, LedgerRef, problems
+from comuna.api.schemas import Label, LedgerRef, label, problems
 from comuna.assemblies import attendance
 from comuna.assemblies.models import (
     AgendaItem,
@@ -126,10 +126,6 @@ AssemblyStatus = enum.StrEnum("AssemblyStatus", {code.upper(): code for code in 
 # --- reading -------------------------------------------------------------------------------
 
 
-def _label(code: str, label: object) -> dict[str, str]:
-    return {"code": code, "label": str(label)}
-
-
 def _assemblies(body: Body):
     """The body's assemblies with everything the answer reads, in a fixed number of queries."""
     return (
@@ -170,14 +166,14 @@ def _decision(assembly: Assembly, item: AgendaItem, motion: Motion, recorded) ->
         "item": item.pk,
         "amends": motion.amends_id,
         "text": motion.text,
-        "method": _label(motion.method, motion.get_method_display()),
-        "majority": _label(item.majority, item.get_majority_display()),
+        "method": label(motion.method, motion.get_method_display()),
+        "majority": label(item.majority, item.get_majority_display()),
         "votes_for": motion.votes_for,
         "votes_against": motion.votes_against,
         "abstentions": motion.abstentions,
         "present": motion.present,
         "quorum_required": motion.quorum_required,
-        "outcome": _label(motion.outcome, motion.get_outcome_display()),
+        "outcome": label(motion.outcome, motion.get_outcome_display()),
         "statute_version": assembly.statute.number,
         "poll": motion.poll_id,
         "decided_at": motion.decided_at,
@@ -206,13 +202,13 @@ def _assembly(assembly: Assembly, recorded: dict[int, Any]) -> dict[str, Any]:
         "id": assembly.pk,
         "title": assembly.title,
         "description": assembly.description,
-        "status": _label(assembly.status, assembly.get_status_display()),
+        "status": label(assembly.status, assembly.get_status_display()),
         "starts_at": assembly.starts_at,
         "place": assembly.place,
         "online_url": assembly.online_url or None,
-        "convened_by": _label(assembly.convened_by, assembly.get_convened_by_display()),
+        "convened_by": label(assembly.convened_by, assembly.get_convened_by_display()),
         "petition": assembly.petition_id,
-        "call": _label(assembly.call, assembly.get_call_display()),
+        "call": label(assembly.call, assembly.get_call_display()),
         "second_call_at": quorum.second_call_at,
         "register_size": quorum.register_size,
         "quorum_required": quorum.required,
@@ -228,7 +224,7 @@ def _assembly(assembly: Assembly, recorded: dict[int, Any]) -> dict[str, Any]:
                 "position": item.position,
                 "text": item.text,
                 "description": item.description,
-                "majority": _label(item.majority, item.get_majority_display()),
+                "majority": label(item.majority, item.get_majority_display()),
                 "withdrawn": item.withdrawn,
                 "petition": item.petition_id,
             }
@@ -236,7 +232,7 @@ def _assembly(assembly: Assembly, recorded: dict[int, Any]) -> dict[str, Any]:
         ],
         "decisions": [_decision(assembly, item, motion, recorded) for item, motion in decided],
         "minutes_status": (
-            None if minutes is None else _label(minutes.status, minutes.get_status_display())
+            None if minutes is None else label(minutes.status, minutes.get_status_display())
         ),
         "minutes_sha256": (minutes.sha256 or None) if sealed else None,
     }

@@ -18,7 +18,7 @@ from comuna.api import budget_schemas as out
 from comuna.api.access import PUBLIC, declare
 from comuna.api.cycle_access import readable_body, slug_path
 from comuna.api.errors import Invalid
-from comuna.api.schemas import problems
+from comuna.api.schemas import label, page_by_id, problems
 from comuna.cycles import budgets
 from comuna.cycles.models import Budget, BudgetStatus
 from comuna.voting.names import rule_name
@@ -30,10 +30,6 @@ FOUND = problems(400, 401, 403, 404)
 
 def _id():
     return Path(..., ge=0, le=rows.MAX_ID, description="Budget id.")
-
-
-def _label(code: str, label: object) -> dict[str, str]:
-    return {"code": code, "label": str(label)}
 
 
 def _funded(budget: Budget) -> list[str]:
@@ -49,8 +45,8 @@ def _summary(budget: Budget) -> dict[str, Any]:
         "rule_name": rule_name(budget.rule),
         "budget": budget.amount,
         "currency": budget.currency,
-        "ballot_kind": _label(budget.ballot_kind, budget.get_ballot_kind_display()),
-        "status": _label(budget.status, budget.get_status_display()),
+        "ballot_kind": label(budget.ballot_kind, budget.get_ballot_kind_display()),
+        "status": label(budget.status, budget.get_status_display()),
         "districts": budget.districts.count(),
         "funded": _funded(budget),
     }
@@ -72,12 +68,9 @@ def budget_list(
 ):
     """The body's budgets, by id: rule, amount, ballot, status and the funded ids."""
     body = readable_body(request, slug)
-    found = list(Budget.objects.filter(body=body, pk__gt=after).order_by("pk")[: limit + 1])
-    page = found[:limit]
-    return {
-        "items": [_summary(b) for b in page],
-        "next_after": page[-1].pk if len(found) > limit else None,
-    }
+    return page_by_id(
+        Budget.objects.filter(body=body, pk__gt=after).order_by("pk"), limit, _summary
+    )
 
 
 def _budget(request, slug: str, budget_id: int) -> Budget:
@@ -156,9 +149,9 @@ def budget_detail(request, slug: str = slug_path(), budget_id: int = _id()):
             {
                 "id": d.pk,
                 "project": d.entry.key,
-                "change": _label(d.change, d.get_change_display()),
+                "change": label(d.change, d.get_change_display()),
                 "reason": d.reason,
-                "status": _label(d.status, d.get_status_display()),
+                "status": label(d.status, d.get_status_display()),
                 "assembly": d.item.assembly_id if d.item_id else None,
                 "motion": d.motion_id,
             }

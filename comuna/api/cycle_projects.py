@@ -18,7 +18,7 @@ from comuna import rows
 from comuna.api import project_schemas as out
 from comuna.api.access import PUBLIC, declare
 from comuna.api.cycle_access import readable_body, slug_path
-from comuna.api.schemas import problems
+from comuna.api.schemas import page_by_id, problems
 from comuna.cycles.models import Need, Project, ProjectStatus
 
 router = Router(tags=["cycle"])
@@ -118,11 +118,7 @@ def project_list(
         found = found.filter(cycle_id=cycle)
     if status is not None:
         found = found.filter(status=status)
-    page = list(found.order_by("pk")[: limit + 1])
-    return {
-        "items": [_summary(p) for p in page[:limit]],
-        "next_after": page[limit - 1].pk if len(page) > limit else None,
-    }
+    return page_by_id(found.order_by("pk"), limit, _summary)
 
 
 @router.get(

@@ -20,7 +20,7 @@ from comuna import rows
 from comuna.api import cycle_schemas as out
 from comuna.api.access import PUBLIC, declare, user_of
 from comuna.api.cycle_access import readable_body, slug_path
-from comuna.api.schemas import problems
+from comuna.api.schemas import label, page_by_id, problems
 from comuna.cycles import cycle as service
 from comuna.cycles import needs as need_service
 from comuna.cycles.models import Cycle, CyclePhase, Need, NeedCategory
@@ -34,16 +34,12 @@ NeedCategoryCode = enum.StrEnum(
 )
 
 
-def _label(code: str, label: object) -> dict[str, str]:
-    return {"code": code, "label": str(label)}
-
-
 def _cycle_summary(cycle: Cycle) -> dict[str, Any]:
     phase = cycle.phase()
     return {
         "id": cycle.pk,
         "title": cycle.title,
-        "phase": _label(phase, CyclePhase(phase).label),
+        "phase": label(phase, CyclePhase(phase).label),
         "starts_on": cycle.starts_on,
         "ends_on": cycle.ends_on,
     }
@@ -94,7 +90,7 @@ def cycle_detail(
         "description": cycle.description,
         "calendar": [
             {
-                "phase": _label(row["phase"], row["label"]),
+                "phase": label(row["phase"], row["label"]),
                 "first": row["first"],
                 "last": row["last"],
                 "state": row["state"],
@@ -103,7 +99,7 @@ def cycle_detail(
         ],
         "now": [
             {
-                "action": _label(step["action"], service.STEP_LABELS[step["action"]]),
+                "action": label(step["action"], service.STEP_LABELS[step["action"]]),
                 "allowed": step["allowed"],
                 "page": _page(step["url_name"], step["kwargs"]),
             }
@@ -122,7 +118,7 @@ def _need_summary(need: Need) -> dict[str, Any]:
         "id": need.pk,
         "cycle": need.cycle_id,
         "title": need.title,
-        "category": _label(need.category, need.get_category_display()),
+        "category": label(need.category, need.get_category_display()),
         "place": need.place,
         "supports": need.n_supports,
         "priority": need.priority,
@@ -162,11 +158,7 @@ def need_list(
         found = found.filter(cycle_id=cycle)
     if category is not None:
         found = found.filter(category=category)
-    page = list(found.order_by("pk")[: limit + 1])
-    return {
-        "items": [_need_summary(n) for n in page[:limit]],
-        "next_after": page[limit - 1].pk if len(page) > limit else None,
-    }
+    return page_by_id(found.order_by("pk"), limit, _need_summary)
 
 
 @router.get(

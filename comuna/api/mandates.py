@@ -34,7 +34,7 @@ from comuna.api import mandate_schemas as out
 from comuna.api.access import PUBLIC, Permission, declare, find, user_of
 from comuna.api.auth import AUTH
 from comuna.api.errors import Conflict, Invalid
-from comuna.api.schemas import problems
+from comuna.api.schemas import label, page_by_id, problems
 from comuna.mandates import accounting, deadlines
 from comuna.mandates import recall as recall_service
 from comuna.mandates.errors import MandateError
@@ -94,18 +94,6 @@ def _after(what: str):
     return Query(0, ge=0, le=rows.MAX_ID, description=f"The last {what} id read.")
 
 
-def _label(code: str, label: object) -> dict[str, str]:
-    return {"code": code, "label": str(label)}
-
-
-def _page(found: list, limit: int, shape) -> dict[str, Any]:
-    page = found[:limit]
-    return {
-        "items": [shape(o) for o in page],
-        "next_after": page[-1].pk if len(found) > limit else None,
-    }
-
-
 def _holder(mandate: Mandate | None) -> dict[str, Any] | None:
     if mandate is None:
         return None
@@ -159,9 +147,9 @@ def _seat_organ(held: OrganSeats) -> dict[str, Any]:
     return {
         "id": organ.pk,
         "name": organ.name,
-        "kind": _label(organ.kind, organ.get_kind_display()),
+        "kind": label(organ.kind, organ.get_kind_display()),
         "part_of": organ.parent_id,
-        "counting": _label(organ.counting, Counting(organ.counting).label),
+        "counting": label(organ.counting, Counting(organ.counting).label),
         "seats": [
             {
                 "number": h.seat.number,
@@ -173,7 +161,7 @@ def _seat_organ(held: OrganSeats) -> dict[str, Any]:
             for h in held.seats
         ],
         "unseated": [
-            {**_holder(m), "kind": _label(m.kind, m.get_kind_display())} for m in held.unseated
+            {**_holder(m), "kind": label(m.kind, m.get_kind_display())} for m in held.unseated
         ],
     }
 
@@ -201,7 +189,7 @@ def _election_summary(election: Election) -> dict[str, Any]:
     return {
         "id": election.pk,
         "title": election.title,
-        "phase": _label(phase, ElectionPhase(phase).label),
+        "phase": label(phase, ElectionPhase(phase).label),
         "calendar": {
             "candidacy_opens": election.candidacy_opens,
             "candidacy_closes": election.candidacy_closes,
@@ -236,7 +224,7 @@ def elections(
     found = Election.objects.filter(body=body, pk__gt=after)
     if phase is not None:
         found = found.filter(_in_phase(phase, timezone.localdate()))
-    return _page(list(found.order_by("pk")[: limit + 1]), limit, _election_summary)
+    return page_by_id(found.order_by("pk"), limit, _election_summary)
 
 
 def _objection(objection: Objection) -> dict[str, Any]:
@@ -244,7 +232,7 @@ def _objection(objection: Objection) -> dict[str, Any]:
     return {
         "id": objection.pk,
         "grounds": objection.grounds,
-        "status": _label(objection.status, objection.get_status_display()),
+        "status": label(objection.status, objection.get_status_display()),
         "decision_reason": objection.decision_reason if decided else None,
         "filed_at": objection.filed_at,
         "decided_at": objection.decided_at,
@@ -255,7 +243,7 @@ def _candidate(candidate: Candidate) -> dict[str, Any]:
     return {
         "id": candidate.pk,
         "name": str(candidate.resident),
-        "status": _label(candidate.status, candidate.get_status_display()),
+        "status": label(candidate.status, candidate.get_status_display()),
         "reason": candidate.reason or None,
         "statement": candidate.statement,
         "nominated": candidate.nominated_by_id is not None,
@@ -308,7 +296,7 @@ def _contest(contest: Contest) -> dict[str, Any]:
         "id": contest.pk,
         "organ": _organ_ref(contest.organ),
         "seats": numbers,
-        "counting": _label(contest.counting, Counting(contest.counting).label),
+        "counting": label(contest.counting, Counting(contest.counting).label),
         "poll": contest.poll_id,
         "candidates": [_candidate(c) for c in contest.candidates.all()],
         "result": _contest_result(contest),
@@ -336,7 +324,7 @@ def _conferred(election: Election) -> list[dict[str, Any]]:
         {
             "mandate": m.pk,
             "name": str(m.resident),
-            "kind": _label(m.kind, m.get_kind_display()),
+            "kind": label(m.kind, m.get_kind_display()),
             "organ": m.organ_id,
             "seat": _seat_number(m),
             "starts_on": m.starts_on,
@@ -405,8 +393,8 @@ def _recall_summary(recall: Recall) -> dict[str, Any]:
             "organ": _organ_ref(mandate.organ),
             "seat": _seat_number(mandate),
         },
-        "origin": _label(recall.origin, recall.get_origin_display()),
-        "status": _label(recall.status, recall.get_status_display()),
+        "origin": label(recall.origin, recall.get_origin_display()),
+        "status": label(recall.status, recall.get_status_display()),
         "signatures": recall.n_signatures,
         "threshold": recall.threshold,
         "register_size": recall.register_size,
@@ -438,7 +426,7 @@ def _recall_vote(recall: Recall) -> dict[str, Any] | None:
         "abstentions": motion.abstentions if motion else None,
         "present": motion.present if motion else None,
         "quorum_required": motion.quorum_required if motion else None,
-        "outcome": _label(motion.outcome, motion.get_outcome_display()) if decided else None,
+        "outcome": label(motion.outcome, motion.get_outcome_display()) if decided else None,
         "decided_at": motion.decided_at if motion else None,
     }
 
@@ -467,7 +455,7 @@ def recalls(
     found = _recalls(body).filter(pk__gt=after)
     if status is not None:
         found = found.filter(status=status)
-    return _page(list(found.order_by("pk")[: limit + 1]), limit, _recall_summary)
+    return page_by_id(found.order_by("pk"), limit, _recall_summary)
 
 
 @router.get(
@@ -557,7 +545,7 @@ def recall_sign(request, slug: str = _slug(), recall_id: int = _id("Recall")):
             "recall": signed.pk,
             "signatures": signed.n_signatures,
             "threshold": signed.threshold,
-            "status": _label(signed.status, signed.get_status_display()),
+            "status": label(signed.status, signed.get_status_display()),
         },
     )
 
@@ -577,7 +565,7 @@ def _spokesperson_summary(mandate: Mandate, today: date | None = None) -> dict[s
     return {
         "id": mandate.pk,
         "name": str(mandate.resident),
-        "kind": _label(mandate.kind, mandate.get_kind_display()),
+        "kind": label(mandate.kind, mandate.get_kind_display()),
         "organ": _organ_ref(mandate.organ),
         "seat": _seat_number(mandate),
         "starts_on": mandate.starts_on,
@@ -613,7 +601,7 @@ def spokespersons(
     found = _mandates(body).filter(pk__gt=after).filter(~still if ended else still)
     if organ is not None:
         found = found.filter(organ_id=organ)
-    return _page(list(found.order_by("pk")[: limit + 1]), limit, _spokesperson_summary)
+    return page_by_id(found.order_by("pk"), limit, _spokesperson_summary)
 
 
 def _substitute(mandate: Mandate, today: date) -> Mandate | None:
@@ -631,8 +619,8 @@ def _instruction(instruction: Instruction) -> dict[str, Any]:
         "body": instruction.body.slug,
         "matter": instruction.matter,
         "text": instruction.text,
-        "position": _label(instruction.position, instruction.get_position_display()),
-        "status": _label(instruction.status, instruction.get_status_display()),
+        "position": label(instruction.position, instruction.get_position_display()),
+        "status": label(instruction.status, instruction.get_status_display()),
         "assembly": motion.item.assembly_id,
         "motion": motion.pk,
         "decided_at": motion.decided_at,
@@ -647,7 +635,7 @@ def _named_vote(vote: NamedVote) -> dict[str, Any]:
         "assembly": motion.item.assembly_id,
         "motion": motion.pk,
         "motion_text": motion.text,
-        "vote": _label(vote.vote, vote.get_vote_display()),
+        "vote": label(vote.vote, vote.get_vote_display()),
         "instruction": vote.instruction_id,
         "against_instruction": vote.against_instruction,
         "recorded_at": vote.recorded_at,
@@ -675,7 +663,7 @@ def _accounts(report: AccountsReport) -> dict[str, Any]:
         "period_to": report.period_to,
         "text": report.text,
         "submitted_at": report.submitted_at,
-        "status": _label(report.status, report.get_status_display()),
+        "status": label(report.status, report.get_status_display()),
         "motion": report.motion_id,
         "decided_at": motion.decided_at if motion else None,
     }

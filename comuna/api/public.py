@@ -24,6 +24,7 @@ from comuna import rows
 from comuna.api import schemas
 from comuna.api.access import PUBLIC, declare, user_of
 from comuna.api.errors import Conflict
+from comuna.api.schemas import label
 from comuna.ledger import entries
 from comuna.ledger import head as ledger_head
 from comuna.ledger.hashing import utc_text
@@ -49,10 +50,6 @@ FOUND = schemas.problems(400, 401, 404)
 
 def _slug(description: str = "The body's short name, as in its page's address."):
     return Path(..., pattern=SLUG, max_length=80, description=description)
-
-
-def _label(code: str, label: object) -> dict[str, str]:
-    return {"code": code, "label": str(label)}
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -100,7 +97,7 @@ def _node(body: Body, members: list[str]) -> dict[str, Any]:
     return {
         "slug": body.slug,
         "name": body.name,
-        "kind": _label(body.kind, body.get_kind_display()),
+        "kind": label(body.kind, body.get_kind_display()),
         "parent": body.parent.slug if body.parent_id else None,
         "member_bodies": members,
     }
@@ -146,7 +143,7 @@ def _statute(version: StatuteVersion) -> dict[str, Any]:
 
     return {
         "version": version.number,
-        "profile": _label(version.profile, profile),
+        "profile": label(version.profile, profile),
         "adopted_at": version.created_at,
         "settings": statutes.settings_of(version),
         "overrides": [
@@ -164,10 +161,10 @@ def _statute(version: StatuteVersion) -> dict[str, Any]:
 def _organ(organ) -> dict[str, Any]:
     return {
         "name": organ.name,
-        "kind": _label(organ.kind, organ.get_kind_display()),
+        "kind": label(organ.kind, organ.get_kind_display()),
         "seats": organ.seats,
         "spokespersons": [
-            {"name": str(m.resident), "kind": _label(m.kind, m.get_kind_display())}
+            {"name": str(m.resident), "kind": label(m.kind, m.get_kind_display())}
             for m in organ.mandates.all()
         ],
     }
@@ -200,8 +197,8 @@ def _summary(poll: Poll) -> dict[str, Any]:
     return {
         "id": poll.pk,
         "title": poll.title,
-        "status": _label(poll.status, poll.get_status_display()),
-        "method": _label(poll.method, poll.get_method_display()),
+        "status": label(poll.status, poll.get_status_display()),
+        "method": label(poll.method, poll.get_method_display()),
         "rule": {
             "code": poll.rule,
             "name": str(rule_name(poll.rule)),

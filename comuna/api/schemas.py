@@ -31,6 +31,22 @@ def problems(*statuses: int) -> dict[int, type[Problem]]:
     return {status: Problem for status in statuses}
 
 
+def label(code: str, meaning: object) -> dict[str, str]:
+    """A code with what it means in the reader's language (a :class:`Label`)."""
+    return {"code": code, "label": str(meaning)}
+
+
+def page_by_id(found, limit: int, shape) -> dict[str, Any]:
+    """One page of a list read by id: ``found`` ordered by id, already past ``after``; each row
+    shaped by ``shape``, and the id to pass as ``after`` next (None at the end)."""
+    rows = list(found[: limit + 1])
+    page = rows[:limit]
+    return {
+        "items": [shape(row) for row in page],
+        "next_after": page[-1].pk if len(rows) > limit else None,
+    }
+
+
 class Label(Schema):
     """A code and what it means in the reader's language."""
 
