@@ -8,9 +8,12 @@ from ninja import NinjaAPI
 from comuna.api import (
     assemblies,
     budgets,
+    comptroller,
     cycle_projects,
     cycles,
     errors,
+    execution,
+    lessons,
     mandates,
     minutes,
     personal,
@@ -38,3 +41,6 @@ api.add_router("/", mandates.router)
 api.add_router("/", cycles.router)
 api.add_router("/", cycle_projects.router)
 api.add_router("/", budgets.router)
+api.add_router("/", execution.router)
+api.add_router("/", comptroller.router)
+api.add_router("/", lessons.router)

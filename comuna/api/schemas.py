@@ -102,6 +102,12 @@ class StatuteSettings(Schema):
     cycle_public: bool = Field(
         description="Whether the communal cycle's needs, projects and budgets are public."
     )
+    finding_answer_days: int = Field(
+        description="Days an organ has to answer a finding of the comptroller unit."
+    )
+    complaint_answer_days: int = Field(
+        description="Days the comptroller unit has to answer a resident's complaint."
+    )
 
 
 class Override(Schema):

@@ -407,3 +407,361 @@ class Deviation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget} · {self.change} · {self.entry.key}"
+
+
+# --- execution (issue 14) --------------------------------------------------------------------
+
+
+class ExecutionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PAUSED = "paused", _("Paused")
+    DONE = "done", _("Done")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Execution(models.Model):
+    """A funded project being carried out: its allocation (the money the budget gave it), the
+    committee responsible, its status (paused and abandoned always with a reason)."""
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="execution")
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="executions")
+    allocation = MoneyField(_("allocation"))
+    currency = models.CharField(_("currency"), max_length=3)
+    committee = models.ForeignKey(
+        Organ,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="executions",
+        verbose_name=_("responsible committee"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ExecutionStatus.choices,
+        default=ExecutionStatus.NOT_STARTED,
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["budget", "project"]
+        verbose_name = _("execution")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class Milestone(models.Model):
+    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["execution", "due_on", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def progress_photo_path(update: ProgressUpdate, filename: str) -> str:
+    import uuid
+
+    from comuna.voting.images import extension
+
+    return f"progress/{uuid.uuid4().hex}.{extension(update.photo)}"
+
+
+class ProgressUpdate(models.Model):
+    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="updates")
+    text = models.TextField(_("what happened"))
+    photo = models.ImageField(
+        _("photo"), upload_to=progress_photo_path, blank=True, validators=[validate_option_image]
+    )
+    photo_sha256 = models.CharField(max_length=64, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["execution", "-posted_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AuthorisationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the assembly's decision")
+    CARRIED = "carried", _("Authorised by the assembly")
+    REJECTED = "rejected", _("Rejected by the assembly")
+
+
+class SpendingAuthorisation(models.Model):
+    """The assembly's leave to spend on a project beyond its allocation, up to ``amount`` more:
+    in force only once an assembly decision carries it."""
+
+    execution = models.ForeignKey(
+        Execution, on_delete=models.PROTECT, related_name="authorisations"
+    )
+    amount = MoneyField(_("amount beyond the allocation"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        max_length=10, choices=AuthorisationStatus.choices, default=AuthorisationStatus.PROPOSED
+    )
+    item = models.ForeignKey(
+        "assemblies.AgendaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    motion = models.ForeignKey(
+        "assemblies.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["execution", "proposed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.execution} · +{self.amount}"
+
+
+def receipt_path(expense: Expense, filename: str) -> str:
+    import uuid
+
+    return f"receipts/{uuid.uuid4().hex}.{expense.receipt_type or 'bin'}"
+
+
+class Expense(models.Model):
+    """Money the administrative-financial unit spent on a project, with its receipt. Never
+    edited nor deleted: a mistake is undone by a reversal (an expense of the opposite amount
+    with ``reverses`` set and a reason)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="expenses")
+    amount = MoneyField(_("amount"))  # positive; a reversal's is the negative of the reversed
+    currency = models.CharField(_("currency"), max_length=3)
+    spent_on = models.DateField(_("date"))
+    supplier = models.CharField(_("supplier"), max_length=200)
+    supplier_tax_id = models.CharField(_("supplier's tax id"), max_length=40)
+    description = models.TextField(_("description"))
+    item = models.ForeignKey(
+        CostItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("budget item"),
+    )
+    receipt = models.FileField(_("receipt"), upload_to=receipt_path, blank=True)
+    receipt_type = models.CharField(max_length=4, blank=True)  # pdf, jpg, png, webp
+    receipt_sha256 = models.CharField(max_length=64, blank=True)
+    # the assembly's leave that allowed spending beyond the allocation, when it was needed
+    authorisation = models.ForeignKey(
+        SpendingAuthorisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expenses",
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
+    reason = models.TextField(_("reason for the reversal"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["execution", "spent_on", "id"]
+        verbose_name = _("expense")
+
+    def __str__(self) -> str:
+        return f"{self.supplier} · {self.amount} {self.currency}"
+
+
+class FundsReceived(models.Model):
+    """Money the body received (a transfer, a grant), recorded by the financial unit."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="funds_received")
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="funds_received"
+    )
+    amount = MoneyField(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    received_on = models.DateField(_("received on"))
+    source = models.CharField(_("from"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["body", "received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.amount} {self.currency}"
+
+
+# --- social comptrollership (issue 14) -------------------------------------------------------
+
+
+class Inspection(models.Model):
+    """An inspection the comptroller unit opens, on the body or on one project's execution."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="inspections")
+    execution = models.ForeignKey(
+        Execution, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    scope = models.TextField(_("what is inspected"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["body", "-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the answer")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed by the comptroller unit")
+
+
+class Finding(models.Model):
+    """What an inspection found; the responsible organ answers within the statute's days."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("what was found"))
+    organ = models.ForeignKey(
+        Organ, on_delete=models.PROTECT, related_name="+", verbose_name=_("who must answer")
+    )
+    due_on = models.DateField(_("answer due on"))
+    status = models.CharField(
+        max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # the recall the comptroller unit started on this finding, if any
+    recall = models.ForeignKey(
+        "mandates.Recall", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["inspection", "filed_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    import uuid
+
+    return f"evidence/{uuid.uuid4().hex}.{evidence.file_type or 'bin'}"
+
+
+class Evidence(models.Model):
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    file_type = models.CharField(max_length=4)
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["finding", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the answer")
+    ANSWERED = "answered", _("Answered")
+
+
+class Complaint(models.Model):
+    """A resident's complaint to the comptroller unit. When ``anonymous``, only the comptroller
+    unit sees who filed it (no page, no API, no ledger entry names them)."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="complaints")
+    execution = models.ForeignKey(
+        Execution, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("complaint"))
+    filed_by = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    anonymous = models.BooleanField(_("anonymous to everyone but the comptroller unit"))
+    filed_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField(_("answer due on"))
+    status = models.CharField(
+        max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["body", "-filed_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+# --- the clearing house (issue 14) -----------------------------------------------------------
+
+
+class LessonOutcome(models.TextChoices):
+    DONE = "done", _("Done")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+class Lesson(models.Model):
+    """What a project's team recorded when it closed: what happened and what they learned.
+    ``search_text`` is the searchable text, lower-cased and without accents (kept by the
+    service); the full-text index is built over it (``comuna.cycles.lessons``)."""
+
+    execution = models.OneToOneField(Execution, on_delete=models.PROTECT, related_name="lesson")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=LessonOutcome.choices)
+    what_happened = models.TextField(_("what happened"))
+    what_worked = models.TextField(_("what worked"), blank=True)
+    what_did_not = models.TextField(_("what did not work"), blank=True)
+    cost_note = models.TextField(_("costs against the estimate"), blank=True)
+    advice = models.TextField(_("advice for others"), blank=True)
+    # figures at the time it was written: the estimate, the allocation and what was spent
+    estimate = MoneyField(_("estimated cost"))
+    spent = MoneyField(_("spent"))
+    currency = models.CharField(_("currency"), max_length=3)
+    search_text = models.TextField(blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("lesson")
+
+    def __str__(self) -> str:
+        return str(self.execution)

@@ -15,7 +15,20 @@ from __future__ import annotations
 
 import enum
 
-from comuna.cycles.models import Budget, BudgetStatus, Cycle, CyclePhase, Need, Project
+from comuna.cycles.models import (
+    Budget,
+    BudgetStatus,
+    Complaint,
+    ComplaintStatus,
+    Cycle,
+    CyclePhase,
+    Execution,
+    ExecutionStatus,
+    Finding,
+    FindingStatus,
+    Need,
+    Project,
+)
 from comuna.territory.permissions import Role, Subject, register_rules
 
 
@@ -40,12 +53,45 @@ class BudgetAction(enum.StrEnum):
     VOTE = "cycles.vote_budget"
     COUNT = "cycles.count_budget"  # close the vote and count it
     PROPOSE_DEVIATION = "cycles.propose_deviation"  # put a change to the outcome to the assembly
+    OPEN_EXECUTION = "cycles.open_execution"  # give each funded project its allocation
+
+
+class ExecutionAction(enum.StrEnum):
+    """Issue 14: carrying out a funded project, by the execution's status."""
+
+    PLAN = "cycles.plan_execution"  # milestones, progress updates, committee
+    SET_STATUS = "cycles.set_execution_status"
+    RECORD_EXPENSE = "cycles.record_expense"
+    REVERSE_EXPENSE = "cycles.reverse_expense"
+    AUTHORISE_SPENDING = "cycles.authorise_spending"  # put spending beyond it to the assembly
+    RECORD_LESSON = "cycles.record_lesson"  # once the project is done or abandoned
+
+
+class ComptrollerAction(enum.StrEnum):
+    """Issue 14: money received, social comptrollership (body-wide, or by the finding's or
+    the complaint's status)."""
+
+    RECORD_FUNDS = "cycles.record_funds"  # body-wide: money the body received
+    INSPECT = "cycles.inspect"  # body-wide: open an inspection, file a finding
+    SEE_ALL = "cycles.see_all"  # body-wide: every finding, complaint and complainant
+    FILE_COMPLAINT = "cycles.file_complaint"  # body-wide
+    ANSWER_FINDING = "cycles.answer_finding"  # a member of the organ it names (the service)
+    CLOSE_FINDING = "cycles.close_finding"
+    RECALL_ON_FINDING = "cycles.recall_on_finding"  # start a recall on what a finding shows
+    ANSWER_COMPLAINT = "cycles.answer_complaint"
 
 
 RESIDENTS = frozenset({Role.RESIDENT})
 ELECTORAL = frozenset({Role.ELECTORAL})
 COORDINATION = frozenset({Role.COORDINATION})
 STEERING = frozenset({Role.COORDINATION, Role.ADMINISTRATOR})
+FINANCIAL = frozenset({Role.FINANCIAL})
+COMPTROLLER = frozenset({Role.COMPTROLLER})
+# a project's team: its committee's spokespersons (the service checks which organ) and the
+# coordination collective
+TEAM = frozenset({Role.SPOKESPERSON, Role.COORDINATION})
+UNDER_WAY = (ExecutionStatus.NOT_STARTED, ExecutionStatus.IN_PROGRESS, ExecutionStatus.PAUSED)
+ENDED = (ExecutionStatus.DONE, ExecutionStatus.ABANDONED)
 BEFORE_EXECUTION = (
     CyclePhase.PLANNED,
     CyclePhase.DIAGNOSIS,
@@ -78,6 +124,32 @@ TABLE = {
     (BudgetAction.VOTE, BudgetStatus.OPEN): RESIDENTS,
     (BudgetAction.COUNT, BudgetStatus.OPEN): ELECTORAL,
     (BudgetAction.PROPOSE_DEVIATION, BudgetStatus.COUNTED): ELECTORAL,
+    (BudgetAction.OPEN_EXECUTION, BudgetStatus.COUNTED): frozenset(
+        {Role.COORDINATION, Role.FINANCIAL}
+    ),
+    # an execution, by its status
+    **{(ExecutionAction.PLAN, status): TEAM for status in UNDER_WAY},
+    **{(ExecutionAction.SET_STATUS, status): TEAM for status in UNDER_WAY},
+    # a done project's late invoices are still recorded; an abandoned one spends no more
+    **{(ExecutionAction.RECORD_EXPENSE, status): FINANCIAL for status in UNDER_WAY},
+    (ExecutionAction.RECORD_EXPENSE, ExecutionStatus.DONE): FINANCIAL,
+    **{(ExecutionAction.REVERSE_EXPENSE, status): FINANCIAL for status in ExecutionStatus.values},
+    **{
+        (ExecutionAction.AUTHORISE_SPENDING, status): frozenset({Role.FINANCIAL, Role.COORDINATION})
+        for status in UNDER_WAY
+    },
+    **{(ExecutionAction.RECORD_LESSON, status): TEAM for status in ENDED},
+    # social comptrollership
+    (ComptrollerAction.RECORD_FUNDS, None): FINANCIAL,
+    (ComptrollerAction.INSPECT, None): COMPTROLLER,
+    (ComptrollerAction.SEE_ALL, None): COMPTROLLER,
+    (ComptrollerAction.FILE_COMPLAINT, None): RESIDENTS,
+    (ComptrollerAction.ANSWER_FINDING, FindingStatus.OPEN): frozenset({Role.SPOKESPERSON}),
+    (ComptrollerAction.CLOSE_FINDING, FindingStatus.OPEN): COMPTROLLER,
+    (ComptrollerAction.CLOSE_FINDING, FindingStatus.ANSWERED): COMPTROLLER,
+    (ComptrollerAction.RECALL_ON_FINDING, FindingStatus.OPEN): COMPTROLLER,
+    (ComptrollerAction.RECALL_ON_FINDING, FindingStatus.ANSWERED): COMPTROLLER,
+    (ComptrollerAction.ANSWER_COMPLAINT, ComplaintStatus.OPEN): COMPTROLLER,
 }
 
 
@@ -116,5 +188,28 @@ BUDGET = Subject(
 )
 
 
+EXECUTION = Subject(
+    Execution,
+    body=lambda execution: execution.budget.body,
+    phase=lambda execution: execution.status,
+    phases=tuple(ExecutionStatus.values),
+    phase_label=lambda execution: execution.get_status_display(),
+)
+FINDING = Subject(
+    Finding,
+    body=lambda finding: finding.inspection.body,
+    phase=lambda finding: finding.status,
+    phases=tuple(FindingStatus.values),
+    phase_label=lambda finding: finding.get_status_display(),
+)
+COMPLAINT = Subject(
+    Complaint,
+    body=lambda complaint: complaint.body,
+    phase=lambda complaint: complaint.status,
+    phases=tuple(ComplaintStatus.values),
+    phase_label=lambda complaint: complaint.get_status_display(),
+)
+
+
 def register() -> None:
-    register_rules("cycles", TABLE, [CYCLE, NEED, PROJECT, BUDGET])
+    register_rules("cycles", TABLE, [CYCLE, NEED, PROJECT, BUDGET, EXECUTION, FINDING, COMPLAINT])

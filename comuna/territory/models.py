@@ -336,6 +336,19 @@ class StatuteVersion(models.Model):
         default=True,
         db_default=True,
     )
+    # social comptrollership (added with issue 14)
+    finding_answer_days = models.PositiveSmallIntegerField(
+        _("days an organ has to answer a finding of the comptroller unit"),
+        default=15,
+        db_default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    complaint_answer_days = models.PositiveSmallIntegerField(
+        _("days the comptroller unit has to answer a resident's complaint"),
+        default=15,
+        db_default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
 
     class Meta:
         ordering = ["body", "-number"]

@@ -43,6 +43,8 @@ LAW_2009: dict[str, Any] = {
     "question_answer_days": 15,
     "accounts_months": 12,
     "cycle_public": True,
+    "finding_answer_days": 15,
+    "complaint_answer_days": 15,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -68,6 +70,8 @@ ADDED_LATER: dict[str, Any] = {
     "question_answer_days": 15,
     "accounts_months": 12,
     "cycle_public": True,
+    "finding_answer_days": 15,
+    "complaint_answer_days": 15,
 }
 
 

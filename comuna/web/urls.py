@@ -7,8 +7,12 @@ from comuna.web import (
     assembly_convening,
     assembly_decisions,
     assembly_minutes,
+    cycle_accountability,
     cycle_budgets,
+    cycle_comptroller,
+    cycle_execution,
     cycle_import,
+    cycle_lessons,
     cycle_needs,
     cycle_pages,
     cycle_projects,
@@ -131,4 +135,8 @@ for _part in (
 
 # the communal cycle: cycles, needs and their prioritisation, projects, budgets, Pabulib files
 for _part in (cycle_pages, cycle_needs, cycle_projects, cycle_budgets, cycle_import):
+    urlpatterns += _part.urlpatterns
+
+# the communal cycle, part 2: execution and expenses, comptrollership, accountability, lessons
+for _part in (cycle_execution, cycle_comptroller, cycle_accountability, cycle_lessons):
     urlpatterns += _part.urlpatterns

@@ -1,0 +1,6 @@
+"""Issue 14 (being built): expenses."""
+
+from __future__ import annotations
+
+# {ledger kind: (check, label)}: registered by the app's ready()
+LEDGER_CHECKS: dict = {}

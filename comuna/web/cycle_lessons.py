@@ -1,0 +1,7 @@
+"""Issue 14 (being built): pages of cycle_lessons."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
