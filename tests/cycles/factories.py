@@ -158,3 +158,37 @@ OBJECTS = {
     Project: project_in,
     Budget: budget_in,
 }
+
+
+def execution_in(cast, status: str | None = None, body=None):
+    """A funded project (the water tank of :func:`project_in`, 2,000) of a counted budget, its
+    execution in ``status`` (not started by default), the health committee responsible, with
+    one milestone due in ten days."""
+    from comuna.cycles.models import Execution, ExecutionStatus, Milestone
+
+    project = project_in(cast, CyclePhase.EXECUTION, body, status=ProjectStatus.FEASIBLE)
+    budget = Budget.objects.create(
+        body=project.cycle.body,
+        cycle=project.cycle,
+        title="Presupuesto participativo",
+        amount=Decimal("5000"),
+        currency=project.cycle.body.currency,
+        status=BudgetStatus.COUNTED,
+    )
+    district = BudgetDistrict.objects.create(budget=budget, name="Todo", amount=budget.amount)
+    BudgetProject.objects.create(district=district, project=project, key="1")
+    execution = Execution.objects.create(
+        project=project,
+        budget=budget,
+        allocation=project.cost,
+        currency=budget.currency,
+        committee=project.committee,
+        status=status or ExecutionStatus.NOT_STARTED,
+        status_reason="" if status not in ("paused", "abandoned") else "Falta material",
+    )
+    Milestone.objects.create(
+        execution=execution,
+        title="Compra del tanque",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )
+    return execution
