@@ -264,3 +264,165 @@ def budget_chart(budget: Decimal, funded: list[Any]) -> dict[str, Any]:
         "left_y": str(legend_end),
         "left_text_y": str(legend_end + 11),
     }
+
+
+# --- accountability: allocation against spending, the milestones' timeline -------------------
+
+SPEND_ROW = 40  # label line, then the bar
+SPEND_BAR = 14
+SPEND_BARS_WIDTH = 300  # the bars' box; the share spent follows it
+SPENT = "#0072B2"  # spent within the allocation
+OVER = "#D55E00"  # spent beyond the allocation; an overdue milestone
+ROOM = "#F0E442"  # authorised by the assembly beyond the allocation, not spent
+DONE = "#009E73"
+LATE = "#E69F00"
+
+
+def _share(spent: Decimal, allocation: Decimal) -> str:
+    """What was spent, as a whole percentage of the allocation ("—" for none)."""
+    if allocation <= 0:
+        return "—"
+    return f"{(spent * 100 / allocation).quantize(Decimal(1))}%"
+
+
+def spending_chart(projects: list[Any]) -> dict[str, Any]:
+    """``projects`` (``comuna.cycles.accountability.ProjectAccount`` rows, one currency): a
+    bar each, in a box whose width stands for the largest allocation, authorisation or
+    spending. The allocation is the grey bar with a mark at its end; what was spent fills it
+    in blue, and anything spent beyond it runs on in vermillion past the mark; room the
+    assembly authorised beyond the allocation is yellow."""
+    zero = Decimal(0)
+    most = max(
+        (max(p.allocation + p.authorised, p.spent, p.allocation) for p in projects), default=zero
+    )
+    bars = []
+    for i, p in enumerate(projects):
+        allocation = max(p.allocation, zero)
+        spent = max(p.spent, zero)
+        within = min(spent, allocation)
+        bars.append(
+            {
+                "label": _short(p.project.title),
+                "full_label": p.project.title,
+                "allocation": p.allocation,
+                "authorised": p.authorised,
+                "spent": p.spent,
+                "over": p.over,
+                "share": _share(p.spent, p.allocation),
+                "label_y": str(i * SPEND_ROW + 14),
+                "bar_y": str(i * SPEND_ROW + 20),
+                "mark_y1": str(i * SPEND_ROW + 17),
+                "mark_y2": str(i * SPEND_ROW + 20 + SPEND_BAR + 3),
+                "value_y": str(i * SPEND_ROW + 31),
+                "allocation_width": str(allocation),
+                "room_x": str(allocation),
+                "room_width": str(max(p.authorised, zero)),
+                "spent_width": str(within),
+                "over_x": str(allocation),
+                "over_width": str(spent - within),
+            }
+        )
+    legend_top = max(len(projects), 1) * SPEND_ROW + 6
+    legend = [
+        {"key": key, "fill": fill, "y": str(legend_top + i * LEGEND_ROW)}
+        for i, (key, fill) in enumerate(
+            (("spent", SPENT), ("over", OVER), ("room", ROOM), ("allocation", LEFT_OVER))
+        )
+    ]
+    for item in legend:
+        item["text_y"] = str(int(item["y"]) + 11)
+    return {
+        "width": str(WIDTH),
+        "height": str(legend_top + len(legend) * LEGEND_ROW + 4),
+        "bars_width": str(SPEND_BARS_WIDTH),
+        "scale": str(most or 1),
+        "bar_height": str(SPEND_BAR),
+        "value_x": str(SPEND_BARS_WIDTH + 6),
+        "bars": bars,
+        "legend": legend,
+        "colours": {"spent": SPENT, "over": OVER, "room": ROOM, "allocation": LEFT_OVER},
+    }
+
+
+TIMELINE_TOP = 40  # the dates of the axis, then "today"
+TIMELINE_HEAD = 22  # a project's name
+TIMELINE_ROW = 32  # a milestone: its title, then its marks
+TIMELINE_MARGIN = 8  # room for a mark at either end
+
+
+def milestone_chart(projects: list[Any], today: Any) -> dict[str, Any] | None:
+    """The milestones of ``projects`` (``ProjectAccount`` rows) on one time axis running from
+    the earliest date to the latest (today included): each milestone a row with a hollow mark
+    on its due date and a green one on the day it was done; a late one joined to its due date
+    by an orange line, an overdue one by a vermillion line running to today. None when no
+    project has a milestone."""
+    rows = [(p, m) for p in projects for m in p.milestones]
+    if not rows:
+        return None
+    days = [today] + [m.due_on for _, m in rows] + [m.done_on for _, m in rows if m.done_on]
+    start, end = min(days), max(days)
+    span = max((end - start).days, 1)
+    inner = WIDTH - 2 * TIMELINE_MARGIN
+
+    def x(day) -> str:
+        return _num(TIMELINE_MARGIN + Fraction((day - start).days * inner, span))
+
+    items: list[dict[str, Any]] = []
+    y = TIMELINE_TOP
+    for p in projects:
+        if not p.milestones:
+            continue
+        items.append({"kind": "project", "label": _short(p.project.title), "y": str(y + 15)})
+        y += TIMELINE_HEAD
+        for m in p.milestones:
+            line_y = y + 22
+            item = {
+                "kind": "milestone",
+                "label": _short(m.title),
+                "full_label": m.title,
+                "project": p.project.title,
+                "state": m.state,
+                "due_on": m.due_on,
+                "done_on": m.done_on,
+                "label_y": str(y + 12),
+                "line_y": str(line_y),
+                "due_x": x(m.due_on),
+                "done_x": x(m.done_on) if m.done_on else None,
+                # the late or overdue stretch: from the due date to the day done, or to today
+                "stretch_x2": x(m.done_on) if m.late else (x(today) if m.overdue else None),
+                "stretch": LATE if m.late else OVER,
+                "mark_x": _num(min(float(x(today)) + 7, WIDTH - 6)),
+                "mark_y": str(line_y + 5),
+            }
+            items.append(item)
+            y += TIMELINE_ROW
+    today_x = x(today)
+    anchor = "middle"
+    if float(today_x) < 40:
+        anchor = "start"
+    elif float(today_x) > WIDTH - 40:
+        anchor = "end"
+    legend_top = y + 8
+    return {
+        "width": str(WIDTH),
+        "height": str(legend_top + 4 * LEGEND_ROW + 4),
+        "start": start,
+        "end": end,
+        "today": today,
+        "today_x": today_x,
+        "today_anchor": anchor,
+        "axis_y": "14",
+        "today_y": "30",
+        "rule_top": "34",
+        "rule_bottom": str(y),
+        "end_x": str(WIDTH),
+        "line_start": str(TIMELINE_MARGIN),
+        "line_end": str(WIDTH - TIMELINE_MARGIN),
+        "items": items,
+        "legend": [
+            {"key": key, "y": str(legend_top + i * LEGEND_ROW + 7)}
+            for i, key in enumerate(("due", "done", "late", "overdue"))
+        ],
+        "legend_text_x": "36",
+        "colours": {"done": DONE, "late": LATE, "overdue": OVER},
+    }
