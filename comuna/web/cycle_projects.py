@@ -31,6 +31,7 @@ from comuna.cycles.rules import CycleAction
 from comuna.territory.models import Body, Mandate, MandateKind, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
+from comuna.web.cycle_lessons import similar_lessons
 
 BLANK_ROWS = 3  # blank cost-item rows a proposal form offers (one more per "add a row")
 MOST_ROWS = 60
@@ -386,6 +387,8 @@ def project_detail(request, slug, pk):
             and can(request.user, CycleAction.WITHDRAW_PROJECT, project),
             "can_review": project.status == ProjectStatus.SUBMITTED
             and can(request.user, CycleAction.REVIEW_PROJECT, project),
+            # the clearing house (cycle_lessons): lessons of similar projects elsewhere
+            "similar_lessons": similar_lessons(request.user, project),
             **_links(),
         },
     )
