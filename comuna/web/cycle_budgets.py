@@ -278,6 +278,11 @@ def budget_detail(request, slug, pk):
             "can_vote": can(request.user, BudgetAction.VOTE, budget),
             "can_count": can(request.user, BudgetAction.COUNT, budget),
             "can_deviate": can(request.user, BudgetAction.PROPOSE_DEVIATION, budget),
+            # issue 14: the funded projects' executions, and opening them
+            "executed": set(budget.executions.values_list("project_id", flat=True)),
+            "can_open_execution": counted
+            and budget.cycle_id
+            and can(request.user, BudgetAction.OPEN_EXECUTION, budget),
         },
     )
 

@@ -20,6 +20,7 @@ from comuna.cycles.models import (
     CostItem,
     Cycle,
     CyclePhase,
+    Execution,
     Need,
     NeedCategory,
     Project,
@@ -152,19 +153,11 @@ def budget_in(cast, status: str | None = None, body=None) -> Budget:
     return budget
 
 
-OBJECTS = {
-    Cycle: cycle_in,
-    Need: need_in,
-    Project: project_in,
-    Budget: budget_in,
-}
-
-
 def execution_in(cast, status: str | None = None, body=None):
     """A funded project (the water tank of :func:`project_in`, 2,000) of a counted budget, its
     execution in ``status`` (not started by default), the health committee responsible, with
     one milestone due in ten days."""
-    from comuna.cycles.models import Execution, ExecutionStatus, Milestone
+    from comuna.cycles.models import ExecutionStatus, Milestone
 
     project = project_in(cast, CyclePhase.EXECUTION, body, status=ProjectStatus.FEASIBLE)
     budget = Budget.objects.create(
@@ -192,3 +185,12 @@ def execution_in(cast, status: str | None = None, body=None):
         due_on=timezone.localdate() + timedelta(days=10),
     )
     return execution
+
+
+OBJECTS = {
+    Cycle: cycle_in,
+    Need: need_in,
+    Project: project_in,
+    Budget: budget_in,
+    Execution: execution_in,
+}

@@ -1,0 +1,3 @@
+"""Fixtures shared by the cycle's tests."""
+
+from tests.cycles.execution_fixtures import funded  # noqa: F401 - a fixture
