@@ -28,7 +28,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -440,15 +439,16 @@ class Totals:
 
 
 def totals(execution: Execution) -> Totals:
-    authorised = execution.authorisations.filter(status=AuthorisationStatus.CARRIED).aggregate(
-        s=Sum("amount")
-    )["s"]
-    spent = execution.expenses.aggregate(s=Sum("amount"))["s"]
-    return Totals(
-        allocation=execution.allocation,
-        authorised=(authorised or ZERO),
-        spent=(spent or ZERO),
+    """The execution's figures, added up exactly in Python (SQLite's SUM of a decimal column
+    goes through floating point)."""
+    authorised = sum(
+        execution.authorisations.filter(status=AuthorisationStatus.CARRIED).values_list(
+            "amount", flat=True
+        ),
+        ZERO,
     )
+    spent = sum(execution.expenses.values_list("amount", flat=True), ZERO)
+    return Totals(allocation=execution.allocation, authorised=authorised, spent=spent)
 
 
 # --- ledger checks ---------------------------------------------------------------------------

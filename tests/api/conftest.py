@@ -37,6 +37,9 @@ class Caller:
         return self.client.get(url, params, headers=self.headers)
 
     def post(self, url, data=None):
+        if data and any(hasattr(value, "read") for value in data.values()):
+            # a file among the fields: a multipart form (an expense's receipt)
+            return self.client.post(url, data, headers=self.headers)
         return self.client.post(
             url, json.dumps(data or {}), content_type="application/json", headers=self.headers
         )
