@@ -155,6 +155,21 @@ def test_ledger_verify_catches_a_lesson_edited_through_sql(cast, column, value):
     assert f"lesson {lesson.pk}" in str(report) and column in str(report)
 
 
+def test_comuna_ledger_verify_names_the_lesson_edited_through_sql(cast):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    lesson = lesson_in(cast)
+    call_command("ledger", "verify", stdout=StringIO(), stderr=StringIO())
+    Lesson.objects.filter(pk=lesson.pk).update(what_did_not="Todo salió bien.")
+    err = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("ledger", "verify", stdout=StringIO(), stderr=err)
+    assert failure.value.returncode == 1
+    assert "what_did_not" in f"{failure.value}\n{err.getvalue()}"
+
+
 # --- searching -------------------------------------------------------------------------------
 
 
