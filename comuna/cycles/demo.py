@@ -192,6 +192,10 @@ def load(seed: int = 2027) -> None:
     veritas = Body.objects.get(slug="cc-las-veritas")
     brisas = Body.objects.get(slug="cc-brisas-del-turbio")
     _veritas_2026(veritas, users, rng, now, today)
+    # issue 14: the 2026 budget carried out, its money followed, inspected and learned from
+    from comuna.cycles import demo_execution
+
+    demo_execution.load(veritas)
     _veritas_2027(veritas, users, now, today)
     _brisas(brisas, users, rng, now, today)
 

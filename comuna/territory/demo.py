@@ -165,6 +165,7 @@ LOGINS = [
     Login("vocero", _("spokesperson (health committee)"), "cc-las-veritas"),
     Login("electoral", _("electoral commission"), "cc-las-veritas"),
     Login("contralora", _("social comptroller unit"), "cc-las-veritas"),
+    Login("tesorera", _("administrative and financial unit"), "cc-las-veritas"),
     Login("admin", _("administrator"), "cc-las-veritas"),
     Login("parlamentaria", _("spokesperson in the commune parliament"), "comuna-el-cardonal"),
     Login("foraneo", _("resident of another council (outsider to Las Veritas)"), "cc-los-cerritos"),
@@ -419,6 +420,7 @@ def _demo_users(councils: list[Body], communes: list[Body]) -> None:
     for username, kind in [
         ("electoral", OrganKind.ELECTORAL),
         ("contralora", OrganKind.COMPTROLLER),
+        ("tesorera", OrganKind.FINANCIAL),
     ]:
         organ = Organ.objects.get(body=veritas, kind=kind)
         account(username, organ.mandates.filter(kind=MandateKind.SPOKESPERSON).first().resident)

@@ -36,6 +36,7 @@ def test_each_demo_login_holds_the_role_it_is_announced_with(db):
     assert Role.ELECTORAL in roles(users.get(username="electoral"), veritas)
     assert Role.COMPTROLLER in roles(users.get(username="contralora"), veritas)
     assert Role.ADMINISTRATOR in roles(users.get(username="admin"), veritas)
+    assert Role.FINANCIAL in roles(users.get(username="tesorera"), veritas)
     assert roles(users.get(username="foraneo"), veritas) == frozenset()
     commune = Body.objects.get(slug="comuna-el-cardonal")
     assert Role.SPOKESPERSON in roles(users.get(username="parlamentaria"), commune)
