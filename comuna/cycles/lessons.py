@@ -313,7 +313,7 @@ def _filtered(
         found = found.filter(estimate__gte=min_cost)
     if max_cost is not None:
         found = found.filter(estimate__lte=max_cost)
-    place = str(place or "").strip()[:200]
+    place = str(place or "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     if place:
         found = found.filter(
             Q(execution__project__place__icontains=place)

@@ -72,10 +72,13 @@ def test_a_bad_filter_is_refused_naming_its_field(cast, client, params, field):
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
-@pytest.mark.parametrize("query", ['"', "*", "OR", "NEAR(", "'", "x" * 10000, "tubería OR 1=1"])
+@pytest.mark.parametrize(
+    "query", ['"', "*", "OR", "NEAR(", "'", "x" * 10000, "tubería OR 1=1", "tu\x00bería"]
+)
 def test_a_hostile_query_gives_results_or_none(cast, client, query):
     lesson_in(cast, project=WATER)
     assert client.get(URL, {"q": query}).status_code == 200
+    assert client.get(URL, {"place": query[:200]}).status_code == 200
 
 
 def test_pages_are_numbered(cast, client):
