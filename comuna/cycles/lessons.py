@@ -265,7 +265,7 @@ def may_read(user: Any, lesson: Lesson) -> bool:
 
 def _matching(found: QuerySet[Lesson], query_words: list[str], *, any_word: bool):
     """``found`` annotated with ``matched`` (the text has every word of ``query_words``, or
-    any with ``any_word``) and ``rank`` (higher is better; null where it does not match), on
+    any with ``any_word``) and ``rank`` (higher is better on both engines), on
     the engine's own full-text index. The words are plain letters and digits (:func:`words`)
     and go in as parameters."""
     table = connection.ops.quote_name(Lesson._meta.db_table)
