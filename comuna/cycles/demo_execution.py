@@ -115,8 +115,8 @@ def load(veritas: Body | None = None) -> None:
     milestones(
         tank,
         [
-            ("Compra del tanque", -120, -118),
-            ("Base de concreto", -90, -85),
+            ("Compra del tanque", -120, -123),
+            ("Base de concreto", -90, -92),
             ("Tubería a la calle 3 y Los Mangos", -60, -52),
         ],
     )
@@ -155,8 +155,8 @@ def load(veritas: Body | None = None) -> None:
         execution.set_status(tank, status=ExecutionStatus.DONE, by=DEMO)
 
     # the lights: in progress, a milestone overdue, an inspection with an open finding
-    milestones(lights, [("Compra de luminarias", -100, -97), ("Instalación", -10, None)])
-    with at(now - timedelta(days=100)):
+    milestones(lights, [("Compra de luminarias", -100, -102), ("Instalación", -10, None)])
+    with at(now - timedelta(days=105)):
         execution.set_status(lights, status=ExecutionStatus.IN_PROGRESS, by=DEMO)
     _spend(
         lights,
@@ -214,8 +214,8 @@ def load(veritas: Body | None = None) -> None:
         execution.set_status(clinic, status=ExecutionStatus.DONE, by=DEMO)
 
     # one project abandoned with its reason, and what was learned
-    milestones(dropped, [("Compra de materiales", -100, -98)])
-    with at(now - timedelta(days=99)):
+    milestones(dropped, [("Compra de materiales", -100, -101)])
+    with at(now - timedelta(days=103)):
         execution.set_status(dropped, status=ExecutionStatus.IN_PROGRESS, by=DEMO)
     _spend(
         dropped,

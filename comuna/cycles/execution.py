@@ -167,6 +167,7 @@ def open_for(budget: Budget, *, by: Any) -> list[Execution]:
                 allocation=project.cost,
                 currency=budget.currency,
                 committee_id=project.committee_id,
+                opened_at=timezone.now(),
             )
             record(
                 budget.body.ledger_chain, "execution.opened", opened_payload(execution), actor=actor
@@ -316,6 +317,7 @@ def post_update(execution: Execution, *, text: str, photo: Any = None, by: Any) 
         photo=photo or "",
         photo_sha256=digest,
         posted_by=acting_user(by),
+        posted_at=timezone.now(),
     )
     record(
         execution.budget.body.ledger_chain,
@@ -410,6 +412,7 @@ def record_funds(
         source=source,
         reference=reference,
         recorded_by=acting_user(by),
+        recorded_at=timezone.now(),
     )
     record(body.ledger_chain, "execution.funds_received", funds_payload(funds), actor=actor)
     return funds

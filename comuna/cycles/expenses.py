@@ -203,6 +203,7 @@ def record(
         receipt_sha256=document.sha256,
         authorisation=authorisation,
         recorded_by=acting_user(by),
+        recorded_at=timezone.now(),
     )
     receipt.seek(0)
     expense.receipt.save(f"receipt.{document.kind}", ContentFile(receipt.read()), save=False)
@@ -242,6 +243,7 @@ def reverse(expense: Expense, *, reason: str, by: Any) -> Expense:
         reverses=expense,
         reason=reason,
         recorded_by=acting_user(by),
+        recorded_at=timezone.now(),
     )
     ledger_record(
         execution.budget.body.ledger_chain, "expense.reversed", payload(reversal), actor=actor
@@ -314,7 +316,11 @@ def propose_authorisation(
     if assembly is None or assembly.body_id != execution.budget.body_id:
         raise refuse(_("Choose one of this body's assemblies."), "assembly")
     authorisation = SpendingAuthorisation.objects.create(
-        execution=execution, amount=amount, reason=reason, proposed_by=acting_user(by)
+        execution=execution,
+        amount=amount,
+        reason=reason,
+        proposed_by=acting_user(by),
+        proposed_at=timezone.now(),
     )
     assembly = assembly.locked()
     text = authorisation_text(authorisation)

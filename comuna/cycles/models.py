@@ -409,6 +409,12 @@ class Deviation(models.Model):
         return f"{self.budget} · {self.change} · {self.entry.key}"
 
 
+def now():
+    """``timezone.now()`` read when called (the demo runs its story at earlier times by patching
+    it; a default of ``timezone.now`` itself would keep the real clock)."""
+    return timezone.now()
+
+
 # --- execution (issue 14) --------------------------------------------------------------------
 
 
@@ -444,7 +450,7 @@ class Execution(models.Model):
     )
     status_reason = models.TextField(_("reason"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["budget", "project"]
@@ -486,7 +492,7 @@ class ProgressUpdate(models.Model):
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    posted_at = models.DateTimeField(default=timezone.now)
+    posted_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["execution", "-posted_at", "-id"]
@@ -522,7 +528,7 @@ class SpendingAuthorisation(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    proposed_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["execution", "proposed_at", "id"]
@@ -575,7 +581,7 @@ class Expense(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["execution", "spent_on", "id"]
@@ -600,7 +606,7 @@ class FundsReceived(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["body", "received_on", "id"]
@@ -624,7 +630,7 @@ class Inspection(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -665,7 +671,7 @@ class Finding(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    filed_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["inspection", "filed_at", "id"]
@@ -711,7 +717,7 @@ class Complaint(models.Model):
     text = models.TextField(_("complaint"))
     filed_by = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
     anonymous = models.BooleanField(_("anonymous to everyone but the comptroller unit"))
-    filed_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(default=now)
     due_on = models.DateField(_("answer due on"))
     status = models.CharField(
         max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
@@ -757,7 +763,7 @@ class Lesson(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
