@@ -1,0 +1,66 @@
+"""Issue 14 in the demo, on a phone (390 px), in Spanish: a resident of Las Veritas follows a
+funded project from the counted budget to its expenses and opens a receipt, whose SHA-256 is
+the one the page shows (without JavaScript); the comptroller unit (``contralora``) opens an
+inspection, files a finding with its evidence and reads its deadline, and sees on the council's
+page, flagged in red, the finding whose deadline has passed."""
+
+import hashlib
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, page_width
+
+pytestmark = pytest.mark.browser
+
+VERITAS = "/b/cc-las-veritas"
+
+
+def follow(page, locator) -> None:
+    with page.expect_navigation():
+        locator.click()
+
+
+def fits(page) -> None:
+    assert page_width(page) <= 390, f"{page.url} scrolls sideways at 390 px"
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(
+        locale="es-VE", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    yield context.new_page()
+    context.close()
+
+
+def test_a_resident_follows_a_funded_project_to_its_expenses_and_opens_a_receipt(
+    demo_server, no_js_page
+):
+    page = no_js_page
+    log_in(page, demo_server, "vecina")
+    page.goto(f"{demo_server}{VERITAS}/cycles/")
+    follow(page, page.get_by_role("link", name="Ciclo comunal 2026"))
+    follow(page, page.get_by_role("link", name="Presupuesto del ciclo comunal 2026"))
+    fits(page)
+    tank = page.locator("#funded li").filter(has_text="Tanque de agua comunitario")
+    follow(page, tank.locator("a[href$='/execution/']"))
+    expect(page.locator("h1")).to_contain_text("Tanque de agua comunitario")
+    main = page.locator("main")
+    # the money against its allocation, beyond it only by the assembly's decision
+    expect(main).to_contain_text("15.200,00")
+    expect(main).to_contain_text("16.750,00")
+    expect(main).to_contain_text("Asamblea extraordinaria: ejecución del presupuesto 2026")
+    fits(page)
+    expense = page.locator("ul.expenses li").filter(has_text="Ferretería El Tornillo")
+    expect(expense).to_contain_text("6.950,00")
+    link = expense.locator("a[href*='/execution/receipts/']")
+    shown = expense.locator(".hash").inner_text()
+    receipt = page.request.get(demo_server + link.get_attribute("href"))
+    assert receipt.status == 200
+    assert receipt.headers["content-type"] in ("image/png", "application/pdf")
+    assert receipt.headers["x-content-type-options"] == "nosniff"
+    digest = hashlib.sha256(receipt.body()).hexdigest()
+    prefix = re.search(r"[0-9a-f]{8,}", shown).group(0)
+    assert digest.startswith(prefix), (digest, shown)
