@@ -21,6 +21,7 @@ from comuna.cycles import visibility
 from comuna.cycles.errors import CycleError
 from comuna.cycles.models import (
     Cycle,
+    Execution,
     Need,
     NeedCategory,
     Project,
@@ -387,6 +388,8 @@ def project_detail(request, slug, pk):
             and can(request.user, CycleAction.WITHDRAW_PROJECT, project),
             "can_review": project.status == ProjectStatus.SUBMITTED
             and can(request.user, CycleAction.REVIEW_PROJECT, project),
+            # issue 14: a funded project's execution page
+            "executed": Execution.objects.filter(project=project).exists(),
             # the clearing house (cycle_lessons): lessons of similar projects elsewhere
             "similar_lessons": similar_lessons(request.user, project),
             **_links(),
