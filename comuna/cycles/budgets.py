@@ -805,6 +805,34 @@ def _site_language(message) -> str:
         return str(message)
 
 
+def put_on_agenda(assembly: Assembly, *, text: str, description: str, why, by: Any):
+    """A decision the cycle needs (a deviation, spending beyond an allocation) as an item of
+    the assembly in session, or added to a coming one's agenda while it may be amended; its
+    main motion asks for a simple majority of those present. ``why`` (lazy) is said in the
+    site's language. Returns the agenda item; a refusal of the assemblies becomes a
+    CycleError under ``assembly``."""
+    actor = actor_label(by)
+    assembly = assembly.locked()
+    reason = _site_language(why)
+    try:
+        if assembly.status == Status.IN_SESSION:
+            return convening.add_item_in_session(
+                assembly, text=text, majority=Majority.SIMPLE, reason=reason, actor=actor
+            )
+        before = set(assembly.items.values_list("pk", flat=True))
+        convening.amend_agenda(
+            assembly,
+            add=[{"text": text, "description": description, "majority": Majority.SIMPLE}],
+            reason=reason,
+            by=by,
+        )
+        return assembly.items.exclude(pk__in=before).get()
+    except AssemblyError as exc:
+        error = CycleError(" ".join(exc.messages))
+        error.field = "assembly"
+        raise error from None
+
+
 def schedulable(body) -> list[Assembly]:
     """The assemblies a deviation may go to: the one in session, then the coming ones whose
     agenda may still be amended."""
@@ -880,27 +908,13 @@ def propose_deviation(
         reason=reason,
         proposed_by=acting_user(by),
     )
-    assembly = assembly.locked()
-    text = deviation_text(deviation)
-    why = _site_language(
-        gettext_lazy("A change to the computed outcome of a participatory budget.")
+    item = put_on_agenda(
+        assembly,
+        text=deviation_text(deviation),
+        description=reason,
+        why=gettext_lazy("A change to the computed outcome of a participatory budget."),
+        by=by,
     )
-    try:
-        if assembly.status == Status.IN_SESSION:
-            item = convening.add_item_in_session(
-                assembly, text=text, majority=Majority.SIMPLE, reason=why, actor=actor
-            )
-        else:
-            before = set(assembly.items.values_list("pk", flat=True))
-            convening.amend_agenda(
-                assembly,
-                add=[{"text": text, "description": reason, "majority": Majority.SIMPLE}],
-                reason=why,
-                by=by,
-            )
-            item = assembly.items.exclude(pk__in=before).get()
-    except AssemblyError as exc:
-        raise CycleError(" ".join(exc.messages)) from None
     deviation.item = item
     deviation.save(update_fields=["item"])
     record(

@@ -106,7 +106,9 @@ def _team_only(by: Any, action: str, execution: Execution) -> None:
         )
 
 
-def _text(value: Any, field: str, empty: str, most: int = TEXT_MAX) -> str:
+def clean_text(value: Any, field: str, empty: str, most: int = TEXT_MAX) -> str:
+    """``value`` stripped, or a refusal under ``field``: ``empty`` when blank, too long past
+    ``most`` characters."""
     text = (value or "").strip()
     if not text:
         raise refuse(empty, field)
@@ -115,7 +117,7 @@ def _text(value: Any, field: str, empty: str, most: int = TEXT_MAX) -> str:
     return text
 
 
-def _locked(execution: Execution) -> Execution:
+def locked(execution: Execution) -> Execution:
     return (
         Execution.objects.select_for_update(of=("self",))
         .select_related("budget__body", "project", "committee")
@@ -201,9 +203,9 @@ def _day(value: Any, field: str) -> date:
 def add_milestone(execution: Execution, *, title: str, due_on: Any, by: Any) -> Milestone:
     """Records ``execution.milestone_added``."""
     actor = actor_label(by)
-    execution = _locked(execution)
+    execution = locked(execution)
     _team_only(by, ExecutionAction.PLAN, execution)
-    title = _text(title, "title", _("Say what the milestone is."), 200)
+    title = clean_text(title, "title", _("Say what the milestone is."), 200)
     due_on = _day(due_on, "due_on")
     milestone = Milestone.objects.create(
         execution=execution,
@@ -226,7 +228,7 @@ def complete_milestone(milestone: Milestone, *, done_on: Any = None, by: Any) ->
     ``execution.milestone_done``."""
     actor = actor_label(by)
     milestone = Milestone.objects.select_for_update(of=("self",)).get(pk=milestone.pk)
-    execution = _locked(milestone.execution)
+    execution = locked(milestone.execution)
     _team_only(by, ExecutionAction.PLAN, execution)
     if milestone.done_on is not None:
         raise refuse(_("This milestone is already done."))
@@ -260,7 +262,7 @@ def set_status(execution: Execution, *, status: str, reason: str = "", by: Any) 
     """Records ``execution.status_changed``: paused and abandoned with a reason; done and
     abandoned are final."""
     actor = actor_label(by)
-    execution = _locked(execution)
+    execution = locked(execution)
     _team_only(by, ExecutionAction.SET_STATUS, execution)
     if status not in ExecutionStatus.values:
         raise refuse(_("Choose the project's status."), "status")
@@ -301,9 +303,9 @@ def post_update(execution: Execution, *, text: str, photo: Any = None, by: Any) 
     """A progress update with an optional photo (JPEG, PNG, GIF or WebP by its content, 2 MB).
     Records ``execution.progress_posted`` with the photo's SHA-256."""
     actor = actor_label(by)
-    execution = _locked(execution)
+    execution = locked(execution)
     _team_only(by, ExecutionAction.PLAN, execution)
-    text = _text(text, "text", _("Say what happened since the last update."))
+    text = clean_text(text, "text", _("Say what happened since the last update."))
     digest = ""
     if photo:
         try:
@@ -397,7 +399,7 @@ def record_funds(
     received_on = _day(received_on, "received_on")
     if received_on > timezone.localdate():
         raise refuse(_("Money is recorded once received, not before."), "received_on")
-    source = _text(source, "source", _("Say who sent the money."), 200)
+    source = clean_text(source, "source", _("Say who sent the money."), 200)
     reference = (reference or "").strip()
     if len(reference) > 100:
         raise refuse(_("At most %(n)s characters.") % {"n": 100}, "reference")

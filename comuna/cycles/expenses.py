@@ -27,11 +27,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.assemblies import convening
-from comuna.assemblies.errors import AssemblyError
-from comuna.assemblies.models import Assembly, Majority, Motion, Outcome, Status
+from comuna.assemblies.models import Assembly, Motion, Outcome
+from comuna.cycles.budgets import put_on_agenda
 from comuna.cycles.cycle import refuse
 from comuna.cycles.execution import ZERO, allowed, currency_of, money, totals
+from comuna.cycles.execution import clean_text as _text
+from comuna.cycles.execution import locked as _locked
 from comuna.cycles.files import check_document, stored_sha256
 from comuna.cycles.models import (
     AuthorisationStatus,
@@ -47,23 +48,6 @@ from comuna.ledger.checks import differs
 from comuna.territory.actors import acting_user, actor_label
 
 TEXT_MAX = 10000
-
-
-def _locked(execution: Execution) -> Execution:
-    return (
-        Execution.objects.select_for_update(of=("self",))
-        .select_related("budget__body", "project")
-        .get(pk=execution.pk)
-    )
-
-
-def _text(value: Any, field: str, empty: str, most: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise refuse(empty, field)
-    if len(text) > most:
-        raise refuse(_("At most %(n)s characters.") % {"n": most}, field)
-    return text
 
 
 def _financial_only(by: Any, action: str, execution: Execution) -> None:
@@ -254,11 +238,6 @@ def reverse(expense: Expense, *, reason: str, by: Any) -> Expense:
 # --- spending beyond the allocation ----------------------------------------------------------
 
 
-def _site_language(message) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
-
-
 def authorisation_text(authorisation: SpendingAuthorisation) -> str:
     """The agenda item's text, in the site's language (the agenda is the body's, not the
     reader's)."""
@@ -281,13 +260,6 @@ def authorisation_payload(authorisation: SpendingAuthorisation) -> dict[str, Any
         "assembly": authorisation.item.assembly_id if authorisation.item_id else None,
         "item": authorisation.item_id,
     }
-
-
-def schedulable(body) -> list[Assembly]:
-    """The assemblies a request may go to: the one in session, then the coming ones whose
-    agenda may still be amended."""
-    in_session = list(body.assemblies.filter(status=Status.IN_SESSION).order_by("starts_at"))
-    return in_session + convening.coming_amendable(body)
 
 
 @transaction.atomic
@@ -322,25 +294,13 @@ def propose_authorisation(
         proposed_by=acting_user(by),
         proposed_at=timezone.now(),
     )
-    assembly = assembly.locked()
-    text = authorisation_text(authorisation)
-    why = _site_language(gettext_lazy("Spending beyond a funded project's allocation."))
-    try:
-        if assembly.status == Status.IN_SESSION:
-            item = convening.add_item_in_session(
-                assembly, text=text, majority=Majority.SIMPLE, reason=why, actor=actor
-            )
-        else:
-            before = set(assembly.items.values_list("pk", flat=True))
-            convening.amend_agenda(
-                assembly,
-                add=[{"text": text, "description": reason, "majority": Majority.SIMPLE}],
-                reason=why,
-                by=by,
-            )
-            item = assembly.items.exclude(pk__in=before).get()
-    except AssemblyError as exc:
-        raise refuse(" ".join(exc.messages), "assembly") from None
+    item = put_on_agenda(
+        assembly,
+        text=authorisation_text(authorisation),
+        description=reason,
+        why=gettext_lazy("Spending beyond a funded project's allocation."),
+        by=by,
+    )
     authorisation.item = item
     authorisation.save(update_fields=["item"])
     ledger_record(

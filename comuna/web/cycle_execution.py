@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna.cycles import budgets, expenses, visibility
 from comuna.cycles import execution as service
-from comuna.cycles import expenses, visibility
 from comuna.cycles.errors import CycleError
 from comuna.cycles.files import CONTENT_TYPES
 from comuna.cycles.models import (
@@ -407,7 +407,7 @@ class AuthoriseForm(forms.Form):
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.assemblies = {str(a.pk): a for a in expenses.schedulable(body)}
+        self.assemblies = {str(a.pk): a for a in budgets.schedulable(body)}
         self.fields["assembly"].choices = [
             (pk, f"{a.title} · {timezone.localtime(a.starts_at):%Y-%m-%d %H:%M}")
             for pk, a in self.assemblies.items()
