@@ -874,6 +874,62 @@ def check_complaint_answered(entry) -> str | None:
     return differs(_("complaint"), complaint.pk, {**entry.data, "answered": True}, now)
 
 
+def check_rows(chain: str) -> list[tuple[int, str, str]]:
+    """Per chain: every inspection, finding and complaint in the database was recorded, and
+    each step its row shows (closed, answered, a recall linked) has its entry: none slipped in
+    or changed state with SQL."""
+    from comuna.ledger import entries
+    from comuna.territory import records
+
+    body = records.body_of_chain(chain)
+    if body is None:
+        return []
+    keys = {
+        "finding.inspection_opened": "inspection",
+        "finding.inspection_closed": "inspection",
+        "finding.filed": "finding",
+        "finding.answered": "finding",
+        "finding.closed": "finding",
+        "finding.recall_started": "finding",
+        "complaint.filed": "complaint",
+        "complaint.answered": "complaint",
+    }
+    seen: dict[str, set] = {kind: set() for kind in keys}
+    for entry in entries(chain).filter(kind__in=list(keys)).only("payload", "kind"):
+        seen[entry.kind].add(entry.data.get(keys[entry.kind]))
+    inspections = Inspection.objects.filter(body=body).values_list("pk", "closed_at")
+    findings = Finding.objects.filter(inspection__body=body).values_list(
+        "pk", "status", "answered_at", "recall_id"
+    )
+    complaints = Complaint.objects.filter(body=body).values_list("pk", "status")
+    missing: list[tuple[str, str, int]] = []
+    for pk, closed_at in inspections:
+        missing += [("finding.inspection_opened", _("inspection"), pk)]
+        if closed_at is not None:
+            missing += [("finding.inspection_closed", _("inspection"), pk)]
+    for pk, status, answered_at, recall_id in findings:
+        missing += [("finding.filed", _("finding"), pk)]
+        if answered_at is not None or status == FindingStatus.ANSWERED:
+            missing += [("finding.answered", _("finding"), pk)]
+        if status == FindingStatus.CLOSED:
+            missing += [("finding.closed", _("finding"), pk)]
+        if recall_id is not None:
+            missing += [("finding.recall_started", _("finding"), pk)]
+    for pk, status in complaints:
+        missing += [("complaint.filed", _("complaint"), pk)]
+        if status == ComplaintStatus.ANSWERED:
+            missing += [("complaint.answered", _("complaint"), pk)]
+    return [
+        (
+            0,
+            "",
+            _("%(what)s %(id)s has no %(kind)s entry") % {"what": what, "id": pk, "kind": kind},
+        )
+        for kind, what, pk in missing
+        if pk not in seen[kind]
+    ]
+
+
 LEDGER_CHECKS: dict = {
     "finding.inspection_opened": (check_inspection_opened, gettext_lazy("Inspection opened")),
     "finding.inspection_closed": (check_inspection_closed, gettext_lazy("Inspection closed")),
@@ -884,9 +940,11 @@ LEDGER_CHECKS: dict = {
     "complaint.filed": (check_complaint_filed, gettext_lazy("Complaint filed")),
     "complaint.answered": (check_complaint_answered, gettext_lazy("Complaint answered")),
 }
+CHAIN_CHECKS: dict = {"finding.rows": check_rows}
 
 
 __all__ = [
+    "CHAIN_CHECKS",
     "DEADLINES",
     "LEDGER_CHECKS",
     "answer_complaint",

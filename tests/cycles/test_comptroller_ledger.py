@@ -131,3 +131,30 @@ def test_verify_catches_an_anonymous_complaint_made_named(cast):
     complaint = _complaint(cast, anonymous=True)
     _sql(Complaint, "anonymous", False, complaint.pk)
     assert _problems("complaint.filed")
+
+
+def test_verify_catches_a_finding_inserted_through_sql(cast, finding):
+    Finding.objects.create(
+        inspection=finding.inspection,
+        title="Inventada",
+        text="Nunca se registró.",
+        organ=cast.health,
+        due_on=finding.due_on,
+    )
+    report = verify()
+    assert not report.ok
+    assert any("has no finding.filed entry" in p.what for p in report.problems)
+
+
+def test_verify_catches_a_complaint_answered_through_sql(cast):
+    complaint = comptroller.file_complaint(
+        cast.council,
+        resident=cast.resident,
+        subject="Asunto",
+        text="Texto",
+        anonymous=True,
+        by=cast.resident.user,
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(status="answered", answer="Resuelto.")
+    report = verify()
+    assert any("has no complaint.answered entry" in p.what for p in report.problems)
