@@ -64,3 +64,49 @@ def test_a_resident_follows_a_funded_project_to_its_expenses_and_opens_a_receipt
     digest = hashlib.sha256(receipt.body()).hexdigest()
     prefix = re.search(r"[0-9a-f]{8,}", shown).group(0)
     assert digest.startswith(prefix), (digest, shown)
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_the_comptroller_files_a_finding_and_sees_the_overdue_one_flagged(demo_server, page):
+    log_in(page, demo_server, "contralora")
+    page.goto(f"{demo_server}{VERITAS}/comptroller/")
+    fits(page)
+    follow(page, page.locator("main a[href$='/comptroller/inspections/new/']"))
+    page.fill("input[name=title]", "Inspección del ambulatorio")
+    page.fill("textarea[name=scope]", "La nevera comprada contra la nevera instalada.")
+    follow(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("h1")).to_contain_text("Inspección del ambulatorio")
+    follow(page, page.locator("main a[href$='/findings/new/']"))
+    # bad input first: a file that is not a PDF nor a picture is refused, nothing filed
+    page.fill("input[name=title]", "La nevera no enfría")
+    page.fill("textarea[name=text]", "La nevera para vacunas marca 14 °C.")
+    page.select_option("select[name=organ]", label="Comité de Salud")
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"MZ not a picture"}],
+    )
+    follow(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("main .errorlist")).to_be_visible()
+    fits(page)
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "termometro.png", "mimeType": "image/png", "buffer": PNG}],
+    )
+    follow(page, page.locator("main form button[type=submit]"))
+    expect(page.locator("h1")).to_contain_text("La nevera no enfría")
+    # its deadline: the statute's 15 days
+    expect(page.locator("main")).to_contain_text(re.compile(r"\d{4}"))
+    expect(page.locator("main a[href*='/evidence/']")).to_have_count(1)
+    fits(page)
+    # the council's page flags in red the finding whose deadline passed
+    page.goto(f"{demo_server}{VERITAS}/")
+    overdue = page.locator("section.overdue")
+    expect(overdue).to_contain_text("Falta el acta de entrega de la tubería")
+    expect(overdue).not_to_contain_text("La nevera no enfría")
+    fits(page)
