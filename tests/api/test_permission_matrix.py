@@ -30,7 +30,14 @@ from comuna.voting.models import Voter
 from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.api.conftest import Caller, token_for
 from tests.conftest import PERSONAS, ballots_cast
-from tests.cycles import api_budgets, api_cycles, api_projects
+from tests.cycles import (
+    api_budgets,
+    api_comptroller,
+    api_cycles,
+    api_execution,
+    api_lessons,
+    api_projects,
+)
 from tests.mandates import pages_api
 from tests.web.test_permission_matrix import OBJECTS, PERSONA_ROLES, _world
 
@@ -76,7 +83,15 @@ PROBES = {
     ),
     **{
         name: Probe(**probe)
-        for part in (pages_api, api_cycles, api_projects, api_budgets)
+        for part in (
+            pages_api,
+            api_cycles,
+            api_projects,
+            api_budgets,
+            api_lessons,
+            api_comptroller,
+            api_execution,
+        )
         for name, probe in part.API_PROBES.items()
     },
 }

@@ -63,6 +63,10 @@ QUERY_PARAMETERS = {
     "needs": ("category", "sort"),
     "projects": ("status", "need"),
     "budget-export": ("district",),
+    "lessons": ("q", "category", "outcome", "min_cost", "max_cost", "place", "page"),
+    "comptroller": ("findings", "complaints"),
+    "accountability-expenses": ("cycle",),
+    "accountability-receipts": ("cycle",),
 }
 
 

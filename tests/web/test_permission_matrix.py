@@ -30,7 +30,17 @@ from comuna.web.access import PERSONAL, PUBLIC, Permission
 from tests.assemblies import pages_attendance, pages_convening, pages_decisions, pages_minutes
 from tests.assemblies.factories import assembly_in, petition_in
 from tests.conftest import MEMBERS, PERSONAS, SETUP, ballots_cast, make_resident
-from tests.cycles import pages_budgets, pages_cycle, pages_import, pages_needs, pages_projects
+from tests.cycles import (
+    pages_budgets,
+    pages_comptroller,
+    pages_cycle,
+    pages_execution,
+    pages_import,
+    pages_lessons,
+    pages_needs,
+    pages_projects,
+)
+from tests.cycles.comptroller_factories import OBJECTS as COMPTROLLER_OBJECTS
 from tests.cycles.factories import OBJECTS as CYCLE_OBJECTS
 from tests.mandates import (
     pages_accounting,
@@ -44,7 +54,16 @@ from tests.web.probes import Probe
 
 ASSEMBLY_PARTS = (pages_convening, pages_attendance, pages_decisions, pages_minutes)
 MANDATE_PARTS = (pages_seats, pages_elections, pages_results, pages_recalls, pages_accounting)
-CYCLE_PARTS = (pages_cycle, pages_needs, pages_projects, pages_budgets, pages_import)
+CYCLE_PARTS = (
+    pages_cycle,
+    pages_needs,
+    pages_projects,
+    pages_budgets,
+    pages_import,
+    pages_lessons,
+    pages_execution,
+    pages_comptroller,
+)
 
 R, S = Role.RESIDENT, Role.SPOKESPERSON
 # The roles each persona holds in council A: the facts the matrix is built on (checked below).
@@ -121,6 +140,7 @@ OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
     Election: election_in,
     Recall: recall_in,
     **CYCLE_OBJECTS,
+    **COMPTROLLER_OBJECTS,
 }
 
 
@@ -361,6 +381,7 @@ def test_every_body_page_has_a_probe_and_a_registered_action():
 PUBLIC_PARTS = {
     (Action.VIEW_BODY, None): ("body", 'href="/b/consejo-a/register/"'),
     (Action.VIEW_CENSUS, None): ("body", 'href="/b/consejo-a/census/"'),
+    **pages_comptroller.PUBLIC_PARTS,
 }
 
 

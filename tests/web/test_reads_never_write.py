@@ -22,11 +22,18 @@ from tests.assemblies import pages_attendance, pages_convening, pages_decisions,
 from tests.conftest import PERSONAS
 from tests.cycles import (
     api_budgets,
+    api_comptroller,
     api_cycles,
+    api_execution,
+    api_lessons,
     api_projects,
+    pages_accountability,
     pages_budgets,
+    pages_comptroller,
     pages_cycle,
+    pages_execution,
     pages_import,
+    pages_lessons,
     pages_needs,
     pages_projects,
 )
@@ -149,6 +156,10 @@ def _urls(cast, polls) -> dict[str, list[str]]:
                 pages_projects,
                 pages_budgets,
                 pages_import,
+                pages_lessons,
+                pages_execution,
+                pages_accountability,
+                pages_comptroller,
             )
             for name, found in part.urls(cast).items()
         },
@@ -179,6 +190,9 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         **api_cycles.api_urls(cast),
         **api_projects.api_urls(cast),
         **api_budgets.api_urls(cast),
+        **api_execution.api_urls(cast),
+        **api_lessons.api_urls(cast),
+        **api_comptroller.api_urls(cast),
     }
 
 
