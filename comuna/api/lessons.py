@@ -24,6 +24,9 @@ from comuna.voting.money import parse_amount
 
 router = Router(tags=["cycle"])
 
+# an amount as a query parameter: up to 12 digits, then up to two decimals
+AMOUNT = r"^[0-9]{1,12}([.,][0-9]{1,2})?$"
+
 CENT = Decimal("0.01")
 MOST_PAGES = 100000
 
@@ -86,10 +89,16 @@ def lesson_list(
     ] = None,
     outcome: Annotated[OutcomeCode | None, Query(description="done or abandoned.")] = None,
     min_cost: Annotated[
-        str | None, Query(max_length=30, description="The lowest estimated cost, e.g. 1500.00.")
+        str | None,
+        Query(
+            pattern=AMOUNT,
+            description="The lowest estimated cost: digits, with up to two decimals after a "
+            "point or a comma, e.g. 1500.00.",
+        ),
     ] = None,
     max_cost: Annotated[
-        str | None, Query(max_length=30, description="The highest estimated cost.")
+        str | None,
+        Query(pattern=AMOUNT, description="The highest estimated cost, written as min_cost."),
     ] = None,
     place: Annotated[
         str | None,
