@@ -34,7 +34,8 @@ from comuna.web.access import body_view
 class AssemblyForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     time = forms.TimeField(
         label=gettext_lazy("Time"), widget=forms.TimeInput(attrs={"type": "time"})

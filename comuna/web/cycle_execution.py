@@ -36,7 +36,7 @@ from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _status(request) -> int:

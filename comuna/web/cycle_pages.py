@@ -67,7 +67,8 @@ def cycle_list(request, slug):
 
 def _date_field(name: str) -> forms.DateField:
     return forms.DateField(
-        label=service.LABELS[name], widget=forms.DateInput(attrs={"type": "date"})
+        label=service.LABELS[name],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

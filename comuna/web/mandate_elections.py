@@ -31,7 +31,8 @@ from comuna.web.access import body_view, public
 
 def _date_field(name: str) -> forms.DateField:
     return forms.DateField(
-        label=elections.LABELS[name], widget=forms.DateInput(attrs={"type": "date"})
+        label=elections.LABELS[name],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -152,3 +152,19 @@ def test_an_abandoned_project_shows_its_reason_and_takes_no_expense(cast, login,
     )
     page = login(cast.financial.user).get(_url("expense-new", tank))
     assert page.status_code == 403
+
+
+def test_date_fields_show_their_value_to_the_browsers_date_input(cast, login, funded):
+    """A date input takes only YYYY-MM-DD: a date shown as 01/12/2026 leaves it blank."""
+    from django.utils import timezone
+
+    tank = funded["Tanque"]
+    page = login(cast.financial.user).get(_url("expense-new", tank))
+    html = page.content.decode()
+    assert f'type="date" name="spent_on" value="{timezone.localdate().isoformat()}"' in html
+    cycle = tank.project.cycle
+    edit = login(cast.financial.user).get(
+        reverse("cycle-edit", kwargs={"slug": "consejo-a", "pk": cycle.pk})
+    )
+    assert edit.status_code == 200  # the calendar may be edited until the budget vote ends
+    assert f'value="{cycle.starts_on.isoformat()}"' in edit.content.decode()
