@@ -46,7 +46,7 @@ class ExecutionMilestone(Schema):
     title: str
     due_on: date
     done_on: date | None
-    overdue: bool = Field(description="Not done and past its date.")
+    overdue: bool = Field(description="Not done and past its date, while the project is under way.")
 
 
 class ExecutionUpdate(Schema):
@@ -138,13 +138,13 @@ def _execution(request, slug: str, project_id: int) -> tuple[Any, Execution]:
     return body, found
 
 
-def _milestone(m, today: date) -> dict[str, Any]:
+def _milestone(m, execution: Execution, today: date) -> dict[str, Any]:
     return {
         "id": m.pk,
         "title": m.title,
         "due_on": m.due_on,
         "done_on": m.done_on,
-        "overdue": m.done_on is None and m.due_on < today,
+        "overdue": service.milestone_overdue(m, execution, today),
     }
 
 
@@ -180,7 +180,9 @@ def execution_detail(request, slug: str = slug_path(), project_id: int = _projec
             "left": str(figures.left),
             "currency": found.currency,
         },
-        "milestones": [_milestone(m, today) for m in found.milestones.order_by("due_on", "pk")],
+        "milestones": [
+            _milestone(m, found, today) for m in found.milestones.order_by("due_on", "pk")
+        ],
         "updates": [
             {
                 "id": u.pk,

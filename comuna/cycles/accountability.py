@@ -34,12 +34,12 @@ from comuna.cycles.models import (
     BudgetStatus,
     Cycle,
     Execution,
-    ExecutionStatus,
     Expense,
     FundsReceived,
     Milestone,
     SpendingAuthorisation,
 )
+from comuna.cycles.rules import UNDER_WAY
 from comuna.ledger.hashing import utc_text
 from comuna.territory.models import Body
 
@@ -176,8 +176,9 @@ def _milestone_lines(execution: Execution, today: date) -> list[MilestoneLine]:
 
 
 def _running(execution: Execution) -> bool:
-    """An abandoned project's open milestones are not overdue: they will never be done."""
-    return execution.status != ExecutionStatus.ABANDONED
+    """A done or abandoned project's open milestones are not overdue: they will never be
+    done (``comuna.cycles.execution.milestone_overdue``)."""
+    return execution.status in UNDER_WAY
 
 
 def projects(executions, today: date | None = None) -> list[ProjectAccount]:
@@ -361,7 +362,8 @@ def expenses_csv(body: Body, cycle: Cycle | None = None) -> str:
     it as UTF-8 (accents intact)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    # every cell quoted: a spreadsheet splitting on ";" (Spanish Excel) sees no bare formula
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(EXPENSE_COLUMNS)
     writer.writerows(expense_rows(body, cycle))
     return out.getvalue()

@@ -95,8 +95,8 @@ def _team_only(by: Any, action: str, execution: Execution) -> None:
     if not allowed(by, action, execution):
         if execution.status in FINAL:
             raise refuse(
-                _("This project is %(status)s: its execution takes no more changes.")
-                % {"status": execution.get_status_display().lower()}
+                _("This project's execution is closed (%(status)s): it takes no more changes.")
+                % {"status": execution.get_status_display()}
             )
         raise refuse(_("Only the project's team (its committee and the coordination) does this."))
     if not on_team(by, execution):
@@ -363,14 +363,14 @@ def money(value: Any, field: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def currency_of(body: Body, value: Any, field: str = "currency") -> str:
-    """The body's currency: an amount in another one is refused (there is no exchange rate
-    we could trust)."""
-    code = (value or "").strip().upper()
-    if code != body.currency:
+def currency_of(expected: str, value: Any, field: str = "currency") -> str:
+    """``expected`` (the body's currency, or the allocation's for an expense): an amount in
+    another one is refused (there is no exchange rate we could trust)."""
+    code = str(value or "").strip().upper()
+    if code != expected:
         raise refuse(
-            _("Amounts are in %(currency)s, the body's currency (not “%(given)s”).")
-            % {"currency": body.currency, "given": (value or "").strip()[:10]},
+            _("Amounts are in %(currency)s (not “%(given)s”).")
+            % {"currency": expected, "given": str(value or "").strip()[:10]},
             field,
         )
     return code
@@ -395,7 +395,7 @@ def record_funds(
     if not allowed(by, ComptrollerAction.RECORD_FUNDS, body):
         raise refuse(_("The administrative-financial unit records the money received."))
     amount = money(amount, "amount")
-    currency = currency_of(body, currency)
+    currency = currency_of(body.currency, currency)
     received_on = _day(received_on, "received_on")
     if received_on > timezone.localdate():
         raise refuse(_("Money is recorded once received, not before."), "received_on")
@@ -454,6 +454,12 @@ def totals(execution: Execution) -> Totals:
     )
     spent = sum(execution.expenses.values_list("amount", flat=True), ZERO)
     return Totals(allocation=execution.allocation, authorised=authorised, spent=spent)
+
+
+def milestone_overdue(milestone: Milestone, execution: Execution, today: date) -> bool:
+    """Not done, past its day, while the project is under way (a done or abandoned project's
+    open milestone will never be done: it is not flagged)."""
+    return milestone.done_on is None and milestone.due_on < today and execution.status not in FINAL
 
 
 # --- ledger checks ---------------------------------------------------------------------------
@@ -529,7 +535,11 @@ def check_progress(entry) -> str | None:
     problem = differs(
         _("progress update"), update.pk, entry.data, update_payload(update), every_key=True
     )
-    if problem is None and update.photo and stored_sha256(update.photo) != update.photo_sha256:
+    if (
+        problem is None
+        and update.photo_sha256
+        and stored_sha256(update.photo) != update.photo_sha256
+    ):
         return _("the photo of progress update %(update)s is not the file recorded") % {
             "update": update.pk
         }
@@ -582,6 +592,36 @@ def check_executions(chain: str) -> list[tuple[int, str, str]]:
         for pk in ids:
             if pk not in seen[kind]:
                 problems.append((0, "", message % {"id": pk}))
+    # each execution's status is its latest recorded one (not started when none was), and
+    # each milestone done was recorded done
+    status: dict[int, str] = {}
+    done: set[int] = set()
+    for entry in (
+        entries(chain)
+        .filter(kind__in=["execution.status_changed", "execution.milestone_done"])
+        .order_by("seq")
+        .only("payload", "kind")
+    ):
+        if entry.kind == "execution.status_changed":
+            status[entry.data.get("execution")] = entry.data.get("status")
+        else:
+            done.add(entry.data.get("milestone"))
+    for pk, now in Execution.objects.filter(budget__body=body).values_list("pk", "status"):
+        if now != status.get(pk, ExecutionStatus.NOT_STARTED):
+            problems.append(
+                (
+                    0,
+                    "",
+                    _("execution %(id)s is %(status)s, but no entry says so")
+                    % {"id": pk, "status": now},
+                )
+            )
+    marked = Milestone.objects.filter(execution__budget__body=body, done_on__isnull=False)
+    for pk in marked.values_list("pk", flat=True):
+        if pk not in done:
+            problems.append(
+                (0, "", _("milestone %(id)s is done, but no entry says so") % {"id": pk})
+            )
     return problems
 
 

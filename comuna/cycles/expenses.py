@@ -166,7 +166,7 @@ def record(
     _financial_only(by, ExecutionAction.RECORD_EXPENSE, execution)
     body = execution.budget.body
     amount = money(amount, "amount")
-    currency = currency_of(body, currency)
+    currency = currency_of(execution.currency, currency)
     day = _spent_on(spent_on)
     supplier = _text(supplier, "supplier", _("Name the supplier paid."), 200)
     tax_id = _text(supplier_tax_id, "supplier_tax_id", _("Give the supplier's tax id (RIF)."), 40)
@@ -451,7 +451,7 @@ def check_expenses(chain: str) -> list[tuple[int, str, str]]:
                     _(
                         "spending authorisation %(id)s is %(status)s with no assembly decision recorded"
                     )
-                    % {"id": found.pk, "status": found.status},
+                    % {"id": found.pk, "status": found.get_status_display()},
                 )
             )
     return problems

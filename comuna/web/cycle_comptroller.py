@@ -64,11 +64,11 @@ def _readable_body(request, slug) -> tuple[Body, Any]:
     return body, visibility.refused(request, body)
 
 
-def _execution_url(body: Body, execution_id: int | None) -> str | None:
-    """The project's execution page, once the execution part has one."""
-    if execution_id is None:
+def _execution_url(body: Body, execution: Execution | None) -> str | None:
+    """The project's execution page (addressed by the project's id)."""
+    if execution is None:
         return None
-    return url_or_none("execution", slug=body.slug, pk=execution_id)
+    return url_or_none("execution", slug=body.slug, pk=execution.project_id)
 
 
 def _executions(body: Body):
@@ -203,7 +203,7 @@ def inspection_page(request, slug, pk):
             "findings": _with_overdue(
                 inspection.findings.select_related("organ").order_by("filed_at", "pk"), today
             ),
-            "execution_url": _execution_url(body, inspection.execution_id),
+            "execution_url": _execution_url(body, inspection.execution),
             "can_file": can_inspect and inspection.closed_at is None,
             "can_close": can_inspect and inspection.closed_at is None,
         },
@@ -575,7 +575,7 @@ def complaint_page(request, slug, pk):
             "own": own is not None and own.pk == complaint.filed_by_id,
             "sees_all": service.sees_all(request.user, body),
             "overdue": service.is_overdue(complaint),
-            "execution_url": _execution_url(body, complaint.execution_id),
+            "execution_url": _execution_url(body, complaint.execution),
             "can_answer": can(request.user, ComptrollerAction.ANSWER_COMPLAINT, complaint),
         },
     )

@@ -15,8 +15,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from comuna.cycles import budgets, expenses, visibility
 from comuna.cycles import execution as service
@@ -53,7 +54,7 @@ def milestones_of(execution: Execution) -> list[dict[str, Any]]:
     return [
         {
             "milestone": m,
-            "overdue": m.done_on is None and m.due_on < today,
+            "overdue": service.milestone_overdue(m, execution, today),
             "late": m.done_on is not None and m.done_on > m.due_on,
         }
         for m in execution.milestones.order_by("due_on", "position", "pk")
@@ -391,7 +392,10 @@ def expense_reverse(request, body, execution, expense):
         execution,
         form,
         title=_("Reverse the expense to %(supplier)s of %(amount)s")
-        % {"supplier": found.supplier, "amount": found.amount},
+        % {
+            "supplier": found.supplier,
+            "amount": number_format(found.amount, 2, force_grouping=True),
+        },
         submit=_("Reverse it"),
     )
 
@@ -460,7 +464,12 @@ def executions_open(request, body, budget):
         else:
             messages.success(
                 request,
-                _("%(n)s funded projects now have their execution.") % {"n": len(opened)}
+                ngettext(
+                    "%(n)s funded project now has its execution.",
+                    "%(n)s funded projects now have their execution.",
+                    len(opened),
+                )
+                % {"n": len(opened)}
                 if opened
                 else _("Every funded project already had its execution."),
             )

@@ -37,19 +37,21 @@ def demo_server(tmp_path_factory):
         yield url
 
 
-def serve_demo(tmp_path_factory):
+def serve_demo(tmp_path_factory, *, data_dir: str | None = None, prefix: tuple = ()):
     """Run `comuna demo` until the generator is closed: yields its address and the environment
-    it runs in (a test may run a script on the same data with it)."""
+    it runs in (a test may run a script on the same data with it). ``data_dir``: serve that
+    data folder (a demo already loaded) instead of a fresh one; ``prefix``: a command the
+    server runs under (``("faketime", "+16 days")`` serves it sixteen days later)."""
     port = _free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update(COMUNA_DATA_DIR=str(tmp_path_factory.mktemp("demo")), PORT=str(port))
+    env.update(COMUNA_DATA_DIR=data_dir or str(tmp_path_factory.mktemp("demo")), PORT=str(port))
     # every test logs in from one address, as a handful of demo users, within a few minutes
     env.update(RATE_LIMIT_LOGIN_IP="1000/m", RATE_LIMIT_LOGIN_USERNAME="1000/m")
     log = open(tmp_path_factory.mktemp("log") / "demo.log", "w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "comuna", "demo"],
+        [*prefix, sys.executable, "-m", "comuna", "demo"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,20 +1,22 @@
 """Issue 14 in the demo, on a phone (390 px), in Spanish: a resident of Las Veritas follows a
 funded project from the counted budget to its expenses and opens a receipt, whose SHA-256 is
 the one the page shows (without JavaScript); the comptroller unit (``contralora``) opens an
-inspection, files a finding with its evidence and reads its deadline, and sees on the council's
-page, flagged in red, the finding whose deadline has passed."""
+inspection, has a fake evidence file refused, files a finding with its evidence, and, with the
+same data served sixteen days later, sees it flagged in red on the council's page."""
 
 import hashlib
 import re
+import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, page_width
+from tests.browser.conftest import log_in, page_width, serve_demo
 
 pytestmark = pytest.mark.browser
 
 VERITAS = "/b/cc-las-veritas"
+FUTURE = ("faketime", "+16 days")  # past the statute's 15 days to answer a finding
 
 
 def follow(page, locator) -> None:
@@ -73,40 +75,62 @@ PNG = (
 )
 
 
-def test_the_comptroller_files_a_finding_and_sees_the_overdue_one_flagged(demo_server, page):
-    log_in(page, demo_server, "contralora")
-    page.goto(f"{demo_server}{VERITAS}/comptroller/")
-    fits(page)
-    follow(page, page.locator("main a[href$='/comptroller/inspections/new/']"))
-    page.fill("input[name=title]", "Inspección del ambulatorio")
-    page.fill("textarea[name=scope]", "La nevera comprada contra la nevera instalada.")
-    follow(page, page.locator("main form button[type=submit]"))
-    expect(page.locator("h1")).to_contain_text("Inspección del ambulatorio")
-    follow(page, page.locator("main a[href$='/findings/new/']"))
-    # bad input first: a file that is not a PDF nor a picture is refused, nothing filed
-    page.fill("input[name=title]", "La nevera no enfría")
-    page.fill("textarea[name=text]", "La nevera para vacunas marca 14 °C.")
-    page.select_option("select[name=organ]", label="Comité de Salud")
-    page.set_input_files(
-        "input[name=evidence]",
-        files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"MZ not a picture"}],
-    )
-    follow(page, page.locator("main form button[type=submit]"))
-    expect(page.locator("main .errorlist")).to_be_visible()
-    fits(page)
-    page.set_input_files(
-        "input[name=evidence]",
-        files=[{"name": "termometro.png", "mimeType": "image/png", "buffer": PNG}],
-    )
-    follow(page, page.locator("main form button[type=submit]"))
-    expect(page.locator("h1")).to_contain_text("La nevera no enfría")
-    # its deadline: the statute's 15 days
-    expect(page.locator("main")).to_contain_text(re.compile(r"\d{4}"))
-    expect(page.locator("main a[href*='/evidence/']")).to_have_count(1)
-    fits(page)
-    # the council's page flags in red the finding whose deadline passed
-    page.goto(f"{demo_server}{VERITAS}/")
-    overdue = page.locator("section.overdue")
-    expect(overdue).to_contain_text("Falta el acta de entrega de la tubería")
-    expect(overdue).not_to_contain_text("La nevera no enfría")
-    fits(page)
+def test_the_comptroller_files_a_finding_and_sees_it_flagged_once_overdue(
+    tmp_path_factory, browser
+):
+    """On its own demo: the finding is filed today, due in the statute's 15 days; the same
+    data served sixteen days later (``faketime``) flags it in red on the council's page."""
+    if shutil.which("faketime") is None:
+        pytest.fail("Debian's faketime is missing: `make browser` installs it")
+    server = serve_demo(tmp_path_factory)
+    url, env = next(server)
+    context = browser.new_context(locale="es-VE", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        log_in(page, url, "contralora")
+        page.goto(f"{url}{VERITAS}/comptroller/")
+        fits(page)
+        follow(page, page.locator("main a[href$='/comptroller/inspections/new/']"))
+        page.fill("input[name=title]", "Inspección del ambulatorio")
+        page.fill("textarea[name=scope]", "La nevera comprada contra la nevera instalada.")
+        follow(page, page.locator("main form button[type=submit]"))
+        expect(page.locator("h1")).to_contain_text("Inspección del ambulatorio")
+        follow(page, page.locator("main a[href$='/findings/new/']"))
+        # bad input first: a file that is not a PDF nor a picture is refused, nothing filed
+        page.fill("input[name=title]", "La nevera no enfría")
+        page.fill("textarea[name=text]", "La nevera para vacunas marca 14 °C.")
+        page.select_option("select[name=organ]", label="Comité de Salud")
+        page.set_input_files(
+            "input[name=evidence]",
+            files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"MZ not a picture"}],
+        )
+        follow(page, page.locator("main form button[type=submit]"))
+        expect(page.locator("main .errorlist")).to_be_visible()
+        fits(page)
+        page.set_input_files(
+            "input[name=evidence]",
+            files=[{"name": "termometro.png", "mimeType": "image/png", "buffer": PNG}],
+        )
+        follow(page, page.locator("main form button[type=submit]"))
+        expect(page.locator("h1")).to_contain_text("La nevera no enfría")
+        expect(page.locator("main a[href*='/evidence/']")).to_have_count(1)
+        fits(page)
+        page.goto(f"{url}{VERITAS}/")
+        overdue = page.locator("section.overdue")
+        expect(overdue).to_contain_text("Falta el acta de entrega de la tubería")  # the demo's
+        expect(overdue).not_to_contain_text("La nevera no enfría")  # due in 15 days
+    finally:
+        server.close()
+    later = serve_demo(tmp_path_factory, data_dir=env["COMUNA_DATA_DIR"], prefix=FUTURE)
+    later_url, _env = next(later)
+    try:
+        log_in(page, later_url, "contralora")
+        page.goto(f"{later_url}{VERITAS}/")
+        overdue = page.locator("section.overdue")
+        expect(overdue).to_contain_text("La nevera no enfría")
+        fits(page)
+        follow(page, overdue.get_by_role("link", name=re.compile("La nevera no enfría")))
+        expect(page.locator("main")).to_contain_text("vencid")
+    finally:
+        later.close()
+        context.close()

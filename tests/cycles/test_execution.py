@@ -354,3 +354,42 @@ def test_money_received_is_recorded_in_the_bodys_currency(cast, funded):
     )
     assert FundsReceived.objects.count() == 1
     assert verify().ok, _problems()
+
+
+def test_verify_catches_a_status_or_a_milestone_done_set_with_sql_without_entries(cast, funded):
+    tank = funded["Tanque"]
+    made = execution.add_milestone(
+        tank, title="Compra", due_on="2027-03-01", by=cast.financial.user
+    )
+    assert verify().ok, _problems()
+    _sql(f"UPDATE {Execution._meta.db_table} SET status = %s WHERE id = %s", ["done", tank.pk])
+    assert not verify().ok
+    _sql(
+        f"UPDATE {Execution._meta.db_table} SET status = %s WHERE id = %s", ["not_started", tank.pk]
+    )
+    assert verify().ok, _problems()
+    _sql(
+        f"UPDATE {Milestone._meta.db_table} SET done_on = %s WHERE id = %s", ["2026-01-01", made.pk]
+    )
+    assert not verify().ok
+
+
+def test_verify_catches_a_progress_photo_removed_with_sql(cast, funded):
+    from comuna.cycles.models import ProgressUpdate
+
+    update = execution.post_update(
+        funded["Tanque"], text="Llegó", photo=png("foto.png"), by=cast.spokesperson.user
+    )
+    assert verify().ok, _problems()
+    _sql(f"UPDATE {ProgressUpdate._meta.db_table} SET photo = '' WHERE id = %s", [update.pk])
+    assert not verify().ok
+
+
+def test_an_expense_is_in_the_allocations_currency(cast, funded):
+    tank = funded["Tanque"]
+    Execution.objects.filter(pk=tank.pk).update(currency="USD")
+    tank.refresh_from_db()
+    with pytest.raises(CycleError) as refused:
+        spend(cast, tank, currency=cast.council.currency)
+    assert refused.value.field == "currency"
+    assert not Expense.objects.exists()

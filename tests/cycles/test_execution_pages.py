@@ -168,3 +168,23 @@ def test_date_fields_show_their_value_to_the_browsers_date_input(cast, login, fu
     )
     assert edit.status_code == 200  # the calendar may be edited until the budget vote ends
     assert f'value="{cycle.starts_on.isoformat()}"' in edit.content.decode()
+
+
+def test_an_inspection_and_a_lesson_link_to_their_projects_execution(cast, client, funded):
+    from comuna.cycles import comptroller, lessons
+
+    library = funded["Biblioteca"]  # its execution id and its project id differ
+    assert library.pk != library.project_id
+    inspection = comptroller.open_inspection(
+        cast.council, title="Biblioteca", scope="Libros", execution=library, by=SETUP
+    )
+    execution.set_status(library, status=ExecutionStatus.DONE, by=SETUP)
+    lesson = lessons.record(library, what_happened="Se compraron los libros.", by=SETUP)
+    right = reverse("execution", kwargs={"slug": "consejo-a", "pk": library.project_id})
+    wrong = reverse("execution", kwargs={"slug": "consejo-a", "pk": library.pk})
+    for url in (
+        reverse("inspection", kwargs={"slug": "consejo-a", "pk": inspection.pk}),
+        reverse("lesson", kwargs={"pk": lesson.pk}),
+    ):
+        html = client.get(url).content.decode()
+        assert f'href="{right}"' in html and f'href="{wrong}"' not in html, url
