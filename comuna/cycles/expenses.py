@@ -27,7 +27,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.assemblies.models import Assembly, Motion, Outcome
+from comuna.assemblies.models import Assembly, Motion, Outcome, Status
 from comuna.cycles.budgets import put_on_agenda
 from comuna.cycles.cycle import refuse
 from comuna.cycles.execution import ZERO, allowed, currency_of, money, totals
@@ -283,6 +283,7 @@ def propose_authorisation(
         _("Say why more money is needed: the assembly and the public read it."),
         TEXT_MAX,
     )
+    _lapse_stale(execution, actor)
     if execution.authorisations.filter(status=AuthorisationStatus.PROPOSED).exists():
         raise refuse(_("A request for this project already waits for the assembly."))
     if assembly is None or assembly.body_id != execution.budget.body_id:
@@ -310,6 +311,46 @@ def propose_authorisation(
         actor=actor,
     )
     return authorisation
+
+
+def _lapse_stale(execution: Execution, actor: str) -> None:
+    """A request whose assembly ended (or failed for lack of quorum) without deciding it
+    lapses, so that the need can go to another assembly. Records
+    ``expense.authorisation_lapsed``."""
+    waiting = execution.authorisations.filter(status=AuthorisationStatus.PROPOSED).select_related(
+        "item__assembly"
+    )
+    for found in waiting:
+        assembly = found.item.assembly if found.item_id else None
+        if assembly is not None and assembly.status in (Status.CONVENED, Status.IN_SESSION):
+            continue
+        found.status = AuthorisationStatus.LAPSED
+        found.save(update_fields=["status"])
+        ledger_record(
+            execution.budget.body.ledger_chain,
+            "expense.authorisation_lapsed",
+            lapsed_payload(found),
+            actor=actor,
+        )
+
+
+def lapsed_payload(authorisation: SpendingAuthorisation) -> dict[str, Any]:
+    item = authorisation.item
+    return {
+        "authorisation": authorisation.pk,
+        "execution": authorisation.execution_id,
+        "assembly": item.assembly_id if item else None,
+        "assembly_status": item.assembly.status if item else None,
+    }
+
+
+def check_lapsed(entry) -> str | None:
+    found, problem = _authorisation_of(entry)
+    if found is None:
+        return problem
+    if found.status != AuthorisationStatus.LAPSED:
+        return _("spending authorisation %(id)s lapsed, but it says otherwise") % {"id": found.pk}
+    return None
 
 
 def decided_payload(authorisation: SpendingAuthorisation) -> dict[str, Any]:
@@ -435,8 +476,14 @@ def check_expenses(chain: str) -> list[tuple[int, str, str]]:
         .only("payload", "kind")
     }
     decided = {
-        e.data.get("authorisation"): e.data.get("outcome")
-        for e in entries(chain).filter(kind="expense.authorisation_decided").only("payload", "kind")
+        e.data.get("authorisation"): (
+            e.data.get("outcome")
+            if e.kind == "expense.authorisation_decided"
+            else AuthorisationStatus.LAPSED
+        )
+        for e in entries(chain)
+        .filter(kind__in=["expense.authorisation_decided", "expense.authorisation_lapsed"])
+        .only("payload", "kind")
     }
     problems = []
     for pk in Expense.objects.filter(execution__budget__body=body).values_list("pk", flat=True):
@@ -470,6 +517,10 @@ LEDGER_CHECKS: dict = {
     "expense.authorisation_decided": (
         check_decided,
         gettext_lazy("Spending beyond an allocation decided by the assembly"),
+    ),
+    "expense.authorisation_lapsed": (
+        check_lapsed,
+        gettext_lazy("Spending beyond an allocation left undecided by its assembly"),
     ),
 }
 CHAIN_CHECKS: dict = {"expense.rows": check_expenses}

@@ -505,6 +505,7 @@ class AuthorisationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Waiting for the assembly's decision")
     CARRIED = "carried", _("Authorised by the assembly")
     REJECTED = "rejected", _("Rejected by the assembly")
+    LAPSED = "lapsed", _("Not decided: its assembly ended without deciding it")
 
 
 class SpendingAuthorisation(models.Model):

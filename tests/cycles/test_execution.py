@@ -393,3 +393,36 @@ def test_an_expense_is_in_the_allocations_currency(cast, funded):
         spend(cast, tank, currency=cast.council.currency)
     assert refused.value.field == "currency"
     assert not Expense.objects.exists()
+
+
+def test_a_request_its_assembly_never_decided_lapses_when_another_is_made(cast, funded):
+    from comuna.assemblies.models import Assembly
+
+    library = funded["Biblioteca"]
+    first = expenses.propose_authorisation(
+        library,
+        amount="300",
+        reason="El cemento subió.",
+        assembly=assembly_in(cast, Status.IN_SESSION, items=1),
+        by=cast.financial.user,
+    )
+    again = {
+        "amount": "300",
+        "reason": "El cemento subió.",
+        "by": cast.financial.user,
+    }
+    with pytest.raises(CycleError):  # the first still waits for its assembly
+        expenses.propose_authorisation(
+            library, assembly=assembly_in(cast, Status.IN_SESSION, items=1), **again
+        )
+    Assembly.objects.filter(pk=first.item.assembly_id).update(status=Status.FAILED)
+    second = expenses.propose_authorisation(
+        library, assembly=assembly_in(cast, Status.IN_SESSION, items=1), **again
+    )
+    first.refresh_from_db()
+    assert (first.status, second.status) == (
+        AuthorisationStatus.LAPSED,
+        AuthorisationStatus.PROPOSED,
+    )
+    assert len(entries_of("expense.authorisation_lapsed")) == 1
+    assert verify().ok, _problems()
