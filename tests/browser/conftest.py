@@ -3,6 +3,7 @@ Debian's chromium (no browser download is possible here)."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +38,14 @@ def demo_server(tmp_path_factory):
         yield url
 
 
+def _stop(proc, sig) -> None:
+    """Signal the server's whole process group (the server and anything wrapping it)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def serve_demo(tmp_path_factory, *, data_dir: str | None = None, prefix: tuple = ()):
     """Run `comuna demo` until the generator is closed: yields its address and the environment
     it runs in (a test may run a script on the same data with it). ``data_dir``: serve that
@@ -56,6 +65,9 @@ def serve_demo(tmp_path_factory, *, data_dir: str | None = None, prefix: tuple =
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # its own process group: a wrapper (faketime) forks the server, and stopping the
+        # wrapper alone would leave the server running
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while True:
@@ -65,17 +77,17 @@ def serve_demo(tmp_path_factory, *, data_dir: str | None = None, prefix: tuple =
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
-                proc.kill()
+                _stop(proc, signal.SIGKILL)
                 pytest.fail(f"comuna demo did not start:\n{log.read()}")
             time.sleep(0.3)
     try:
         yield f"http://127.0.0.1:{port}", env
     finally:  # also when the generator is closed (``server.close()``): never leave it running
-        proc.terminate()
+        _stop(proc, signal.SIGTERM)
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:  # a loaded machine: stop it the hard way
-            proc.kill()
+            _stop(proc, signal.SIGKILL)
             proc.wait()
     log.seek(0)
     output = log.read()
