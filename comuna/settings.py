@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "comuna.assemblies",
     "comuna.mandates",
     "comuna.cycles",
+    "comuna.federation",
     "comuna.web",
     "comuna.api",
 ]

@@ -108,6 +108,18 @@ class StatuteSettings(Schema):
     complaint_answer_days: int = Field(
         description="Days the comptroller unit has to answer a resident's complaint."
     )
+    founding_majority_pct: str = Field(
+        description="Yes votes a founding referendum needs, above this % of yes and no votes."
+    )
+    parliament_quorum_pct: str = Field(
+        description="A parliament session is quorate with more than this % of its members."
+    )
+    parliament_initiative_days: int = Field(
+        description="Days the parliament has to take up a matter raised by its councils."
+    )
+    dashboard_min_count: int = Field(
+        description="Dashboards show any count of fewer people than this as suppressed."
+    )
 
 
 class Override(Schema):

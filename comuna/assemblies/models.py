@@ -47,7 +47,18 @@ class ConvenedBy(models.TextChoices):
 
 
 class Assembly(models.Model):
+    """A citizens' assembly of ``body``; or, with ``organ`` set, a session of that organ (a
+    commune's or city's parliament), whose register is its seated members."""
+
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="assemblies")
+    organ = models.ForeignKey(
+        "territory.Organ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("session of"),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts at"))

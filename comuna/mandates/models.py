@@ -324,6 +324,16 @@ class Instruction(models.Model):
     motion = models.OneToOneField(
         "assemblies.Motion", on_delete=models.PROTECT, related_name="instruction"
     )
+    # the higher body's agenda item (a parliament session's) the instruction is about: the
+    # spokesperson's named vote on it is shown beside this instruction
+    item = models.ForeignKey(
+        "assemblies.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+        verbose_name=_("on the item"),
+    )
     status = models.CharField(
         max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED
     )

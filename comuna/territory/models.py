@@ -349,6 +349,39 @@ class StatuteVersion(models.Model):
         db_default=15,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # federation (added with issue 15)
+    founding_majority_pct = models.DecimalField(
+        _("yes votes needed in a founding referendum, above this % of the votes cast"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        db_default=Decimal("50"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    parliament_quorum_pct = models.DecimalField(
+        _("parliament quorum: more than this % of its seated members present"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        db_default=Decimal("50"),
+        validators=[MinValueValidator(0), MaxValueValidator(99)],
+    )
+    parliament_initiative_days = models.PositiveSmallIntegerField(
+        _("days the parliament has to take up a matter its councils raised"),
+        default=30,
+        db_default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    dashboard_min_count = models.PositiveSmallIntegerField(
+        _("dashboards hide any count of people below"),
+        default=5,
+        db_default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_(
+            "A figure about fewer people than this is shown as «fewer than N», so nobody "
+            "can be singled out."
+        ),
+    )
 
     class Meta:
         ordering = ["body", "-number"]
@@ -383,6 +416,28 @@ class StatuteVersion(models.Model):
 
     def recall_signatures(self, registered: int) -> int:
         return _ceil_share(registered, self.recall_initiative_pct)
+
+    def parliament_quorum(self, seated: int) -> int:
+        """Fewest members present for a parliament session to be quorate: more than the
+        statute's share of its seated members (exact)."""
+        share = Fraction(seated) * Fraction(self.parliament_quorum_pct) / 100
+        return min(seated, share.numerator // share.denominator + 1) if seated else 0
+
+    def initiative_councils(self, members: int) -> int:
+        """Fewest member bodies that must raise a matter for the parliament to take it up
+        (rounded up, exact)."""
+        return _ceil_share(members, self.parliament_initiative_pct)
+
+    def founding_carried(self, yes: int, cast: int) -> bool:
+        """A founding referendum's majority: yes strictly above the statute's share of the
+        yes and no votes cast (blank ballots count for turnout, not here)."""
+        return Fraction(yes) > Fraction(cast) * Fraction(self.founding_majority_pct) / 100
+
+    def founding_turnout_met(self, voted: int, registered: int) -> bool:
+        """At least the statute's share of the register voted (exact)."""
+        return registered > 0 and Fraction(voted) * 100 >= Fraction(registered) * Fraction(
+            self.commune_referendum_turnout_pct
+        )
 
     def majority_reached(self, yes: int, present: int) -> bool:
         """True when ``yes`` is strictly more than the majority share of those present."""
@@ -441,16 +496,52 @@ class Organ(models.Model):
         return self.name
 
 
+class SeatSector(models.TextChoices):
+    """Whom a seat of a federal parliament speaks for."""
+
+    OPEN = "open", _("Elected by the body")
+    MEMBER = "member", _("A member body, by its own assembly")
+    ORGANISATION = "organisation", _("A socio-productive organisation")
+    BANK = "bank", _("The commune bank")
+
+
 class Seat(models.Model):
     """A seat of an organ, declared by the body (``mandate.seats_declared``): held by one
-    spokesperson (principal) with one substitute, for the statute's term."""
+    spokesperson (principal) with one substitute, for the statute's term.
+
+    A seat of a commune's or city's parliament may belong to a member body (``member``): its
+    holder and substitute are elected and recalled by that member's own assembly at any time
+    (``comuna.federation.delegations``)."""
 
     organ = models.ForeignKey(Organ, on_delete=models.CASCADE, related_name="seat_rows")
     number = models.PositiveSmallIntegerField(_("seat"))
+    sector = models.CharField(
+        _("speaks for"),
+        max_length=12,
+        choices=SeatSector.choices,
+        default=SeatSector.OPEN,
+        db_default=SeatSector.OPEN,
+    )
+    member = models.ForeignKey(
+        Body,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegated_seats",
+        verbose_name=_("member body"),
+    )
+    label = models.CharField(_("organisation"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["organ", "number"]
-        constraints = [models.UniqueConstraint(fields=["organ", "number"], name="one_seat_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "number"], name="one_seat_number"),
+            models.UniqueConstraint(
+                fields=["organ", "member"],
+                condition=Q(member__isnull=False),
+                name="one_seat_per_member",
+            ),
+        ]
         verbose_name = _("seat")
 
     def __str__(self) -> str:

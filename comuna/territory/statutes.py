@@ -45,6 +45,10 @@ LAW_2009: dict[str, Any] = {
     "cycle_public": True,
     "finding_answer_days": 15,
     "complaint_answer_days": 15,
+    "founding_majority_pct": Decimal("50"),
+    "parliament_quorum_pct": Decimal("50"),
+    "parliament_initiative_days": 30,
+    "dashboard_min_count": 5,
 }
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -72,6 +76,10 @@ ADDED_LATER: dict[str, Any] = {
     "cycle_public": True,
     "finding_answer_days": 15,
     "complaint_answer_days": 15,
+    "founding_majority_pct": "50.00",
+    "parliament_quorum_pct": "50.00",
+    "parliament_initiative_days": 30,
+    "dashboard_min_count": 5,
 }
 
 

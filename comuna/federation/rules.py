@@ -1,0 +1,5 @@
+"""Federation permissions (being built)."""
+
+
+def register() -> None:
+    pass
