@@ -11,13 +11,16 @@ from comuna.api import (
     comptroller,
     cycle_projects,
     cycles,
+    dashboard,
     errors,
     execution,
     lessons,
     mandates,
     minutes,
+    parliament,
     personal,
     public,
+    referendums,
 )
 
 api = NinjaAPI(
@@ -44,3 +47,6 @@ api.add_router("/", budgets.router)
 api.add_router("/", execution.router)
 api.add_router("/", comptroller.router)
 api.add_router("/", lessons.router)
+api.add_router("/", referendums.router)
+api.add_router("/", parliament.router)
+api.add_router("/", dashboard.router)

@@ -16,6 +16,9 @@ from comuna.web import (
     cycle_needs,
     cycle_pages,
     cycle_projects,
+    federation_dashboard,
+    federation_parliament,
+    federation_referendums,
     mandate_accounting,
     mandate_elections,
     mandate_recalls,
@@ -139,4 +142,8 @@ for _part in (cycle_pages, cycle_needs, cycle_projects, cycle_budgets, cycle_imp
 
 # the communal cycle, part 2: execution and expenses, comptrollership, accountability, lessons
 for _part in (cycle_execution, cycle_comptroller, cycle_accountability, cycle_lessons):
+    urlpatterns += _part.urlpatterns
+
+# federation: founding referendums, parliaments, dashboards
+for _part in (federation_referendums, federation_parliament, federation_dashboard):
     urlpatterns += _part.urlpatterns

@@ -1,0 +1,3 @@
+"""(being built)"""
+
+LEDGER_CHECKS: dict = {}
