@@ -27,6 +27,7 @@ from comuna.territory.models import Resident
 from comuna.territory.permissions import can
 from comuna.web import assembly_attendance, assembly_decisions, assembly_minutes
 from comuna.web.access import body_view
+from comuna.web.refusals import form_status
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ def assembly_agenda(request, body, assembly):
             "amendable_until": convening.amendable_until(assembly),
             "amendable": convening.is_amendable(assembly),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -289,7 +290,7 @@ def petition_new(request, body):
         request,
         "web/assemblies/petition_new.html",
         {"body": body, "form": form, "errors": errors},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -424,7 +425,7 @@ def petition_convene(request, body, petition):
             "errors": errors,
             "notice_days": body.current_statute().assembly_notice_days,
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

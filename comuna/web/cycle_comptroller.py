@@ -46,17 +46,9 @@ from comuna.territory.models import Body, Mandate, Organ, OrganKind, Resident
 from comuna.territory.permissions import can, roles
 from comuna.web.access import body_view, public
 from comuna.web.cycle_pages import url_or_none
+from comuna.web.refusals import form_status, put_refusal
 
 PER_PAGE = 30
-
-
-def _put(exc: CycleError, form) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _readable_body(request, slug) -> tuple[Body, Any]:
@@ -172,7 +164,7 @@ def inspection_new(request, body):
         try:
             inspection = service.open_inspection(body, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The inspection is open."))
             return redirect("inspection", slug=body.slug, pk=inspection.pk)
@@ -180,7 +172,7 @@ def inspection_new(request, body):
         request,
         "web/cycles/comptroller/inspection_new.html",
         {"body": body, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -222,7 +214,7 @@ def inspection_close(request, body, pk):
         try:
             service.close_inspection(inspection, by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The inspection is closed."))
             return redirect("inspection", slug=body.slug, pk=inspection.pk)
@@ -230,7 +222,7 @@ def inspection_close(request, body, pk):
         request,
         "web/cycles/comptroller/inspection_close.html",
         {"body": body, "inspection": inspection, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -298,7 +290,7 @@ def finding_new(request, body, pk):
         try:
             finding = service.file_finding(inspection, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -315,7 +307,7 @@ def finding_new(request, body, pk):
             "form": form,
             "answer_days": body.current_statute().finding_answer_days,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -403,7 +395,7 @@ def finding_answer(request, body, finding):
         try:
             service.answer_finding(finding, answer=form.cleaned_data["answer"], by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The answer is published."))
             return redirect("finding", slug=body.slug, pk=finding.pk)
@@ -416,7 +408,7 @@ def finding_answer(request, body, finding):
             "form": form,
             "speaks_for_organ": service.answering_mandate(finding, request.user) is not None,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -427,7 +419,7 @@ def finding_close(request, body, finding):
         try:
             service.close_finding(finding, by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The finding is closed."))
             return redirect("finding", slug=body.slug, pk=finding.pk)
@@ -435,7 +427,7 @@ def finding_close(request, body, finding):
         request,
         "web/cycles/comptroller/finding_close.html",
         {"body": body, "finding": finding, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -466,7 +458,7 @@ def finding_recall(request, body, finding):
         try:
             started = service.recall_on_finding(finding, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -483,7 +475,7 @@ def finding_recall(request, body, finding):
             "form": form,
             "report_days": body.current_statute().recall_report_days,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -533,7 +525,7 @@ def complaint_new(request, body):
                 body, resident=_own_resident(request), by=request.user, **form.cleaned_data
             )
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -549,7 +541,7 @@ def complaint_new(request, body):
             "form": form,
             "answer_days": body.current_statute().complaint_answer_days,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -588,7 +580,7 @@ def complaint_answer(request, body, complaint):
         try:
             service.answer_complaint(complaint, answer=form.cleaned_data["answer"], by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The answer is published."))
             return redirect("complaint", slug=body.slug, pk=complaint.pk)
@@ -601,7 +593,7 @@ def complaint_answer(request, body, complaint):
             "complainant": complaint.filed_by,  # the comptroller unit sees who filed it
             "form": form,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 

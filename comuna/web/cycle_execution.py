@@ -36,17 +36,9 @@ from comuna.cycles.rules import BudgetAction, ComptrollerAction, ExecutionAction
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status, put_refusal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
-
-
-def _refused(form: forms.Form, exc: CycleError) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
 
 
 def milestones_of(execution: Execution) -> list[dict[str, Any]]:
@@ -173,7 +165,7 @@ def _form_page(request, body, execution, form, *, title: str, submit: str, multi
             "submit": submit,
             "multipart": multipart,
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -195,7 +187,7 @@ def milestone_new(request, body, execution):
         try:
             service.add_milestone(execution, **form.cleaned_data, by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The milestone is added."))
     return _form_page(
@@ -221,7 +213,7 @@ def milestone_done(request, body, execution, milestone):
         try:
             service.complete_milestone(found, done_on=form.cleaned_data["done_on"], by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The milestone is marked done."))
     return _form_page(
@@ -255,7 +247,7 @@ def execution_status(request, body, execution):
         try:
             service.set_status(execution, **form.cleaned_data, by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The project's status is changed."))
     return _form_page(
@@ -292,7 +284,7 @@ def update_new(request, body, execution):
         try:
             service.post_update(execution, **form.cleaned_data, by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The update is posted."))
     return _form_page(
@@ -349,7 +341,7 @@ def expense_new(request, body, execution):
         try:
             expenses.record(execution, **form.cleaned_data, by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The expense is recorded."))
     return _form_page(
@@ -383,7 +375,7 @@ def expense_reverse(request, body, execution, expense):
         try:
             expenses.reverse(found, reason=form.cleaned_data["reason"], by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The expense is reversed."))
     return _form_page(
@@ -433,7 +425,7 @@ def execution_authorise(request, body, execution):
                 by=request.user,
             )
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             return _done(request, execution, _("The request is on the assembly's agenda."))
     if not form.assemblies:
@@ -504,7 +496,7 @@ def funds_new(request, body):
         try:
             service.record_funds(body, **form.cleaned_data, by=request.user)
         except CycleError as exc:
-            _refused(form, exc)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The money received is recorded."))
             return redirect("body", slug=body.slug)
@@ -512,7 +504,7 @@ def funds_new(request, body):
         request,
         "web/cycles/execution/funds.html",
         {"body": body, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 

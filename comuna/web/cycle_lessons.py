@@ -23,6 +23,7 @@ from comuna.cycles.models import Execution, Lesson, LessonOutcome, NeedCategory
 from comuna.cycles.rules import ExecutionAction
 from comuna.voting.money import MoneyFormField
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status, put_refusal
 
 PER_PAGE = 20
 
@@ -204,8 +205,7 @@ def lesson_record(request, body, execution):
         try:
             lesson = service.record(execution, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            field = getattr(exc, "field", None)
-            form.add_error(field if field in form.fields else None, str(exc))
+            put_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -228,7 +228,7 @@ def lesson_record(request, body, execution):
             "on_team": executions.on_team(request.user, execution),
             "has_execution_page": _resolves("execution", slug=body.slug, pk=execution.pk),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

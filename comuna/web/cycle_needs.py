@@ -25,21 +25,13 @@ from comuna.voting.images import image_format
 from comuna.voting.models import Status
 from comuna.web.access import body_view, public
 from comuna.web.cycle_pages import url_or_none
+from comuna.web.refusals import form_status, put_refusal
 
 SORTS = {
     "supports": gettext_lazy("Most supported"),
     "priority": gettext_lazy("The assembly's priority"),
     "recent": gettext_lazy("Most recent"),
 }
-
-
-def _put(exc: CycleError, form) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _own_resident(request) -> Resident | None:
@@ -128,7 +120,7 @@ def need_new(request, body, cycle):
                 raise CycleError(_("Only residents in the census report needs."))
             need = service.report(cycle, resident=resident, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The need is reported. Thank you."))
             return redirect("need", slug=body.slug, pk=need.pk)
@@ -136,7 +128,7 @@ def need_new(request, body, cycle):
         request,
         "web/cycles/need_new.html",
         {"body": body, "cycle": cycle, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -221,7 +213,7 @@ def need_withdraw(request, body, need):
         try:
             service.withdraw(need, by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The need is withdrawn."))
             return redirect("need", slug=body.slug, pk=need.pk)
@@ -229,7 +221,7 @@ def need_withdraw(request, body, need):
         request,
         "web/cycles/need_withdraw.html",
         {"body": body, "cycle": need.cycle, "need": need, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -257,7 +249,7 @@ def cycle_prioritise(request, body, cycle):
                 cycle, method=form.cleaned_data["method"], by=request.user
             )
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The prioritisation vote is open."))
             return redirect("poll", slug=body.slug, pk=poll.pk)
@@ -271,7 +263,7 @@ def cycle_prioritise(request, body, cycle):
             "poll": cycle.priority_poll,
             "needs": cycle.needs.filter(withdrawn=False).order_by("pk"),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -283,7 +275,7 @@ def cycle_priorities(request, body, cycle):
         try:
             service.record_priorities(cycle, by=request.user)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The order of the needs is recorded."))
             return redirect("cycle", slug=body.slug, pk=cycle.pk)
@@ -301,7 +293,7 @@ def cycle_priorities(request, body, cycle):
             "preview": preview,
             "recorded": service.priorities(cycle),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -21,6 +21,7 @@ from comuna.cycles.rules import CycleAction
 from comuna.territory.models import Body
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status, put_refusal
 
 
 def url_or_none(name: str, **kwargs) -> str | None:
@@ -29,15 +30,6 @@ def url_or_none(name: str, **kwargs) -> str | None:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return None
-
-
-def _put(exc: CycleError, form) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -97,7 +89,7 @@ def cycle_new(request, body):
         try:
             made = service.open_cycle(body, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The cycle is open."))
             return redirect("cycle", slug=body.slug, pk=made.pk)
@@ -105,7 +97,7 @@ def cycle_new(request, body):
         request,
         "web/cycles/cycle_form.html",
         {"body": body, "form": form, "cycle": None},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -117,7 +109,7 @@ def cycle_edit(request, body, cycle):
         try:
             service.amend(cycle, by=request.user, **form.cleaned_data)
         except CycleError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The cycle is amended."))
             return redirect("cycle", slug=body.slug, pk=cycle.pk)
@@ -125,7 +117,7 @@ def cycle_edit(request, body, cycle):
         request,
         "web/cycles/cycle_form.html",
         {"body": body, "form": form, "cycle": cycle},
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -33,13 +33,10 @@ from comuna.territory.models import Body, Mandate, MandateKind, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
 from comuna.web.cycle_lessons import similar_lessons
+from comuna.web.refusals import form_status, put_refusal
 
 BLANK_ROWS = 3  # blank cost-item rows a proposal form offers (one more per "add a row")
 MOST_ROWS = 60
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _resolves(name: str, **kwargs: Any) -> bool:
@@ -289,11 +286,10 @@ def _proposal(request, body: Body, cycle: Cycle, project: Project | None):
                 service.revise(project, by=request.user, **fields)
                 messages.success(request, _("The project is revised and resubmitted."))
         except CycleError as exc:
-            field = getattr(exc, "field", None)
-            if field == "items":
+            if getattr(exc, "field", None) == "items":
                 item_errors.append(str(exc))
             else:
-                form.add_error(field if field in form.fields else None, str(exc))
+                put_refusal(form, exc)
         else:
             return redirect("project", slug=body.slug, pk=project.pk)
     rows, total = _priced(typed_rows, blanks)
@@ -314,7 +310,7 @@ def _proposal(request, body: Body, cycle: Cycle, project: Project | None):
             "is_proposer": project is None or _is_proposer(request, project),
             **_links(),
         },
-        status=400 if request.method == "POST" and not adding else 200,
+        status=200 if adding else form_status(request),
     )
 
 
@@ -419,7 +415,7 @@ def project_withdraw(request, body, project):
             "error": error,
             "mine": _is_proposer(request, project),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -454,8 +450,7 @@ def project_review(request, body, project):
                 by=request.user,
             )
         except CycleError as exc:
-            field = getattr(exc, "field", None)
-            form.add_error(field if field in form.fields else None, str(exc))
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The review is recorded."))
             return redirect("project", slug=body.slug, pk=project.pk)
@@ -474,7 +469,7 @@ def project_review(request, body, project):
             "needs": list(project.needs.order_by("priority", "pk")),
             **_links(),
         },
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -27,6 +27,7 @@ from comuna.territory.models import Body, Resident
 from comuna.territory.permissions import can
 from comuna.web import mandate_results
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status, put_refusal
 
 
 def _date_field(name: str) -> forms.DateField:
@@ -34,15 +35,6 @@ def _date_field(name: str) -> forms.DateField:
         label=elections.LABELS[name],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
-
-def _put(exc: MandateError, form) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
-def _status(request) -> int:
-    return 400 if request.method == "POST" else 200
 
 
 def _own_resident(request) -> Resident | None:
@@ -115,7 +107,7 @@ def election_new(request, body):
                 by=request.user,
             )
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The election is convened."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -123,7 +115,7 @@ def election_new(request, body):
         request,
         "web/mandates/election_new.html",
         {"body": body, "form": form, "organs": organs},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -208,7 +200,7 @@ def election_edit(request, body, election):
         try:
             elections.amend(election, by=request.user, **form.cleaned_data)
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The calendar is amended."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -216,7 +208,7 @@ def election_edit(request, body, election):
         request,
         "web/mandates/election_edit.html",
         {"body": body, "election": election, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -233,7 +225,7 @@ def election_cancel(request, body, election):
         try:
             elections.cancel(election, reason=form.cleaned_data["reason"], by=request.user)
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The election is cancelled."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -241,7 +233,7 @@ def election_cancel(request, body, election):
         request,
         "web/mandates/election_cancel.html",
         {"body": body, "election": election, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -295,7 +287,7 @@ def election_stand(request, body, election):
             if found:
                 refusals = [candidacy.describe(r) for r in found]
             else:
-                _put(exc, form)
+                put_refusal(form, exc)
         else:
             messages.success(request, _("The candidacy is registered."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -303,7 +295,7 @@ def election_stand(request, body, election):
         request,
         "web/mandates/election_stand.html",
         {"body": body, "election": election, "form": form, "refusals": refusals},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -327,7 +319,7 @@ def election_withdraw(request, body, election):
             try:
                 candidacy.withdraw(candidate, reason=form.cleaned_data["reason"], by=request.user)
             except MandateError as exc:
-                _put(exc, form)
+                put_refusal(form, exc)
             else:
                 messages.success(request, _("Your candidacy is withdrawn."))
                 return redirect("election", slug=body.slug, pk=election.pk)
@@ -335,7 +327,7 @@ def election_withdraw(request, body, election):
         request,
         "web/mandates/candidate_withdraw.html",
         {"body": body, "election": election, "candidate": candidate, "form": form, "own": True},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -356,7 +348,7 @@ def candidate_withdraw(request, body, election, cid):
         try:
             candidacy.withdraw(candidate, reason=form.cleaned_data["reason"], by=request.user)
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The candidacy is withdrawn."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -364,7 +356,7 @@ def candidate_withdraw(request, body, election, cid):
         request,
         "web/mandates/candidate_withdraw.html",
         {"body": body, "election": election, "candidate": candidate, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -384,7 +376,7 @@ def candidate_object(request, body, election, cid):
         try:
             candidacy.object_to(candidate, grounds=form.cleaned_data["grounds"], by=request.user)
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The objection is filed."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -392,7 +384,7 @@ def candidate_object(request, body, election, cid):
         request,
         "web/mandates/candidate_object.html",
         {"body": body, "election": election, "candidate": candidate, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 
@@ -430,7 +422,7 @@ def objection_decide(request, body, election, oid):
                 by=request.user,
             )
         except MandateError as exc:
-            _put(exc, form)
+            put_refusal(form, exc)
         else:
             messages.success(request, _("The objection is decided."))
             return redirect("election", slug=body.slug, pk=election.pk)
@@ -438,7 +430,7 @@ def objection_decide(request, body, election, oid):
         request,
         "web/mandates/objection_decide.html",
         {"body": body, "election": election, "objection": objection, "form": form},
-        status=_status(request),
+        status=form_status(request),
     )
 
 

@@ -25,6 +25,7 @@ from comuna.mandates.rules import RecallAction
 from comuna.territory.models import Body, Mandate, MandateKind, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ def _start_page(request, body, *, initiate: bool):
         request,
         "web/mandates/recall_new.html",
         {"body": body, "form": form, "initiate": initiate},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

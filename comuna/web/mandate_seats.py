@@ -18,6 +18,7 @@ from comuna.territory import statutes
 from comuna.territory.models import Body, Counting, Organ
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status
 
 
 def _has_spokesperson_page() -> bool:
@@ -81,7 +82,7 @@ def seats_declare(request, body, pk):
         request,
         "web/mandates/seats_declare.html",
         {"body": body, "organ": organ, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
