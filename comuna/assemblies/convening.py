@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +36,7 @@ from comuna.assemblies.models import (
     SignatureSource,
     Status,
 )
+from comuna.i18n import site_language
 from comuna.ledger import entries, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import SystemActor, acting_user, actor_label
@@ -637,19 +637,13 @@ def add_petition_to_agenda(petition: Petition, assembly: Assembly, *, by: Any) -
             }
         ],
         withdraw=[],
-        reason=_site_language(gettext_lazy("Asked for by a petition of the residents.")),
+        reason=site_language(gettext_lazy("Asked for by a petition of the residents.")),
         actor=actor,
         petition=petition,
     )
     item = assembly.items.exclude(pk__in=before).get()
     _use(petition, assembly, item, actor)
     return item
-
-
-def _site_language(message) -> str:
-    """A reason the service writes itself, recorded in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
 
 
 def coming_amendable(body: Body) -> list[Assembly]:

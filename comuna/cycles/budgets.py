@@ -31,9 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,6 +55,7 @@ from comuna.cycles.models import (
     Project,
     ProjectStatus,
 )
+from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.ledger.checks import changed, differs
 from comuna.territory.actors import acting_user, actor_label
@@ -800,11 +799,6 @@ def export_pb(budget: Budget, district: BudgetDistrict) -> str:
 # --- deviations ----------------------------------------------------------------------------
 
 
-def _site_language(message) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
-
-
 def put_on_agenda(assembly: Assembly, *, text: str, description: str, why, by: Any):
     """A decision the cycle needs (a deviation, spending beyond an allocation) as an item of
     the assembly in session, or added to a coming one's agenda while it may be amended; its
@@ -813,7 +807,7 @@ def put_on_agenda(assembly: Assembly, *, text: str, description: str, why, by: A
     CycleError under ``assembly``."""
     actor = actor_label(by)
     assembly = assembly.locked()
-    reason = _site_language(why)
+    reason = site_language(why)
     try:
         if assembly.status == Status.IN_SESSION:
             return convening.add_item_in_session(
@@ -847,9 +841,7 @@ def deviation_text(deviation: Deviation) -> str:
         if deviation.change == DeviationChange.FUND
         else gettext_lazy("Budget {budget}: do not fund {project} although the count did")
     )
-    return _site_language(format_lazy(message, budget=deviation.budget.title, project=project))[
-        :300
-    ]
+    return site_language(format_lazy(message, budget=deviation.budget.title, project=project))[:300]
 
 
 def proposed_payload(deviation: Deviation) -> dict[str, Any]:

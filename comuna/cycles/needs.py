@@ -19,17 +19,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comuna.cycles.cycle import refuse
 from comuna.cycles.models import Cycle, CyclePhase, Need, NeedCategory, NeedSupport
 from comuna.cycles.rules import CycleAction
+from comuna.i18n import site_language
 from comuna.ledger import entries, record
 from comuna.ledger.checks import differs
 from comuna.territory import records
@@ -283,8 +283,7 @@ PRIORITISATION_TITLE = gettext_lazy("Prioritisation of needs: %(cycle)s")
 
 def _body_language(message, cycle_title: str) -> str:
     """The poll's title in the site's language: the poll is the body's, not its reader's."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message) % {"cycle": cycle_title}
+    return site_language(message) % {"cycle": cycle_title}
 
 
 @transaction.atomic

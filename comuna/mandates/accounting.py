@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from comuna.assemblies import convening, decisions
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import AgendaItem, Assembly, Majority, Method, Motion, Outcome
+from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.mandates import deadlines
 from comuna.mandates.deadlines import Due
@@ -71,12 +72,6 @@ def _text(value: str | None, *, missing: str, limit: int = TEXT_MAX) -> str:
     if len(value) > limit:
         raise MandateError(_("At most %(n)s characters.") % {"n": limit})
     return value
-
-
-def _site_language(message) -> str:
-    """What the service writes itself (a motion's text), in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
 
 
 def answers_to(body: Body, mandate: Mandate) -> bool:
@@ -166,7 +161,7 @@ def _item_for(
             assembly,
             text=text[:300],
             majority=Majority.SIMPLE,
-            reason=_site_language(gettext_lazy("Put to the assembly in session.")),
+            reason=site_language(gettext_lazy("Put to the assembly in session.")),
             actor=actor,
         )
     except AssemblyError as exc:
@@ -225,7 +220,7 @@ def propose_instruction(
             "position": Position(position).label,
             "text": text,
         }
-    item = _item_for(item, assembly, text=_site_language(matter), actor=actor)
+    item = _item_for(item, assembly, text=site_language(matter), actor=actor)
     motion = _propose(item, text=wording, method=method, by=by)
     return Instruction.objects.create(
         body=body, mandate=mandate, matter=matter, text=text, position=position, motion=motion

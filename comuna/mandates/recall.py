@@ -32,11 +32,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +44,7 @@ from comuna.assemblies import convening
 from comuna.assemblies.convening import LineOutcome, PaperLine
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import AgendaItem, Assembly, Majority, Motion, Outcome, Status
+from comuna.i18n import site_language
 from comuna.ledger import entries, record
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import (
@@ -351,14 +351,8 @@ def report(recall: Recall, *, text: str, by: Any) -> Recall:
 # --- the recall vote -------------------------------------------------------------------------
 
 
-def _site_language(message) -> str:
-    """A text the service writes itself (an agenda item), in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
-
-
 def item_text(recall: Recall) -> str:
-    return _site_language(
+    return site_language(
         format_lazy(
             gettext_lazy("Recall of {name}, spokesperson of {organ}"),
             name=recall.mandate.resident,
@@ -402,7 +396,7 @@ def put_to_vote(recall: Recall, assembly: Assembly, *, by: Any) -> AgendaItem:
     if assembly.body_id != recall.body_id:
         raise MandateError(_("That assembly is of another body."))
     text = item_text(recall)
-    reason = _site_language(gettext_lazy("A recall vote, after the comptroller's report."))
+    reason = site_language(gettext_lazy("A recall vote, after the comptroller's report."))
     try:
         if assembly.status == Status.IN_SESSION:
             item = convening.add_item_in_session(
@@ -462,7 +456,7 @@ def _convene_for_seat(recall: Recall, mandate: Mandate, by: Any) -> Any:
 
     organ = mandate.organ
     contests = [(organ, [mandate.seat])] if mandate.seat_id else [organ]
-    title = _site_language(
+    title = site_language(
         format_lazy(gettext_lazy("Election for the seat of {organ}"), organ=organ)
     )
     try:
@@ -497,7 +491,7 @@ def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
     mandate = recall.mandate
     if motion.outcome == Outcome.CARRIED:
         recall.status = RecallStatus.CARRIED
-        reason = _site_language(gettext_lazy("Recalled by the assembly"))
+        reason = site_language(gettext_lazy("Recalled by the assembly"))
         if mandate.is_active(today):
             if services.substitute_for(mandate, today) is not None:
                 recall.successor = services.replace_by_substitute(
