@@ -1,7 +1,7 @@
 """Documents kept as proof: an expense's receipt, a finding's evidence. What an upload must be
 (a PDF or a picture, by its content, not its name or the type the browser claims), how big, and
 its SHA-256 (which goes into the ledger entry, so a file swapped on disk is caught by
-``comuna ledger verify``)."""
+``comuna ledger verify``); and how a stored one is served back."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from comuna.cycles.cycle import refuse
@@ -95,3 +96,29 @@ def stored_sha256(field_file: Any) -> str | None:
             return sha256_of(handle)
     except (FileNotFoundError, OSError):
         return None
+
+
+def served(field_file: Any, kind: str, *, download_as: str | None = None) -> FileResponse:
+    """A stored document (a receipt, a progress photo, a finding's evidence) as the answer to
+    whoever may read it: with the content type its content was checked to be (``kind``), never
+    sniffed, cached privately. It is shown under the name it is stored under (unique: the
+    accountability page's receipts.sha256 lists it) or, with ``download_as``, downloaded under
+    that name. One of no known kind, or with no file, or whose file is gone, is not found."""
+    content_type = CONTENT_TYPES.get(kind)
+    if content_type is None or not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    if download_as is None:
+        response = FileResponse(handle, content_type=content_type)
+        stored = field_file.name.rsplit("/", 1)[-1]
+        response["Content-Disposition"] = f'inline; filename="{stored}"'
+    else:
+        response = FileResponse(
+            handle, content_type=content_type, as_attachment=True, filename=download_as
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

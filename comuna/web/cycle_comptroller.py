@@ -21,7 +21,6 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -30,9 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comuna.cycles import comptroller as service
-from comuna.cycles import visibility
+from comuna.cycles import files, visibility
 from comuna.cycles.errors import CycleError
-from comuna.cycles.files import CONTENT_TYPES
 from comuna.cycles.models import (
     Complaint,
     Evidence,
@@ -364,19 +362,7 @@ def evidence_file(request, slug, pk):
     if refused is not None:
         return refused
     evidence = get_object_or_404(Evidence, pk=pk, finding__inspection__body=body)
-    content_type = CONTENT_TYPES.get(evidence.file_type)
-    if content_type is None or not evidence.file:
-        raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=True, filename=evidence.name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return files.served(evidence.file, evidence.file_type, download_as=evidence.name)
 
 
 class AnswerForm(forms.Form):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -19,10 +19,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from comuna.cycles import budgets, expenses, visibility
+from comuna.cycles import budgets, expenses, files, visibility
 from comuna.cycles import execution as service
 from comuna.cycles.errors import CycleError
-from comuna.cycles.files import CONTENT_TYPES
 from comuna.cycles.models import (
     Budget,
     Execution,
@@ -110,20 +109,6 @@ def execution_detail(request, slug, pk):
     )
 
 
-def _readable_file(field_file, kind: str, name: str | None = None):
-    """A stored file (a receipt, a progress photo) to those who may read the body's cycle,
-    with the type its content was checked to be, and no sniffing."""
-    if not field_file or kind not in CONTENT_TYPES:
-        raise Http404
-    response = FileResponse(field_file.open("rb"), content_type=CONTENT_TYPES[kind])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    # the name it is stored under (unique): the accountability page's receipts.sha256 lists it
-    stored = field_file.name.rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f'inline; filename="{name or stored}"'
-    return response
-
-
 @public
 def expense_receipt(request, slug, pk, expense):
     body = get_object_or_404(Body, slug=slug)
@@ -132,7 +117,7 @@ def expense_receipt(request, slug, pk, expense):
     found = get_object_or_404(
         Expense, pk=expense, execution__project_id=pk, execution__budget__body=body
     )
-    return _readable_file(found.receipt, found.receipt_type)
+    return files.served(found.receipt, found.receipt_type)
 
 
 @public
@@ -143,7 +128,7 @@ def progress_photo(request, slug, pk, update):
     execution = get_object_or_404(Execution, project_id=pk, budget__body=body)
     found = get_object_or_404(execution.updates, pk=update)
     kind = found.photo.name.rsplit(".", 1)[-1] if found.photo else ""
-    return _readable_file(found.photo, kind)
+    return files.served(found.photo, kind)
 
 
 # --- the team's forms ------------------------------------------------------------------------
