@@ -66,26 +66,36 @@ def _counts(assembly: Assembly) -> tuple[int, int]:
     return len(modes) - online, online
 
 
+def required(assembly: Assembly, register_size: int, *, second_call: bool = False) -> int:
+    """People present needed: the statute's share of the register under the call; for a
+    session of an organ (a parliament), more than the statute's share of its seated members,
+    on any call."""
+    if assembly.organ_id is not None:
+        return assembly.statute.parliament_quorum(register_size)
+    return assembly.statute.quorum(register_size, second_call=second_call)
+
+
 def quorum(assembly: Assembly) -> Quorum:
     """The quorum of the assembly under its current call, from its frozen register."""
     size = assembly.register_size
     second = assembly.call == Call.SECOND
-    required = assembly.statute.quorum(size, second_call=second)
+    required_now = required(assembly, size, second_call=second)
     here = present(assembly)
     in_person, online = _counts(assembly)
     if assembly.sheet_count is not None:
         in_person = max(assembly.sheet_count - online, 0)
     statute = assembly.statute
+    pct = statute.quorum_second_call_pct if second else statute.quorum_first_call_pct
     return Quorum(
         register_size=size,
-        required=required,
+        required=required_now,
         present=here,
-        met=here >= required and size > 0,
+        met=here >= required_now and size > 0,
         call=assembly.call,
         second_call_at=second_call_at(assembly),
         in_person=in_person,
         online=online,
-        pct=statute.quorum_second_call_pct if second else statute.quorum_first_call_pct,
+        pct=statute.parliament_quorum_pct if assembly.organ_id is not None else pct,
     )
 
 
@@ -326,8 +336,8 @@ def ended_payload(assembly: Assembly) -> dict[str, Any]:
         "online": online,
         "present": in_person + online,
         "call": assembly.call,
-        "required": assembly.statute.quorum(
-            assembly.register_size, second_call=assembly.call == Call.SECOND
+        "required": required(
+            assembly, assembly.register_size, second_call=assembly.call == Call.SECOND
         ),
         "register_size": assembly.register_size,
         "statute_version": assembly.statute.number,
@@ -565,19 +575,19 @@ def check_quorum_met(entry) -> str | None:
     if assembly is None:
         return problem
     data = entry.data
-    required = assembly.statute.quorum(
-        data.get("register_size") or 0, second_call=data.get("call") == Call.SECOND
+    needed = required(
+        assembly, data.get("register_size") or 0, second_call=data.get("call") == Call.SECOND
     )
     now = {
         "register_size": assembly.register_size,
         "statute_version": assembly.statute.number,
         "at": _iso(assembly.quorum_met_at),
-        "required": required,
+        "required": needed,
     }
     found = _differs(assembly, data, now)
     if found:
         return found
-    if (data.get("present") or 0) < required:
+    if (data.get("present") or 0) < needed:
         return _("assembly %(assembly)s: %(present)s present do not meet the quorum") % {
             "assembly": assembly.pk,
             "present": data.get("present"),
@@ -595,8 +605,8 @@ def check_second_call(entry) -> str | None:
     now = {
         "register_size": assembly.register_size,
         "statute_version": statute.number,
-        "first_call_required": statute.quorum(assembly.register_size),
-        "required": statute.quorum(assembly.register_size, second_call=True),
+        "first_call_required": required(assembly, assembly.register_size),
+        "required": required(assembly, assembly.register_size, second_call=True),
     }
     found = _differs(assembly, data, now)
     if found:
@@ -642,12 +652,10 @@ def check_sheet_count(entry) -> str | None:
         return problem
     data = entry.data
     count = data.get("count")
-    required = assembly.statute.quorum(
-        assembly.register_size, second_call=data.get("call") == Call.SECOND
-    )
-    met = _meets(count, required, assembly.register_size)
+    needed = required(assembly, assembly.register_size, second_call=data.get("call") == Call.SECOND)
+    met = _meets(count, needed, assembly.register_size)
     expected = Status.ENDED if met else Status.FAILED
-    if data.get("status") != expected or data.get("required") != required:
+    if data.get("status") != expected or data.get("required") != needed:
         return _("assembly %(assembly)s: the status recorded does not follow from the count") % {
             "assembly": assembly.pk
         }

@@ -40,7 +40,7 @@ from comuna.i18n import site_language
 from comuna.ledger import entries, record
 from comuna.territory import census, records, statutes
 from comuna.territory.actors import SystemActor, acting_user, actor_label
-from comuna.territory.models import Body, Resident, StatuteVersion
+from comuna.territory.models import Body, Mandate, MandateKind, Organ, Resident, StatuteVersion
 
 # --- the notice period ----------------------------------------------------------------------
 
@@ -147,6 +147,7 @@ def convened_payload(assembly: Assembly, items: list[AgendaItem], digest: str) -
         "online_url": assembly.online_url,
         "convened_by": assembly.convened_by,
         "petition": assembly.petition_id,
+        "organ": assembly.organ_id,
         "items": [item_payload(i) for i in items],
         "statute_version": assembly.statute.number,
         "register_size": assembly.register_size,
@@ -171,9 +172,12 @@ def _convene(
     items: list[dict[str, Any]],
     by: Any,
     petition: Petition | None = None,
+    organ: Organ | None = None,
 ) -> Assembly:
     actor = actor_label(by)
     statute = statutes.current(body)
+    if organ is not None and organ.body_id != body.pk:
+        raise AssemblyError({"organ": [_("That organ belongs to another body.")]})
     if starts_at is None:
         raise AssemblyError({"starts_at": [_("Give the date and time of the assembly.")]})
     if timezone.is_naive(starts_at):
@@ -188,6 +192,7 @@ def _convene(
         statute=statute,
         convened_by=ConvenedBy.PETITION if petition else ConvenedBy.COORDINATION,
         petition=petition,
+        organ=organ,
         created_by=acting_user(by),
     )
     _check_assembly(assembly)
@@ -205,9 +210,10 @@ def _convene(
         )
     if not given:
         raise AssemblyError({"items": [_("An assembly needs an agenda: add at least one item.")]})
-    register = list(
-        census.register(body, on=timezone.localdate()).order_by("pk").values_list("pk", flat=True)
-    )
+    voters = _seated(organ) if organ is not None else census.register(body, on=timezone.localdate())
+    register = list(voters.order_by("pk").values_list("pk", flat=True))
+    if organ is not None and not register:
+        raise AssemblyError({"organ": [_("Nobody holds a seat in %(organ)s.") % {"organ": organ}]})
     assembly.register_size = len(register)
     assembly.save()
     Registered.objects.bulk_create(Registered(assembly=assembly, resident_id=r) for r in register)
@@ -225,6 +231,13 @@ def _convene(
     return assembly
 
 
+def _seated(organ: Organ):
+    """A session's register: the residents seated in the organ today (its spokespersons in
+    office; substitutes vote only once they take a seat), not the census."""
+    seated = Mandate.objects.active().filter(organ=organ, kind=MandateKind.SPOKESPERSON)
+    return Resident.objects.filter(pk__in=seated.values("resident_id")).order_by("pk")
+
+
 @transaction.atomic
 def convene(
     body: Body,
@@ -236,10 +249,13 @@ def convene(
     description: str = "",
     items: list[dict[str, Any]],
     by: Any,
+    organ: Organ | None = None,
 ) -> Assembly:
     """Convene an assembly of ``body`` with its agenda (``{"text", "description",
     "majority"}`` each), meeting no sooner than the statute's notice period from now. Its
-    register is frozen now: quorum is counted against it whatever the census says later."""
+    register is frozen now: quorum is counted against it whatever the census says later.
+    With ``organ`` (a parliament), a session of that organ, whose register is its members
+    seated today."""
     return _convene(
         body,
         title=title,
@@ -249,6 +265,7 @@ def convene(
         description=description,
         items=items,
         by=by,
+        organ=organ,
     )
 
 

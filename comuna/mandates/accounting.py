@@ -34,7 +34,15 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from comuna.assemblies import convening, decisions
 from comuna.assemblies.errors import AssemblyError
-from comuna.assemblies.models import AgendaItem, Assembly, Majority, Method, Motion, Outcome
+from comuna.assemblies.models import (
+    AgendaItem,
+    Assembly,
+    Majority,
+    Method,
+    Motion,
+    Outcome,
+    Status,
+)
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.mandates import deadlines
@@ -54,6 +62,7 @@ from comuna.territory.services import substitute_for
 
 TEXT_MAX = 5000
 VOTES = (Position.FOR, Position.AGAINST, Position.ABSTAIN)
+OPEN = (Status.CONVENED, Status.IN_SESSION)  # a session an instruction may still be about
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -196,10 +205,13 @@ def propose_instruction(
     method: str = Method.HANDS,
     by: Any,
     assembly: Assembly | None = None,
+    about: AgendaItem | None = None,
 ) -> Instruction:
     """Put an instruction to a spokesperson to the assembly in session, as a motion on
     ``item`` (or, with ``item`` None, on a new item of ``assembly``): the assembly decides it
-    like any motion, and carried, the instruction is given."""
+    like any motion, and carried, the instruction is given. ``about``: the item of a session
+    of the organ the spokesperson sits in (a parliament's) that the instruction is on; the
+    spokesperson's named vote on it is shown beside it."""
     actor = actor_label(by)
     body = _body_of(item, assembly)
     mandate = _spokesperson(mandate)
@@ -208,6 +220,13 @@ def propose_instruction(
         raise MandateError(
             _("%(name)s does not answer to the assembly of %(body)s.")
             % {"name": mandate.resident, "body": body.name}
+        )
+    if about is not None and (
+        about.assembly.organ_id != mandate.organ_id or about.assembly.status not in OPEN
+    ):
+        raise MandateError(
+            _("That item is not on a coming session of the organ %(name)s sits in.")
+            % {"name": mandate.resident}
         )
     matter = _text(matter, missing=_("Say what matter the instruction is on."), limit=300)
     text = _text(text, missing=_("Write the instruction."))
@@ -223,7 +242,13 @@ def propose_instruction(
     item = _item_for(item, assembly, text=site_language(matter), actor=actor)
     motion = _propose(item, text=wording, method=method, by=by)
     return Instruction.objects.create(
-        body=body, mandate=mandate, matter=matter, text=text, position=position, motion=motion
+        body=body,
+        mandate=mandate,
+        matter=matter,
+        text=text,
+        position=position,
+        motion=motion,
+        item=about,
     )
 
 
@@ -237,6 +262,7 @@ def instructed_payload(instruction: Instruction) -> dict[str, Any]:
         "position": instruction.position,
         "motion": instruction.motion_id,
         "status": instruction.status,
+        "item": instruction.item_id,
     }
 
 

@@ -1,0 +1,471 @@
+"""The parliament of a commune (a communal city): its seats, its sessions and their decisions
+taken by name, each vote beside the instruction the member's assembly gave.
+
+- Seats: the body's administrator declares them from its members (:func:`declare_member_seats`):
+  one MEMBER seat per member body, the seats the statute gives to socio-productive
+  organisations, and the bank's (``parliament.seats_declared``, besides the seats' own
+  ``mandate.seats_declared``).
+- Sessions: an ``assemblies.Assembly`` with ``organ`` set, convened by the body's coordination
+  collective (``assemblies.convene(..., organ=...)``); its register is frozen as the members
+  seated that day (not the census), its quorum is ``statute.parliament_quorum(seated)``, and
+  the body's electoral commission keeps its door and records its decisions, as for any
+  assembly of the body.
+- Decisions by name (:func:`vote_by_name`): one ``mandates.NamedVote`` per member present,
+  each with the instruction its member's assembly gave on that agenda item (an instruction
+  given to the previous holder of the seat binds the new one); the motion is decided from the
+  counts of those votes by the assemblies' own decision path (the ``assembly.decision`` entry
+  and its quorum), and the votes are recorded as ``mandate.votes_recorded`` (the kind the
+  mandates capability already re-checks), so a spokesperson's page lists them too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comuna.assemblies import convening, decisions
+from comuna.assemblies.errors import AssemblyError
+from comuna.assemblies.models import (
+    AgendaItem,
+    Assembly,
+    Attendance,
+    Majority,
+    Method,
+    Motion,
+    Outcome,
+    Status,
+)
+from comuna.federation.errors import FederationError
+from comuna.i18n import site_language
+from comuna.ledger import entries, record
+from comuna.mandates import accounting, seats
+from comuna.mandates.models import DecisionStatus, Instruction, NamedVote, Position
+from comuna.territory import records
+from comuna.territory.actors import acting_user, actor_label
+from comuna.territory.models import (
+    Body,
+    Counting,
+    Mandate,
+    MandateKind,
+    Organ,
+    OrganKind,
+    Seat,
+    SeatSector,
+)
+
+LABEL_MAX = 200
+VOTES = (Position.FOR, Position.AGAINST, Position.ABSTAIN)
+
+
+def parliament_of(body: Body) -> Organ | None:
+    """The body's parliament (its first organ of kind PARLIAMENT), or None."""
+    return body.organs.filter(kind=OrganKind.PARLIAMENT).order_by("position", "pk").first()
+
+
+def member_seat(body: Body, member: Body) -> Seat | None:
+    """The seat of ``member`` in ``body``'s parliament, if declared."""
+    organ = parliament_of(body)
+    if organ is None:
+        return None
+    return Seat.objects.filter(organ=organ, member=member, number__lte=organ.seats).first()
+
+
+def is_member(body: Body, member: Body) -> bool:
+    return member.parent_id == body.pk
+
+
+def _error(exc: Exception, field: str | None = None) -> FederationError:
+    messages = getattr(exc, "messages", None) or [str(exc)]
+    return FederationError(" ".join(str(m) for m in messages), field=field)
+
+
+# --- seats ---------------------------------------------------------------------------------
+
+
+def _labels(organisations) -> list[str]:
+    found: list[str] = []
+    for raw in organisations or ():
+        label = str(raw or "").strip()
+        if not label:
+            continue
+        if len(label) > LABEL_MAX:
+            raise FederationError(
+                _("An organisation's name has at most %(n)s characters.") % {"n": LABEL_MAX},
+                field="organisations",
+            )
+        if label.casefold() in {f.casefold() for f in found}:
+            raise FederationError(
+                _("“%(label)s” is named twice: one seat per organisation.") % {"label": label},
+                field="organisations",
+            )
+        found.append(label)
+    return found
+
+
+def seat_payload(seat: Seat) -> dict[str, Any]:
+    return {
+        "seat": seat.pk,
+        "number": seat.number,
+        "sector": seat.sector,
+        "member": seat.member.slug if seat.member_id else None,
+        "label": seat.label,
+    }
+
+
+@transaction.atomic
+def declare_member_seats(body: Body, *, organisations=(), bank: bool = True, by: Any) -> list[Seat]:
+    """Declare the seats of ``body``'s parliament from its members: one MEMBER seat per member
+    body (by name), then one ORGANISATION seat per organisation named, then the bank's. A seat
+    whose holder is in office is not given to another (end that mandate first). Mandates in
+    force that hold no seat take their member's seat (the spokesperson a member sent before
+    the seats were declared). Records ``parliament.seats_declared`` (and the seats'
+    ``mandate.seats_declared``)."""
+    actor = actor_label(by)
+    organ = parliament_of(body)
+    if organ is None:
+        raise FederationError(_("%(body)s has no parliament.") % {"body": body.name})
+    organ = Organ.objects.select_for_update().get(pk=organ.pk)
+    members = list(body.children.order_by("name", "pk"))
+    if not members:
+        raise FederationError(
+            _("%(body)s has no member bodies to give seats to.") % {"body": body.name}
+        )
+    plan = [(SeatSector.MEMBER, m, "") for m in members]
+    plan += [(SeatSector.ORGANISATION, None, label) for label in _labels(organisations)]
+    if bank:
+        plan.append((SeatSector.BANK, None, ""))
+    if len(plan) > seats.MAX_SEATS:
+        raise FederationError(
+            _("A parliament has at most %(max)s seats.") % {"max": seats.MAX_SEATS}
+        )
+    today = timezone.localdate()
+    existing = {s.number: s for s in Seat.objects.select_for_update().filter(organ=organ)}
+    changed: list[tuple[Seat, tuple]] = []
+    for number, (sector, member, label) in enumerate(plan, start=1):
+        seat = existing.get(number)
+        wanted = (sector, member.pk if member else None, label)
+        if seat is None or (seat.sector, seat.member_id, seat.label) == wanted:
+            continue
+        held = seat.mandates.exclude(ends_on__lte=today).select_related("resident").first()
+        if held is not None:
+            raise FederationError(
+                _(
+                    "Seat %(number)s is held by %(person)s: end that mandate before the seat "
+                    "speaks for someone else."
+                )
+                % {"number": number, "person": held.resident}
+            )
+        changed.append((seat, wanted))
+    # members first cleared, then set: two seats may swap members
+    Seat.objects.filter(pk__in=[s.pk for s, _w in changed]).update(member=None)
+    for seat, (sector, member_id, label) in changed:
+        seat.sector, seat.member_id, seat.label = sector, member_id, label
+        seat.save(update_fields=["sector", "member", "label"])
+    for number, (sector, member, label) in enumerate(plan, start=1):
+        if number not in existing:
+            Seat.objects.create(
+                organ=organ, number=number, sector=sector, member=member, label=label
+            )
+    above = organ.seat_rows.filter(number__gt=len(plan))
+    held = Mandate.objects.filter(seat__in=above).exclude(ends_on__lte=today).first()
+    if held is not None:
+        raise FederationError(
+            _("Seat %(number)s is held by %(person)s: end that mandate before removing it.")
+            % {"number": held.seat.number, "person": held.resident}
+        )
+    # seat rows above go, unless history (a mandate, a contest) names them
+    above.filter(mandates__isnull=True, contests__isnull=True).delete()
+    previous = {"seats": organ.seats, "counting": organ.counting}
+    organ.seats, organ.counting = len(plan), Counting.UNINOMINAL
+    organ.save(update_fields=["seats", "counting"])
+    bound = _bind_unseated(organ, today)
+    made = seats.declared(organ)
+    # the seats' own entry, as the mandates capability writes it (its checks cover the seats
+    # and the rows of the mandates given one)
+    record(
+        body.ledger_chain,
+        "mandate.seats_declared",
+        {
+            **seats.declared_payload(organ, made),
+            "previous": previous,
+            "seated": [{"mandate": m.pk, "seat": m.seat_id} for m in bound],
+            "rows": records.rows(body, [organ, *bound]),
+        },
+        actor=actor,
+    )
+    record(
+        body.ledger_chain,
+        "parliament.seats_declared",
+        {
+            "body": body.slug,
+            "organ": organ.pk,
+            "seats": [seat_payload(s) for s in made],
+            "bound": [{"mandate": m.pk, "seat": m.seat_id} for m in bound],
+        },
+        actor=actor,
+    )
+    return made
+
+
+def _bind_unseated(organ: Organ, today: date) -> list[Mandate]:
+    """Mandates in force (or starting later) on no seat, held by a resident of a member body,
+    take that member's seat when it has no holder of their kind."""
+    live = Mandate.objects.select_for_update().filter(organ=organ).exclude(ends_on__lte=today)
+    member_seats = list(
+        Seat.objects.filter(organ=organ, sector=SeatSector.MEMBER).select_related("member")
+    )
+    bound: list[Mandate] = []
+    for seat in member_seats:
+        within = seat.member.descendant_ids()
+        for kind in (MandateKind.SPOKESPERSON, MandateKind.SUBSTITUTE):
+            if live.filter(seat=seat, kind=kind).exists():
+                continue
+            waiting = (
+                live.filter(seat__isnull=True, kind=kind, resident__body_id__in=within)
+                .order_by("starts_on", "pk")
+                .first()
+            )
+            if waiting is not None:
+                waiting.seat = seat
+                waiting.save(update_fields=["seat"])
+                bound.append(waiting)
+    return bound
+
+
+def check_seats_declared(entry) -> str | None:
+    """``ledger verify``: the last declaration of an organ's seats is what its seats say now
+    (their number, whom each speaks for); the mandates it bound hold those seats."""
+    data = entry.data
+    organ = Organ.objects.select_related("body").filter(pk=data.get("organ")).first()
+    if organ is None:
+        return _("organ %(organ)s is missing from the database") % {"organ": data.get("organ")}
+    if organ.body.ledger_chain != entry.chain:
+        return _("organ %(organ)s belongs to another body") % {"organ": organ.pk}
+    for bound in data.get("bound", []):
+        if not Mandate.objects.filter(pk=bound.get("mandate"), seat_id=bound.get("seat")).exists():
+            return _("mandate %(mandate)s no longer holds the seat it was given") % {
+                "mandate": bound.get("mandate")
+            }
+    later = entries(entry.chain).filter(kind="parliament.seats_declared", seq__gt=entry.seq)
+    if any(e.data.get("organ") == organ.pk for e in later.only("payload")):
+        return None
+    now = [seat_payload(s) for s in seats.declared(organ)]
+    if now != data.get("seats"):
+        return _("the seats of the parliament %(organ)s differ from their declaration") % {
+            "organ": organ.pk
+        }
+    return None
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def sessions_of(body: Body):
+    organ = parliament_of(body)
+    if organ is None:
+        return Assembly.objects.none()
+    return Assembly.objects.filter(body=body, organ=organ).select_related("statute")
+
+
+def principals(organ: Organ, on: date | None = None):
+    """The organ's seated members on ``on``: its spokespersons in office."""
+    return (
+        Mandate.objects.active(on)
+        .filter(organ=organ, kind=MandateKind.SPOKESPERSON)
+        .select_related("resident", "seat__member")
+        .order_by("seat__number", "pk")
+    )
+
+
+def instruction_for(item: AgendaItem, seat: Seat | None) -> Instruction | None:
+    """The instruction the assembly of the seat's member gave on ``item`` (the last one it
+    carried): it binds whoever holds the seat."""
+    if seat is None or seat.member_id is None:
+        return None
+    return (
+        Instruction.objects.filter(item=item, body_id=seat.member_id, status=DecisionStatus.CARRIED)
+        .select_related("motion")
+        .order_by("-motion__decided_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def vote_by_name(motion: Motion, votes: dict[int, str], *, by: Any) -> Motion:
+    """Decide a motion of a parliament session by name: ``votes`` gives each member present
+    (``{mandate pk: "for" | "against" | "abstain"}``) their vote; one NamedVote each, with the
+    instruction their member's assembly gave on the item, and the motion decided from those
+    counts (quorum, majority and the ``assembly.decision`` entry as for any decision)."""
+    actor = actor_label(by)
+    motion = (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("item__assembly")
+        .get(pk=motion.pk)
+    )
+    assembly = motion.item.assembly.locked()
+    if assembly.organ_id is None:
+        raise FederationError(_("Only the motions of a parliament session are decided by name."))
+    if motion.method != Method.HANDS:
+        raise FederationError(
+            _("This motion is decided by secret ballot: a parliament votes in the open.")
+        )
+    if assembly.status != Status.IN_SESSION:
+        raise FederationError(_("Decisions are taken while the session is in session."))
+    if motion.outcome != Outcome.PENDING:
+        raise FederationError(_("This motion was already decided; its votes are final."))
+    if assembly.sheet_count is not None:
+        raise FederationError(_("A vote by name needs the members present recorded by name."))
+    present = set(Attendance.objects.filter(assembly=assembly).values_list("resident", flat=True))
+    seated = {
+        m.pk: m
+        for m in principals(Organ.objects.get(pk=assembly.organ_id))
+        if m.resident_id in present
+    }
+    if not isinstance(votes, dict):
+        raise FederationError(_("Say how each member present voted."), field="votes")
+    given: dict[int, str] = {}
+    for key, vote in votes.items():
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            raise FederationError(_("That is not a member's mandate."), field="votes") from None
+        if pk not in seated:
+            raise FederationError(
+                _("Only the members seated and present vote in this session."), field="votes"
+            )
+        if vote not in VOTES:
+            raise FederationError(
+                _("Choose how %(name)s voted: for, against or abstaining.")
+                % {"name": seated[pk].resident},
+                field="votes",
+            )
+        given[pk] = vote
+    missing = [m for pk, m in seated.items() if pk not in given]
+    if missing:
+        raise FederationError(
+            _("Say how %(name)s voted (for, against or abstaining): every member present votes.")
+            % {"name": missing[0].resident},
+            field="votes",
+        )
+    made = [
+        NamedVote.objects.create(
+            mandate=seated[pk],
+            motion=motion,
+            vote=vote,
+            instruction=instruction_for(motion.item, seated[pk].seat),
+            recorded_by=acting_user(by),
+        )
+        for pk, vote in sorted(given.items())
+    ]
+    counts = {
+        "votes_for": sum(1 for v in made if v.vote == Position.FOR),
+        "votes_against": sum(1 for v in made if v.vote == Position.AGAINST),
+        "abstentions": sum(1 for v in made if v.vote == Position.ABSTAIN),
+    }
+    try:
+        decisions._decide(assembly, motion, **counts, actor=actor, extra={"by_name": True})
+    except AssemblyError as exc:
+        raise _error(exc) from None
+    record(
+        assembly.body.ledger_chain,
+        "mandate.votes_recorded",
+        {
+            "body": assembly.body.slug,
+            "motion": motion.pk,
+            "votes": [accounting.named_vote_payload(v) for v in made],
+        },
+        actor=actor,
+    )
+    return motion
+
+
+def check_named_votes(chain: str) -> list[tuple[int, str, str]]:
+    """Per chain: every named vote on a motion of the chain's sessions was recorded by a
+    ``mandate.votes_recorded`` entry (none slipped in with SQL)."""
+    recorded = {
+        v.get("named_vote")
+        for e in entries(chain).filter(kind="mandate.votes_recorded").only("payload")
+        for v in e.data.get("votes", [])
+    }
+    problems = []
+    found = NamedVote.objects.filter(motion__item__assembly__organ__isnull=False).select_related(
+        "motion__item__assembly__body"
+    )
+    for vote in found.order_by("pk"):
+        if vote.motion.item.assembly.body.ledger_chain != chain:
+            continue
+        if vote.pk not in recorded:
+            problems.append(
+                (
+                    0,
+                    "",
+                    _("named vote %(pk)s is in the database but no entry records it")
+                    % {"pk": vote.pk},
+                )
+            )
+    return problems
+
+
+# --- putting a member's decision to its assembly -------------------------------------------
+
+
+def member_assemblies(member: Body) -> list[Assembly]:
+    """The member's citizens' assemblies a motion may go to: the one in session, then the
+    coming ones whose agenda may still be amended."""
+    own = member.assemblies.filter(organ__isnull=True)
+    in_session = list(own.filter(status=Status.IN_SESSION).order_by("starts_at"))
+    return in_session + [a for a in convening.coming_amendable(member) if a.organ_id is None]
+
+
+def put_to_assembly(
+    assembly: Assembly, member: Body, *, text: str, description: str, why, by: Any
+) -> Motion:
+    """A motion of ``member``'s citizens' assembly: a new item of the assembly in session, or
+    of a coming one while its agenda may be amended (the motion put with it, to be decided
+    when the assembly meets). ``why`` (lazy) is said in the site's language."""
+    actor = actor_label(by)
+    if assembly.body_id != member.pk or assembly.organ_id is not None:
+        raise FederationError(
+            _("Choose an assembly of %(member)s.") % {"member": member.name}, field="assembly"
+        )
+    assembly = assembly.locked()
+    reason = site_language(why)
+    text = site_language(text)
+    try:
+        if assembly.status == Status.IN_SESSION:
+            item = convening.add_item_in_session(
+                assembly, text=text[:300], majority=Majority.SIMPLE, reason=reason, actor=actor
+            )
+            return decisions.propose_motion(item, text=text, by=by)
+        before = set(assembly.items.values_list("pk", flat=True))
+        convening.amend_agenda(
+            assembly,
+            add=[{"text": text[:300], "description": description, "majority": Majority.SIMPLE}],
+            reason=reason,
+            by=by,
+        )
+    except AssemblyError as exc:
+        raise _error(exc, "assembly") from None
+    item = assembly.items.exclude(pk__in=before).get()
+    # the motion waits on the item for the assembly to meet (it is decided in session)
+    motion = Motion.objects.create(item=item, text=text, original_text=text, method=Method.HANDS)
+    record(
+        assembly.body.ledger_chain, "assembly.motion", decisions.motion_payload(motion), actor=actor
+    )
+    return motion
+
+
+WHY_MEMBER = gettext_lazy("A decision of this assembly about the parliament of its commune.")
+
+
+def pending(motion: Motion) -> bool:
+    """Whether a member's motion still waits for its assembly (its assembly has not ended)."""
+    return motion.outcome == Outcome.PENDING and motion.item.assembly.status in (
+        Status.CONVENED,
+        Status.IN_SESSION,
+    )
