@@ -469,3 +469,94 @@ def pending(motion: Motion) -> bool:
         Status.CONVENED,
         Status.IN_SESSION,
     )
+
+
+# --- reading: the parliament's page and API ------------------------------------------------
+
+
+def composition(organ: Organ, today: date | None = None) -> list[dict[str, Any]]:
+    """Every declared seat: whom it speaks for, its principal and substitute in office and
+    since when."""
+    today = today or timezone.localdate()
+    holding = next(
+        (o for o in seats.seat_holders(organ.body, today) if o.organ.pk == organ.pk), None
+    )
+    rows = []
+    for h in holding.seats if holding else []:
+        seat = h.seat
+        rows.append(
+            {
+                "seat": seat,
+                "number": seat.number,
+                "sector": seat.sector,
+                "member": seat.member if seat.member_id else None,
+                "label": seat.label,
+                "principal": h.principal,
+                "substitute": h.substitute,
+                "since": h.principal.starts_on if h.principal else None,
+                "vacant_since": h.vacant_since,
+            }
+        )
+    return rows
+
+
+def decided_motions(organ: Organ) -> list[dict[str, Any]]:
+    """The decided motions of the organ's sessions, newest first, each with its named votes
+    beside the instruction carried (flagged when against it) and the ratification each member
+    required, with whether the decision binds that member."""
+    from comuna.federation.models import Ratification
+    from comuna.federation.ratifications import binding
+
+    motions = list(
+        Motion.objects.filter(item__assembly__organ=organ)
+        .exclude(outcome=Outcome.PENDING)
+        .select_related("item__assembly")
+        .order_by("-decided_at", "-pk")
+    )
+    votes: dict[int, list[NamedVote]] = {}
+    for v in NamedVote.objects.filter(motion__in=motions).select_related(
+        "mandate__resident", "mandate__seat__member", "instruction__body"
+    ):
+        votes.setdefault(v.motion_id, []).append(v)
+    ratifications: dict[int, list[Ratification]] = {}
+    for r in Ratification.objects.filter(decision__in=motions).select_related("member"):
+        ratifications.setdefault(r.decision_id, []).append(r)
+    return [
+        {
+            "motion": m,
+            "session": m.item.assembly,
+            "votes": sorted(
+                votes.get(m.pk, []),
+                key=lambda v: (v.mandate.seat.number if v.mandate.seat_id else 0, v.pk),
+            ),
+            "ratifications": [
+                {"ratification": r, "member": r.member, "binding": binding(r)}
+                for r in ratifications.get(m.pk, [])
+            ],
+        }
+        for m in motions
+    ]
+
+
+def coming_items(organ: Organ) -> list[AgendaItem]:
+    """The items of the organ's coming and open sessions that take a vote (what a member's
+    assembly may instruct its spokesperson on)."""
+    return list(
+        AgendaItem.objects.filter(
+            assembly__organ=organ,
+            assembly__status__in=(Status.CONVENED, Status.IN_SESSION),
+            withdrawn=False,
+        )
+        .exclude(majority=Majority.NONE)
+        .select_related("assembly")
+        .order_by("assembly__starts_at", "position", "pk")
+    )
+
+
+def instructions_of(organ: Organ) -> list[Instruction]:
+    """The instructions members' assemblies gave on the organ's agenda items."""
+    return list(
+        Instruction.objects.filter(item__assembly__organ=organ)
+        .select_related("body", "item__assembly", "mandate__resident", "motion")
+        .order_by("body__name", "-created_at", "-pk")
+    )

@@ -1,5 +1,451 @@
-"""(being built)"""
+"""Parliaments' pages (issue 15, points 2-3): a commune's (a city's) parliament page (every
+seat with whom it speaks for, its principal and substitute and since when; the members'
+instructions; the sessions and the matters the members raised, with their progress and
+deadline; each decided motion's votes by name beside the member's instruction, flagged when
+against it, and whether it binds each member), and a member's own page of its seat with the
+forms its electoral commission or coordination collective uses: elect or recall its
+spokesperson, raise or support a matter, require a decision's ratification, instruct its
+spokesperson on an item of a coming session. Each of those forms puts a motion to the
+member's citizens' assembly. Thin views over comuna.federation; every form works without
+JavaScript.
 
-from django.urls import URLPattern
+A parliament's page is public: spokespersons vote in the open."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comuna import rows
+from comuna.assemblies.models import AgendaItem, Assembly, Motion, Outcome
+from comuna.federation import delegations, initiatives, parliament, ratifications
+from comuna.federation.errors import FederationError
+from comuna.federation.models import (
+    Decision,
+    Delegation,
+    Initiative,
+    InitiativeStatus,
+    Support,
+)
+from comuna.federation.parliament_rules import ParliamentAction
+from comuna.mandates import accounting
+from comuna.mandates.errors import MandateError
+from comuna.mandates.models import Position
+from comuna.mandates.rules import MandateAction
+from comuna.territory import census
+from comuna.territory.models import Body, MandateKind, Resident
+from comuna.territory.permissions import can
+from comuna.web.access import body_view, public
+from comuna.web.refusals import form_status, put_refusal
+
+MEMBER_ACTIONS = {
+    "elect": ParliamentAction.ELECT,
+    "recall": ParliamentAction.RECALL,
+    "raise": ParliamentAction.RAISE,
+    "support": ParliamentAction.SUPPORT,
+    "ratify": ParliamentAction.RATIFY,
+    "instruct": MandateAction.INSTRUCT,
+}
+
+
+def _above(member: Body) -> tuple[Body, Any]:
+    """The body ``member`` federates into and its parliament; 404 when there is none."""
+    if member.parent_id is None:
+        raise Http404
+    above = member.parent
+    organ = parliament.parliament_of(above)
+    if organ is None:
+        raise Http404
+    return above, organ
+
+
+def _initiatives(body: Body) -> list[dict[str, Any]]:
+    return [
+        {"initiative": i, **initiatives.progress(i)}
+        for i in Initiative.objects.filter(body=body).select_related("started_by", "item__assembly")
+    ]
+
+
+# --- the parliament's page -------------------------------------------------------------------
+
+
+@public
+def parliament_page(request, slug):
+    """A commune's (city's) parliament, or, for a member, its seat in the parliament above."""
+    body = get_object_or_404(Body, slug=slug)
+    organ = parliament.parliament_of(body)
+    if organ is not None:
+        return render(request, "web/federation/parliament.html", _overview(body, organ))
+    above, above_organ = _above(body)
+    return render(
+        request, "web/federation/parliament_member.html", _member_view(request, body, above)
+    )
+
+
+def _overview(body: Body, organ) -> dict[str, Any]:
+    statute = body.current_statute()
+    return {
+        "body": body,
+        "organ": organ,
+        "statute": statute,
+        "seats": parliament.composition(organ),
+        "instructions": parliament.instructions_of(organ),
+        "sessions": list(parliament.sessions_of(body).order_by("-starts_at")[:20]),
+        "initiatives": _initiatives(body),
+        "decided": parliament.decided_motions(organ),
+    }
+
+
+def _member_view(request, member: Body, above: Body) -> dict[str, Any]:
+    organ = parliament.parliament_of(above)
+    seat = parliament.member_seat(above, member)
+    holding = next((s for s in parliament.composition(organ) if s["seat"] == seat), None)
+    user = request.user
+    allowed = {name: can(user, action, member) for name, action in MEMBER_ACTIONS.items()}
+    decided = [
+        d for d in parliament.decided_motions(organ) if d["motion"].outcome == Outcome.CARRIED
+    ]
+    for d in decided:
+        mine = [r for r in d["ratifications"] if r["member"] == member]
+        d["mine"] = mine[0] if mine else None
+    return {
+        "body": member,
+        "above": above,
+        "organ": organ,
+        "seat": seat,
+        "holding": holding,
+        "delegations": list(
+            Delegation.objects.filter(member=member).select_related(
+                "principal", "substitute", "mandate__resident", "motion__item__assembly"
+            )[:20]
+        ),
+        "initiatives": _initiatives(above),
+        "supported": set(
+            Support.objects.filter(
+                member=member, status__in=[Decision.PROPOSED, Decision.CARRIED]
+            ).values_list("initiative_id", flat=True)
+        ),
+        "decided": decided,
+        "items": parliament.coming_items(organ),
+        "allowed": allowed,
+        "Collecting": InitiativeStatus.COLLECTING,
+    }
+
+
+# --- the member's forms ------------------------------------------------------------------------
+
+
+class AssemblyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Assembly) -> str:
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        return f"{obj.title} · {date_format(localtime(obj.starts_at), 'DATETIME_FORMAT')}"
+
+
+def _assembly_field(member: Body) -> AssemblyChoice:
+    chosen = [a.pk for a in parliament.member_assemblies(member)]
+    return AssemblyChoice(
+        label=gettext_lazy("Put to the assembly"),
+        queryset=Assembly.objects.filter(pk__in=chosen).order_by("starts_at"),
+        help_text=gettext_lazy("The assembly in session, or a coming one whose agenda is open."),
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the assemblies listed.")},
+    )
+
+
+class ResidentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Resident) -> str:
+        return f"{obj.family_name}, {obj.given_name}"
+
+
+class ElectForm(forms.Form):
+    def __init__(self, member: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        voters = census.register(member).order_by("family_name", "given_name", "pk")
+        invalid = {"invalid_choice": gettext_lazy("Choose a voter of this council.")}
+        self.fields["principal"] = ResidentChoice(
+            label=gettext_lazy("Spokesperson"), queryset=voters, error_messages=invalid
+        )
+        self.fields["substitute"] = ResidentChoice(
+            label=gettext_lazy("Substitute"), queryset=voters, error_messages=invalid
+        )
+        self.fields["assembly"] = _assembly_field(member)
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the assembly recalls its spokesperson"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=delegations.REASON_MAX,
+    )
+
+    def __init__(self, member: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assembly"] = _assembly_field(member)
+
+
+class RaiseForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Matter"), max_length=initiatives.TITLE_MAX)
+    description = forms.CharField(
+        label=gettext_lazy("Details"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=initiatives.TEXT_MAX,
+    )
+
+    def __init__(self, member: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assembly"] = _assembly_field(member)
+
+
+class AssemblyForm(forms.Form):
+    def __init__(self, member: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assembly"] = _assembly_field(member)
+
+
+class InstructForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Instruction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    position = forms.ChoiceField(label=gettext_lazy("How to vote"), choices=Position.choices)
+
+    def __init__(self, member: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = [a.pk for a in parliament.member_assemblies(member) if a.status == "in_session"]
+        self.fields["assembly"] = AssemblyChoice(
+            label=gettext_lazy("Put to the assembly"),
+            queryset=Assembly.objects.filter(pk__in=chosen),
+            help_text=gettext_lazy("Instructions are decided by the assembly in session."),
+            error_messages={"invalid_choice": gettext_lazy("Choose one of the assemblies listed.")},
+        )
+
+
+def _form_page(request, member, form, *, title, submit, lead=""):
+    above, _organ = _above(member)
+    return render(
+        request,
+        "web/federation/parliament_form.html",
+        {
+            "body": member,
+            "above": above,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "lead": lead,
+        },
+        status=form_status(request),
+    )
+
+
+def _done(request, member: Body, message: str):
+    messages.success(request, message)
+    return redirect("parliament", slug=member.slug)
+
+
+def _act(request, member, form, call, done: str):
+    """Run ``call(form.cleaned_data)`` on a valid POST; a refusal goes on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except (FederationError, MandateError) as exc:
+            put_refusal(form, exc)
+        else:
+            return _done(request, member, done)
+    return None
+
+
+@body_view(ParliamentAction.ELECT)
+def elect(request, body):
+    """The member's electoral commission puts the election of its spokesperson and
+    substitute in the parliament above to the member's assembly."""
+    above, _organ = _above(body)
+    seat = parliament.member_seat(above, body)
+    if seat is None:
+        raise Http404
+    form = ElectForm(body, request.POST or None)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: delegations.propose_election(seat, **data, by=request.user),
+        _("The election is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Elect the spokesperson in the parliament of %(body)s") % {"body": above.name},
+        submit=_("Put it to the assembly"),
+    )
+
+
+@body_view(ParliamentAction.RECALL)
+def recall(request, body):
+    """The member's electoral commission puts the recall of its spokesperson to the member's
+    assembly (``?reason=`` fills the reason, e.g. from a vote against the instruction)."""
+    above, organ = _above(body)
+    seat = parliament.member_seat(above, body)
+    holder = next(
+        (m for m in parliament.principals(organ) if seat is not None and m.seat_id == seat.pk),
+        None,
+    )
+    if holder is None:
+        raise Http404
+    initial = {"reason": request.GET.get("reason", "")[: delegations.REASON_MAX]}
+    form = RecallForm(body, request.POST or None, initial=initial)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: delegations.propose_recall(holder, **data, by=request.user),
+        _("The recall is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Recall %(name)s") % {"name": holder.resident},
+        submit=_("Put it to the assembly"),
+        lead=_("Carried, the substitute takes the seat in the parliament of %(body)s.")
+        % {"body": above.name},
+    )
+
+
+@body_view(ParliamentAction.RAISE)
+def raise_matter(request, body):
+    above, _organ = _above(body)
+    form = RaiseForm(body, request.POST or None)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: initiatives.raise_matter(above, member=body, **data, by=request.user),
+        _("The matter is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Raise a matter to the parliament of %(body)s") % {"body": above.name},
+        submit=_("Put it to the assembly"),
+    )
+
+
+@body_view(ParliamentAction.SUPPORT)
+def support(request, body, initiative: int):
+    above, _organ = _above(body)
+    if not 0 <= initiative <= rows.MAX_ID:
+        raise Http404
+    found = get_object_or_404(Initiative, pk=initiative, body=above)
+    form = AssemblyForm(body, request.POST or None)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: initiatives.support(found, body, data["assembly"], by=request.user),
+        _("The matter is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Raise “%(title)s” too") % {"title": found.title},
+        submit=_("Put it to the assembly"),
+    )
+
+
+@body_view(ParliamentAction.RATIFY)
+def ratify(request, body, motion: int):
+    above, organ = _above(body)
+    if not 0 <= motion <= rows.MAX_ID:
+        raise Http404
+    decision = get_object_or_404(Motion, pk=motion, item__assembly__organ=organ)
+    form = AssemblyForm(body, request.POST or None)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: ratifications.require_ratification(
+            decision, body, data["assembly"], by=request.user
+        ),
+        _("The ratification is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Require the assembly to ratify a decision"),
+        submit=_("Put it to the assembly"),
+        lead=decision.text,
+    )
+
+
+@body_view(MandateAction.INSTRUCT)
+def instruct(request, body, item: int):
+    above, organ = _above(body)
+    if not 0 <= item <= rows.MAX_ID:
+        raise Http404
+    found = get_object_or_404(AgendaItem, pk=item, assembly__organ=organ)
+    seat = parliament.member_seat(above, body)
+    holder = next(
+        (m for m in parliament.principals(organ) if seat is not None and m.seat_id == seat.pk),
+        None,
+    )
+    if holder is None or holder.kind != MandateKind.SPOKESPERSON:
+        raise Http404
+    form = InstructForm(body, request.POST or None)
+    done = _act(
+        request,
+        body,
+        form,
+        lambda data: accounting.propose_instruction(
+            None,
+            holder,
+            matter=found.text,
+            text=data["text"],
+            position=data["position"],
+            by=request.user,
+            assembly=data["assembly"],
+            about=found,
+        ),
+        _("The instruction is put to the assembly."),
+    )
+    return done or _form_page(
+        request,
+        body,
+        form,
+        title=_("Instruct %(name)s") % {"name": holder.resident},
+        submit=_("Put it to the assembly"),
+        lead=_("On “%(item)s”, %(session)s") % {"item": found.text, "session": found.assembly},
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("b/<slug:slug>/parliament/", parliament_page, name="parliament"),
+    path("b/<slug:slug>/parliament/delegations/new/", elect, name="parliament-elect"),
+    path("b/<slug:slug>/parliament/delegations/recall/", recall, name="parliament-recall"),
+    path("b/<slug:slug>/parliament/matters/new/", raise_matter, name="parliament-raise"),
+    path(
+        "b/<slug:slug>/parliament/matters/<int:initiative>/support/",
+        support,
+        name="parliament-support",
+    ),
+    path(
+        "b/<slug:slug>/parliament/decisions/<int:motion>/ratify/",
+        ratify,
+        name="parliament-ratify",
+    ),
+    path(
+        "b/<slug:slug>/parliament/items/<int:item>/instruct/",
+        instruct,
+        name="parliament-instruct",
+    ),
+]

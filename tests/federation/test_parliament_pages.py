@@ -1,0 +1,186 @@
+"""The parliament's page (composition, instructions, matters, votes by name flagged against the
+mandate, binding per member) and the member's forms: a good one puts a motion to the member's
+assembly, a bad one says what and where and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comuna.assemblies import attendance, decisions
+from comuna.assemblies.models import AgendaItem, Motion
+from comuna.federation import initiatives, parliament, ratifications
+from comuna.federation.models import Delegation, Initiative, Ratification
+from comuna.mandates import accounting
+from comuna.mandates.models import Instruction
+from tests.conftest import SETUP
+from tests.federation.parliament_fixtures import decide, in_session, session
+
+
+@pytest.fixture
+def voted(cast, federation):
+    """A session whose motion council A's spokesperson voted against A's instruction."""
+    assembly = session(cast.commune)
+    for resident in (cast.parliamentarian, federation.b_principal_resident):
+        attendance.record_presence(assembly, resident, by=SETUP)
+    item = assembly.items.get()
+    instruction = accounting.propose_instruction(
+        None,
+        federation.a_principal,
+        matter="El camión",
+        text="Votar en contra.",
+        position="against",
+        by=SETUP,
+        assembly=in_session(cast.council),
+        about=item,
+    )
+    decide(instruction.motion)
+    motion = decisions.propose_motion(item, text="Comprar un camión", by=SETUP)
+    parliament.vote_by_name(
+        motion, {federation.a_principal.pk: "for", federation.b_principal.pk: "for"}, by=SETUP
+    )
+    return motion
+
+
+def test_the_parliament_page_shows_seats_votes_and_the_vote_against_the_mandate(
+    cast, federation, voted, client
+):
+    page = client.get(reverse("parliament", kwargs={"slug": "comuna"})).content.decode()
+    assert "Parlamentaria Prueba" in page and "Vocera B Prueba" in page
+    assert "Cooperativa El Maizal" in page
+    assert "Comprar un camión" in page
+    assert "votó en contra del mandato" in page
+    recall = reverse("parliament-recall", kwargs={"slug": "consejo-a"})
+    assert f'href="{recall}?reason=' in page
+
+
+def test_the_member_page_shows_its_seat_and_its_forms_to_its_electoral_commission(
+    cast, federation, voted, login
+):
+    url = reverse("parliament", kwargs={"slug": "consejo-a"})
+    page = login(cast.electoral.user).get(url).content.decode()
+    assert reverse("parliament-elect", kwargs={"slug": "consejo-a"}) in page
+    assert reverse("parliament-ratify", kwargs={"slug": "consejo-a", "motion": voted.pk}) in page
+    resident_page = login(cast.resident.user).get(url).content.decode()
+    assert reverse("parliament-elect", kwargs={"slug": "consejo-a"}) not in resident_page
+
+
+def test_a_body_with_no_parliament_above_has_no_parliament_page(cast, client):
+    assert client.get(reverse("parliament", kwargs={"slug": "ciudad"})).status_code == 404
+
+
+def test_the_election_form_puts_it_to_the_assembly(cast, federation, login):
+    assembly = in_session(cast.council)
+    response = login(cast.electoral.user).post(
+        reverse("parliament-elect", kwargs={"slug": "consejo-a"}),
+        {
+            "principal": cast.resident.pk,
+            "substitute": cast.spokesperson.pk,
+            "assembly": assembly.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Delegation.objects.get().motion.item.assembly == assembly
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"principal": "", "substitute": "s", "assembly": "a"}, "This field is required"),
+        ({"principal": "outsider", "substitute": "s", "assembly": "a"}, "Choose a voter"),
+        ({"principal": "r", "substitute": "r", "assembly": "a"}, "two different people"),
+        (
+            {"principal": "r", "substitute": "s", "assembly": "9999999"},
+            "Choose one of the assemblies",
+        ),
+        ({"principal": "r' OR 1=1", "substitute": "s", "assembly": "a"}, "Choose a voter"),
+    ],
+)
+def test_a_bad_election_form_says_what_and_changes_nothing(cast, federation, login, data, error):
+    assembly = in_session(cast.council)
+    values = {
+        "r": cast.resident.pk,
+        "s": cast.spokesperson.pk,
+        "a": assembly.pk,
+        "outsider": cast.outsider.pk,
+    }
+    items = AgendaItem.objects.count()
+    response = login(cast.electoral.user).post(
+        reverse("parliament-elect", kwargs={"slug": "consejo-a"}),
+        {k: values.get(v, v) for k, v in data.items()},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Delegation.objects.exists()
+    assert AgendaItem.objects.count() == items
+
+
+def test_the_recall_form_is_filled_with_the_reason_it_was_given(cast, federation, login):
+    url = reverse("parliament-recall", kwargs={"slug": "consejo-a"})
+    page = login(cast.electoral.user).get(url + "?reason=Vot%C3%B3+en+contra").content.decode()
+    assert "Votó en contra" in page
+    response = login(cast.electoral.user).post(
+        url, {"reason": "", "assembly": in_session(cast.council).pk}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.status_code == 400
+    assert not Delegation.objects.exists()
+
+
+def test_raise_support_and_ratify_forms(cast, federation, voted, login):
+    client = login(cast.comptroller.user)  # coordination collective of council A
+    assembly = in_session(cast.council)
+    response = client.post(
+        reverse("parliament-raise", kwargs={"slug": "consejo-a"}),
+        {"title": "Agua para el sector", "description": "", "assembly": assembly.pk},
+    )
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    outsider = Client()
+    outsider.force_login(cast.outsider.user)
+    response = outsider.get(
+        reverse("parliament-support", kwargs={"slug": "consejo-b", "initiative": initiative.pk})
+    )
+    assert response.status_code == 403  # council B's resident, not its electoral commission
+    response = client.post(
+        reverse("parliament-ratify", kwargs={"slug": "consejo-a", "motion": voted.pk}),
+        {"assembly": assembly.pk},
+    )
+    assert response.status_code == 302
+    ratification = Ratification.objects.get()
+    assert ratifications.binding(ratification) == ratifications.Binding.PENDING
+    page = client.get(reverse("parliament", kwargs={"slug": "comuna"})).content.decode()
+    assert "Consejo A" in page
+
+
+def test_a_decision_of_another_parliament_is_not_found_through_this_member(cast, federation, login):
+    motion = decisions.propose_motion(in_session(cast.council).items.get(), text="x", by=SETUP)
+    response = login(cast.electoral.user).get(
+        reverse("parliament-ratify", kwargs={"slug": "consejo-a", "motion": motion.pk})
+    )
+    assert response.status_code == 404
+
+
+def test_the_instruct_form_ties_the_instruction_to_the_sessions_item(cast, federation, login):
+    item = session(cast.commune, open_it=False).items.get()
+    assembly = in_session(cast.council)
+    response = login(cast.electoral.user).post(
+        reverse("parliament-instruct", kwargs={"slug": "consejo-a", "item": item.pk}),
+        {"text": "Votar a favor.", "position": "for", "assembly": assembly.pk},
+    )
+    assert response.status_code == 302
+    assert Instruction.objects.get().item == item
+    assert Motion.objects.filter(item__assembly=assembly).count() == 1
+
+
+def test_matters_show_their_progress(cast, federation, client):
+    initiatives.raise_matter(
+        cast.commune,
+        title="Vialidad",
+        member=cast.council,
+        assembly=in_session(cast.council),
+        by=SETUP,
+    )
+    page = client.get(reverse("parliament", kwargs={"slug": "comuna"}), HTTP_ACCEPT_LANGUAGE="es")
+    assert "Vialidad" in page.content.decode()
