@@ -164,6 +164,11 @@ def decide_by_hands(
     assembly = motion.item.assembly.locked()
     if motion.method != Method.HANDS:
         raise AssemblyError(_("This motion is decided by secret ballot, not by show of hands."))
+    if assembly.organ_id is not None:
+        # its members vote in the open, each beside their assembly's instruction
+        raise AssemblyError(
+            _("A session of a parliament decides by name, not by a count of hands.")
+        )
     return _decide(
         assembly,
         motion,

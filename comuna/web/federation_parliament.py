@@ -24,7 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comuna import rows
-from comuna.assemblies.models import AgendaItem, Assembly, Motion, Outcome
+from comuna.assemblies import convening
+from comuna.assemblies.errors import AssemblyError
+from comuna.assemblies.models import AgendaItem, Assembly, Majority, Method, Motion, Outcome
+from comuna.assemblies.rules import AssemblyAction
 from comuna.federation import delegations, initiatives, parliament, ratifications
 from comuna.federation.errors import FederationError
 from comuna.federation.models import (
@@ -82,7 +85,12 @@ def parliament_page(request, slug):
     body = get_object_or_404(Body, slug=slug)
     organ = parliament.parliament_of(body)
     if organ is not None:
-        return render(request, "web/federation/parliament.html", _overview(body, organ))
+        context = _overview(body, organ)
+        context["can_convene"] = can(request.user, AssemblyAction.CONVENE, body)
+        context["deciding"] = {
+            a.pk for a in context["sessions"] if can(request.user, AssemblyAction.DECIDE, a)
+        }
+        return render(request, "web/federation/parliament.html", context)
     above, above_organ = _above(body)
     return render(
         request, "web/federation/parliament_member.html", _member_view(request, body, above)
@@ -428,6 +436,133 @@ def instruct(request, body, item: int):
     )
 
 
+# --- the parliament body's own forms: convening a session, deciding by name -----------------
+
+WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts at"), widget=WHEN, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=300)
+    items = forms.CharField(
+        label=gettext_lazy("Agenda, one item per line"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+@body_view(AssemblyAction.CONVENE)
+def session_new(request, body):
+    """The body's coordination collective convenes a session of its parliament: its register
+    is the members seated that day."""
+    organ = parliament.parliament_of(body)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lines = [line.strip() for line in data["items"].splitlines() if line.strip()]
+        try:
+            if organ is None:
+                raise FederationError(_("%(body)s has no parliament.") % {"body": body.name})
+            made = convening.convene(
+                body,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                items=[{"text": line, "majority": Majority.SIMPLE} for line in lines],
+                organ=organ,
+                by=request.user,
+            )
+        except AssemblyError as exc:
+            for field, problems in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
+                form.add_error(field if field in form.fields else None, problems)
+            if not hasattr(exc, "error_dict"):
+                form.add_error(None, exc.messages)
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, _("The session is convened."))
+            return redirect("assembly", slug=body.slug, pk=made.pk)
+    return render(
+        request,
+        "web/federation/parliament_form.html",
+        {
+            "body": body,
+            "above": body,
+            "form": form,
+            "title": _("Convene a session of the parliament"),
+            "submit": _("Convene it"),
+            "lead": _("Its register is the members seated today; its quorum, the statute's."),
+        },
+        status=form_status(request),
+    )
+
+
+class ByNameForm(forms.Form):
+    """One choice per member present, beside the instruction they carry on the item."""
+
+    def __init__(self, motions, members, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motion"] = forms.ModelChoiceField(
+            label=gettext_lazy("Motion"),
+            queryset=motions,
+            error_messages={"invalid_choice": gettext_lazy("Choose one of the motions listed.")},
+        )
+        self.members = members
+        for mandate in members:
+            self.fields[f"vote-{mandate.pk}"] = forms.ChoiceField(
+                label=str(mandate.resident),
+                choices=[("", "—"), *[(v.value, v.label) for v in parliament.VOTES]],
+            )
+
+
+@body_view(AssemblyAction.DECIDE, Assembly)
+def vote_by_name(request, body, assembly):
+    """The body's electoral commission records how each member present voted on a motion of
+    the session, beside the instruction their member's assembly gave on its item; the motion
+    is decided from those votes."""
+    motions = Motion.objects.filter(
+        item__assembly=assembly, outcome=Outcome.PENDING, method=Method.HANDS
+    ).order_by("item__position", "pk")
+    members = []
+    if assembly.organ_id is not None:
+        present = set(assembly.attendances.values_list("resident_id", flat=True))
+        members = [m for m in parliament.principals(assembly.organ) if m.resident_id in present]
+    form = ByNameForm(motions, members, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            parliament.vote_by_name(
+                data["motion"],
+                {m.pk: data[f"vote-{m.pk}"] for m in members},
+                by=request.user,
+            )
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, _("The votes are recorded and the motion decided."))
+            return redirect("assembly", slug=body.slug, pk=assembly.pk)
+    rows = []
+    for mandate in members:
+        carried = {m.pk: parliament.instruction_for(m.item, mandate.seat) for m in motions}
+        rows.append({"mandate": mandate, "field": form[f"vote-{mandate.pk}"], "carried": carried})
+    return render(
+        request,
+        "web/federation/parliament_by_name.html",
+        {
+            "body": body,
+            "assembly": assembly,
+            "form": form,
+            "rows": rows,
+            "motions": list(motions),
+            "is_session": assembly.organ_id is not None,
+        },
+        status=form_status(request),
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("b/<slug:slug>/parliament/", parliament_page, name="parliament"),
     path("b/<slug:slug>/parliament/delegations/new/", elect, name="parliament-elect"),
@@ -447,5 +582,11 @@ urlpatterns: list[URLPattern] = [
         "b/<slug:slug>/parliament/items/<int:item>/instruct/",
         instruct,
         name="parliament-instruct",
+    ),
+    path("b/<slug:slug>/parliament/sessions/new/", session_new, name="parliament-session-new"),
+    path(
+        "b/<slug:slug>/assemblies/<int:pk>/by-name/",
+        vote_by_name,
+        name="parliament-vote-by-name",
     ),
 ]
