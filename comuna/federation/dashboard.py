@@ -51,7 +51,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -488,49 +487,3 @@ def dashboard(body: Body, *, today: date | None = None) -> Dashboard:
         categories=[c for c in NeedCategory.values if c in found],
         currencies=currencies,
     )
-
-
-def as_data(board: Dashboard) -> dict[str, Any]:
-    """The dashboard as plain data (the API's shape)."""
-
-    def figure(f: Figure) -> dict[str, Any]:
-        value = f.value if not isinstance(f.value, Decimal) else str(f.value)
-        return {"value": value, "suppressed": f.suppressed}
-
-    def row(r: Row) -> dict[str, Any]:
-        return {
-            "body": r.body.slug,
-            "name": r.body.name,
-            "kind": r.body.kind,
-            "own": r.own,
-            "withheld": r.withheld,
-            "needs": {"total": r.needs, "by_category": r.needs_by_category},
-            "projects": {"total": r.projects_total, "by_status": r.projects},
-            "executions": {
-                "under_way": r.under_way,
-                "done": r.done,
-                "abandoned": r.abandoned,
-                "by_status": r.executions,
-            },
-            "money": [
-                {
-                    "currency": m.currency,
-                    "allocated": str(m.allocated),
-                    "received": str(m.received),
-                    "spent": str(m.spent),
-                }
-                for m in r.money
-            ],
-            "polls": r.polls,
-            **{name: figure(getattr(r, name)) for name in (*PEOPLE, "turnout")},
-            "members": [row(m) for m in r.members],
-        }
-
-    return {
-        "body": board.body.slug,
-        "on": board.on.isoformat(),
-        "min_count": board.min_count,
-        "currencies": board.currencies,
-        "withheld": [b.slug for b in board.withheld],
-        "total": row(board.total),
-    }
