@@ -32,7 +32,7 @@ from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.mandates.deadlines import Due
 from comuna.territory.actors import acting_user, actor_label
-from comuna.territory.models import Body
+from comuna.territory.models import Body, BodyKind
 
 TITLE_MAX = 300
 TEXT_MAX = 5000
@@ -267,8 +267,8 @@ def parliament_url(body: Body) -> str:
 
 def initiative_deadlines(body: Body, mandate=None, today: date | None = None) -> Iterable[Due]:
     """Each reached initiative's deadline to be put on the parliament's agenda."""
-    if mandate is not None:
-        return []
+    if mandate is not None or body.kind == BodyKind.COUNCIL:
+        return []  # a council has no parliament: its page reads nothing more for this
     found = Initiative.objects.filter(body=body, status=InitiativeStatus.REACHED)
     return [
         Due(
