@@ -17,7 +17,7 @@ class ReferendumBody(Schema):
 
 
 class ReferendumCount(Schema):
-    register: int = Field(description="Voters on the register(s) when the poll(s) opened.")
+    registered: int = Field(description="Voters on the register(s) when the poll(s) opened.")
     ballots: int = Field(description="Ballots cast, online and on paper.")
     yes: int
     no: int

@@ -27,7 +27,11 @@ from comuna.territory.models import Body
 router = Router(tags=["federation"])
 
 FOUND = problems(400, 404)
-COUNTS = ("register", "ballots", "yes", "no", "blank")
+COUNTS = ("ballots", "yes", "no", "blank")
+
+
+def _count(row: dict[str, Any]) -> dict[str, int]:
+    return {"registered": row["register"], **{k: row[k] for k in COUNTS}}
 
 
 def _body(body: Body | None) -> dict[str, str] | None:
@@ -112,14 +116,12 @@ def referendum_detail(
                 "poll_status": None
                 if p.poll is None
                 else label(p.poll.status, p.poll.get_status_display()),
-                "count": {k: counts[p.member_id][k] for k in COUNTS}
-                if p.member_id in counts
-                else None,
+                "count": _count(counts[p.member_id]) if p.member_id in counts else None,
             }
             for p in places
         ],
         "result": {
-            "totals": result["totals"],
+            "totals": _count(result["totals"]),
             "turnout_met": result["turnout_met"],
             "majority": result["majority"],
             "carried": result["carried"],

@@ -24,7 +24,7 @@ def test_a_founded_referendum_reads_in_full(client, founders):
     assert data["turnout_pct"] == "15.00" and data["majority_pct"] == "50.00"
     by_member = {p["member"]["slug"]: p for p in data["places"]}
     assert by_member["el-valle"]["count"] == {
-        "register": 6,
+        "registered": 6,
         "ballots": 5,
         "yes": 4,
         "no": 1,
@@ -32,7 +32,7 @@ def test_a_founded_referendum_reads_in_full(client, founders):
     }
     assert all(p["joined"] and p["poll_status"]["code"] == "closed" for p in data["places"])
     assert data["result"] == {
-        "totals": {"register": 18, "ballots": 13, "yes": 9, "no": 4, "blank": 0},
+        "totals": {"registered": 18, "ballots": 13, "yes": 9, "no": 4, "blank": 0},
         "turnout_met": True,
         "majority": True,
         "carried": True,
