@@ -36,7 +36,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Place, Referendum, ReferendumStatus
@@ -401,8 +401,8 @@ def _poll_options() -> list[dict[str, str]]:
     # the poll is the member's, read on its poll pages: its labels in the site's language
     with translation.override(settings.LANGUAGE_CODE):
         return [
-            {"key": YES, "label": pgettext("referendum ballot", "Yes")},
-            {"key": NO, "label": pgettext("referendum ballot", "No")},
+            {"key": YES, "label": _("Yes")},
+            {"key": NO, "label": _("No")},
         ]
 
 

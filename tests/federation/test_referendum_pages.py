@@ -224,3 +224,20 @@ def test_withdrawing_from_the_page(en, founders):
 def test_the_body_page_links_to_its_referendums(en, founders):
     page = en.get(reverse("body", kwargs={"slug": "el-valle"})).content.decode()
     assert _url("referendums", "el-valle") in page
+
+
+def test_another_members_commission_is_refused_on_a_members_poll_pages(en, founders):
+    referendum = propose(founders)
+    join_all(founders, referendum)
+    referendum = open_voting(founders, referendum)
+    poll = place_of(referendum, founders.councils[1].body).poll
+    client = _as(en, founders.host.electoral)
+    for name in ("poll-open", "poll-edit", "poll-delete"):
+        url = reverse(name, kwargs={"slug": "la-loma", "pk": poll.pk})
+        assert client.post(url).status_code == 403, name
+    assert Poll.objects.get(pk=poll.pk).status == "draft"
+    own = _as(en, founders.councils[1].electoral)
+    assert (
+        own.post(reverse("poll-open", kwargs={"slug": "la-loma", "pk": poll.pk})).status_code == 302
+    )
+    assert Poll.objects.get(pk=poll.pk).status == "open"
