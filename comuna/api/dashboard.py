@@ -91,7 +91,7 @@ def _row(r: Row) -> dict[str, Any]:
     operation_id="dashboard",
     summary="A commune's or city's dashboard, rolled up from its councils",
     description=DESCRIPTION,
-    response={200: DashboardOut, **problems(401, 403, 404)},
+    response={200: DashboardOut, **problems(400, 401, 403, 404)},
     url_name="api-dashboard",
 )
 @declare(PUBLIC)
