@@ -257,25 +257,39 @@ class ConfirmForm(forms.Form):
     pass
 
 
+def _confirm(request) -> ConfirmForm:
+    return ConfirmForm(request.POST if request.method == "POST" else None)
+
+
+def _step(request, body, referendum, form, act, *, slug: str | None = None, **page):
+    """A step's form page: on a valid POST, ``act(cleaned_data)`` (the service, returning what
+    to tell the user) and back to the referendum; a refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            said = act(form.cleaned_data)
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            return _done(request, referendum, said, slug=slug)
+    return _form_page(request, body, form, referendum=referendum, **page)
+
+
 @body_view(ReferendumAction.JOIN, Place)
 def referendum_join(request, body, place):
     """An invited member's coordination collective joins the promoting commission."""
     referendum = place.referendum
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.join(place, by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            return _done(
-                request, referendum, _("%(body)s joined.") % {"body": body.name}, slug=body.slug
-            )
-    return _form_page(
+
+    def act(data):
+        service.join(place, by=request.user)
+        return _("%(body)s joined.") % {"body": body.name}
+
+    return _step(
         request,
         body,
-        form,
-        referendum=referendum,
+        referendum,
+        _confirm(request),
+        act,
+        slug=body.slug,
         title=_("Join the promoting commission"),
         submit=_("Join"),
         intro=_(
@@ -294,19 +308,17 @@ class CharterForm(forms.Form):
 
 @body_view(ReferendumAction.AMEND, Referendum)
 def referendum_charter(request, body, referendum):
+    def act(data):
+        service.amend_charter(referendum, data["charter"], by=request.user)
+        return _("The charter is amended.")
+
     form = CharterForm(request.POST or None, initial={"charter": referendum.charter})
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.amend_charter(referendum, form.cleaned_data["charter"], by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            return _done(request, referendum, _("The charter is amended."))
-    return _form_page(
+    return _step(
         request,
         body,
+        referendum,
         form,
-        referendum=referendum,
+        act,
         title=_("Amend the founding charter"),
         submit=_("Save the charter"),
     )
@@ -319,23 +331,16 @@ class VotingForm(forms.Form):
 
 @body_view(ReferendumAction.OPEN_VOTING, Referendum)
 def referendum_open(request, body, referendum):
-    form = VotingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.open_voting(referendum, **form.cleaned_data, by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            return _done(
-                request,
-                referendum,
-                _("Voting is set: each member's electoral commission now runs its own poll."),
-            )
-    return _form_page(
+    def act(data):
+        service.open_voting(referendum, **data, by=request.user)
+        return _("Voting is set: each member's electoral commission now runs its own poll.")
+
+    return _step(
         request,
         body,
-        form,
-        referendum=referendum,
+        referendum,
+        VotingForm(request.POST or None),
+        act,
         title=_("Open the vote"),
         submit=_("Open the vote"),
         intro=_(
@@ -348,24 +353,18 @@ def referendum_open(request, body, referendum):
 
 @body_view(ReferendumAction.COUNT, Referendum)
 def referendum_count(request, body, referendum):
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referendum = service.count(referendum, by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            said = (
-                _("Carried: %(name)s is founded.") % {"name": referendum.name}
-                if referendum.status == ReferendumStatus.FOUNDED
-                else _("Not carried: nothing is founded.")
-            )
-            return _done(request, referendum, said)
-    return _form_page(
+    def act(data):
+        counted = service.count(referendum, by=request.user)
+        if counted.status == ReferendumStatus.FOUNDED:
+            return _("Carried: %(name)s is founded.") % {"name": counted.name}
+        return _("Not carried: nothing is founded.")
+
+    return _step(
         request,
         body,
-        form,
-        referendum=referendum,
+        referendum,
+        _confirm(request),
+        act,
         title=_("Count the referendum"),
         submit=_("Merge the counts"),
         intro=_(
@@ -377,19 +376,16 @@ def referendum_count(request, body, referendum):
 
 @body_view(ReferendumAction.WITHDRAW, Referendum)
 def referendum_withdraw(request, body, referendum):
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.withdraw(referendum, by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            return _done(request, referendum, _("The referendum is withdrawn."))
-    return _form_page(
+    def act(data):
+        service.withdraw(referendum, by=request.user)
+        return _("The referendum is withdrawn.")
+
+    return _step(
         request,
         body,
-        form,
-        referendum=referendum,
+        referendum,
+        _confirm(request),
+        act,
         title=_("Withdraw the referendum"),
         submit=_("Withdraw it"),
         intro=_("Nothing will be voted on; its members are free to start another."),
