@@ -161,7 +161,7 @@ class AssemblyChoice(forms.ModelChoiceField):
 def _assembly_field(member: Body) -> AssemblyChoice:
     chosen = [a.pk for a in parliament.member_assemblies(member)]
     return AssemblyChoice(
-        label=gettext_lazy("Put to the assembly"),
+        label=gettext_lazy("Assembly"),
         queryset=Assembly.objects.filter(pk__in=chosen).order_by("starts_at"),
         help_text=gettext_lazy("The assembly in session, or a coming one whose agenda is open."),
         error_messages={"invalid_choice": gettext_lazy("Choose one of the assemblies listed.")},
@@ -229,7 +229,7 @@ class InstructForm(forms.Form):
         super().__init__(*args, **kwargs)
         chosen = [a.pk for a in parliament.member_assemblies(member) if a.status == "in_session"]
         self.fields["assembly"] = AssemblyChoice(
-            label=gettext_lazy("Put to the assembly"),
+            label=gettext_lazy("Assembly"),
             queryset=Assembly.objects.filter(pk__in=chosen),
             help_text=gettext_lazy("Instructions are decided by the assembly in session."),
             error_messages={"invalid_choice": gettext_lazy("Choose one of the assemblies listed.")},
