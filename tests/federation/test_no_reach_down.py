@@ -136,8 +136,10 @@ OBJECTS = {
 # --- the world -------------------------------------------------------------------------------
 
 
-def _marked_resident(cast, address, given, family, document, born, username) -> Resident:
-    household = make_household(cast.council, address=address)
+def _resident(body, address, given, family, document, born, username) -> Resident:
+    """A resident of ``body`` through the census service, in a household of their own, with
+    a login named ``username``."""
+    household = make_household(body, address=address)
     form = ResidentForm(
         {
             "given_name": given,
@@ -163,21 +165,9 @@ def _organ(body, kind):
 def _federal_persona(cast, name: str, grants: list[tuple]) -> object:
     """A resident of council B with a login, holding ``grants`` ((body, organ kind or None
     for the administrator)): their user."""
-    household = make_household(cast.other, address=f"Avenida {name}")
-    form = ResidentForm(
-        {
-            "given_name": name,
-            "family_name": "Federal",
-            "birth_date": "1975-03-03",
-            "sex": "X",
-            "resident_since": "2005-01-01",
-        },
-        household=household,
+    resident = _resident(
+        cast.other, f"Avenida {name}", name, "Federal", "", date(1975, 3, 3), f"federal-{name}"
     )
-    assert form.is_valid(), form.errors
-    resident = services.save_resident(form, by=SETUP)
-    user = get_user_model().objects.create_user(f"federal-{name}")
-    resident = services.link_login(resident, user, by=SETUP)
     for body, kind in grants:
         services.confer_mandate(
             body,
@@ -188,7 +178,7 @@ def _federal_persona(cast, name: str, grants: list[tuple]) -> object:
             ends_on=date(2099, 1, 1),
             by=SETUP,
         )
-    return user
+    return resident.user
 
 
 def federal_personas(cast) -> dict[str, object]:
@@ -203,30 +193,28 @@ def federal_personas(cast) -> dict[str, object]:
     return found
 
 
+def _poll(cast, title):
+    """An open poll of council A, by its electoral commission."""
+    poll = voting.create_poll(
+        cast.council,
+        title=title,
+        method="single",
+        options=[{"label": "Sí"}, {"label": "No"}],
+        by=cast.electoral.user,
+    )
+    voting.open_poll(poll, by=cast.electoral.user)
+    return poll
+
+
 def council_world(cast) -> list[Resident]:
     """Council A's census with the marked residents, their ballots, attendance and budget
     votes, and an object of every model a page takes."""
-    marked = [_marked_resident(cast, a, *row) for a, row in zip(ADDRESSES, MARKED, strict=True)]
-    electoral = cast.electoral.user
-    counted = voting.create_poll(
-        cast.council,
-        title="Consulta contada",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=electoral,
-    )
-    voting.open_poll(counted, by=electoral)
+    marked = [_resident(cast.council, a, *row) for a, row in zip(ADDRESSES, MARKED, strict=True)]
+    counted = _poll(cast, "Consulta contada")
     for resident in marked:
         voting.cast(counted, resident.user, "1")
-    voting.close_poll(counted, by=electoral)
-    live = voting.create_poll(
-        cast.council,
-        title="Consulta abierta",
-        method="single",
-        options=[{"label": "Sí"}, {"label": "No"}],
-        by=electoral,
-    )
-    voting.open_poll(live, by=electoral)
+    voting.close_poll(counted, by=cast.electoral.user)
+    live = _poll(cast, "Consulta abierta")
     voting.cast(live, marked[0].user, "2")  # marked[0] has voted; the others not
     assembly = OBJECTS[Assembly](cast, Status.IN_SESSION)
     for resident in marked:
