@@ -184,3 +184,70 @@ def test_matters_show_their_progress(cast, federation, client):
     )
     page = client.get(reverse("parliament", kwargs={"slug": "comuna"}), HTTP_ACCEPT_LANGUAGE="es")
     assert "Vialidad" in page.content.decode()
+
+
+def test_the_communes_coordination_convenes_a_session(cast, federation, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comuna.assemblies.models import Assembly
+    from comuna.territory import services
+    from comuna.territory.models import MandateKind, OrganKind
+    from tests.conftest import make_resident
+
+    executive = services.create_organ(
+        cast.commune, kind=OrganKind.EXECUTIVE, name="Consejo Ejecutivo", by=SETUP
+    )
+    coordinator = make_resident(cast.other, "Coordinadora", username="coordinadora")
+    services.confer_mandate(
+        cast.commune, coordinator, kind=MandateKind.SPOKESPERSON, organ=executive, by=SETUP
+    )
+    url = reverse("parliament-session-new", kwargs={"slug": "comuna"})
+    client = login(coordinator.user)
+    soon = timezone.localtime(timezone.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    bad = client.post(
+        url,
+        {"title": "Sesión", "starts_at": soon, "place": "Casa", "items": "Ruta"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.status_code == 400 and "can meet on" in bad.content.decode()
+    assert not Assembly.objects.filter(organ=cast.parliament).exists()
+    later = timezone.localtime(timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    good = client.post(
+        url, {"title": "Sesión", "starts_at": later, "place": "Casa", "items": "Ruta"}
+    )
+    assert good.status_code == 302
+    held = Assembly.objects.get(organ=cast.parliament)
+    assert held.register_size == 2
+
+
+def test_the_vote_by_name_page_refuses_a_missing_vote_and_records_the_rest(cast, federation, login):
+    from comuna.assemblies.models import Outcome
+    from comuna.territory import services
+    from comuna.territory.models import MandateKind, OrganKind
+    from tests.conftest import make_resident
+
+    commission = services.create_organ(
+        cast.commune, kind=OrganKind.ELECTORAL, name="Comisión Electoral", by=SETUP
+    )
+    clerk = make_resident(cast.other, "Secretaria", username="secretaria")
+    services.confer_mandate(
+        cast.commune, clerk, kind=MandateKind.SPOKESPERSON, organ=commission, by=SETUP
+    )
+    held = session(cast.commune)
+    for resident in (cast.parliamentarian, federation.b_principal_resident):
+        attendance.record_presence(held, resident, by=SETUP)
+    motion = decisions.propose_motion(held.items.get(), text="Comprar un camión", by=SETUP)
+    url = reverse("parliament-vote-by-name", kwargs={"slug": "comuna", "pk": held.pk})
+    client = login(clerk.user)
+    assert "Parlamentaria Prueba" in client.get(url).content.decode()
+    a, b = federation.a_principal.pk, federation.b_principal.pk
+    bad = client.post(url, {"motion": motion.pk, f"vote-{a}": "for", f"vote-{b}": ""})
+    assert bad.status_code == 400
+    motion.refresh_from_db()
+    assert motion.outcome == Outcome.PENDING
+    good = client.post(url, {"motion": motion.pk, f"vote-{a}": "for", f"vote-{b}": "against"})
+    assert good.status_code == 302
+    motion.refresh_from_db()
+    assert (motion.votes_for, motion.votes_against, motion.outcome) == (1, 1, Outcome.REJECTED)

@@ -229,3 +229,20 @@ def test_verify_finds_a_named_vote_inserted_with_sql(cast, federation):
         )
     found = problems()[0]
     assert any("no entry records it" in p.what for p in found), found
+
+
+def test_a_session_takes_no_count_of_hands(cast, federation):
+    from comuna.assemblies.errors import AssemblyError
+
+    assembly = _quorate_session(cast, federation)
+    motion = _propose(assembly.items.get())
+    with pytest.raises(AssemblyError, match="decides by name"):
+        decisions_by_hands(motion)
+    motion.refresh_from_db()
+    assert motion.outcome == Outcome.PENDING
+
+
+def decisions_by_hands(motion):
+    from comuna.assemblies import decisions
+
+    return decisions.decide_by_hands(motion, votes_for=2, votes_against=0, abstentions=0, by=SETUP)
