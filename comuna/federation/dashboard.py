@@ -37,6 +37,10 @@ smallest figure shown among the other members of that sum is suppressed as well 
 itself when no member is left to suppress). A member with no such figure (no counted poll:
 ``None``, nothing to hide) is a known zero.
 
+Counts of needs, projects and money are not counts of people and are always shown (each
+council's own pages show them already); so a row with fewer needs than the threshold says, as
+those pages do, that at most that many people reported them.
+
 **Statutes that keep the cycle to members.** A body whose statute does not make its cycle
 public (``cycle_public``, not the dashboard's own body) contributes nothing: none of its own
 figures counts in any row or total, so nothing about it can be read or derived here; it is

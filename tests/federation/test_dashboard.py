@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comuna.federation import dashboard
 from comuna.federation.dashboard import PEOPLE, Dashboard, Figure, NoDashboard, Row
@@ -239,3 +241,16 @@ def test_a_commune_shows_its_own_figures_beside_its_councils(cast):
     ]
     assert board.total.register == Figure(15)
     assert not recoverable(board)
+
+
+def test_the_dashboard_reads_as_many_queries_whatever_its_members(world, cast):
+    def queries() -> int:
+        commune = type(world.commune).objects.get(pk=world.commune.pk)
+        with CaptureQueriesContext(connection) as done:
+            dashboard.dashboard(commune)
+        return len(done)
+
+    before = queries()
+    for i in range(3):
+        add_voters(council(cast, f"Consejo {i}", f"consejo-{i}"), 2, f"x{i}")
+    assert queries() == before <= 12
