@@ -19,7 +19,9 @@ rules, and deviations decided by the assembly (``budget.*``).
 - :func:`outcome` reads it all back for the pages and the API; :func:`funded` is the funded
   list after the deviations the assembly carried (and only those: nothing else changes it).
 - :func:`propose_deviation` puts a change to the outcome on an assembly's agenda (simple
-  majority); :func:`on_decided` records the assembly's decision.
+  majority); :func:`on_decided` records the assembly's decision. A change its assembly ended
+  without deciding lapses when the next change to that project is proposed
+  (``budget.deviation_lapsed``), instead of blocking it (``comuna.cycles.matters``).
 
 Every step writes its ``budget.*`` entry in its transaction; each kind has its ``ledger
 verify`` check at the end, re-deriving the entry from the database.
@@ -38,9 +40,10 @@ from django.utils.translation import gettext_lazy
 
 from comuna.assemblies import convening
 from comuna.assemblies.errors import AssemblyError
-from comuna.assemblies.models import Assembly, Majority, Motion, Outcome, Status
+from comuna.assemblies.models import Assembly, Majority, Motion, Status
 from comuna.choice import pb
 from comuna.choice.registry import lookup
+from comuna.cycles import matters
 from comuna.cycles.errors import CycleError
 from comuna.cycles.models import (
     BallotKind,
@@ -889,6 +892,13 @@ def propose_deviation(
         raise CycleError(_("This project is already funded."))
     if change == DeviationChange.UNFUND and entry.key not in now:
         raise CycleError(_("This project is not funded."))
+    matters.lapse_stale(
+        budget.deviations.filter(entry=entry),
+        chain=budget.body.ledger_chain,
+        kind="budget.deviation_lapsed",
+        payload=lapsed_payload,
+        actor=actor,
+    )
     if budget.deviations.filter(entry=entry, status=DeviationStatus.PROPOSED).exists():
         raise CycleError(_("A change to this project already waits for the assembly."))
     if assembly.body_id != budget.body_id:
@@ -918,6 +928,14 @@ def propose_deviation(
     return deviation
 
 
+def lapsed_payload(deviation: Deviation) -> dict[str, Any]:
+    return {
+        "deviation": deviation.pk,
+        "budget": deviation.budget_id,
+        "key": deviation.entry.key,
+    } | matters.where_lapsed(deviation)
+
+
 def decided_payload(deviation: Deviation) -> dict[str, Any]:
     return {
         "deviation": deviation.pk,
@@ -932,23 +950,9 @@ def decided_payload(deviation: Deviation) -> dict[str, Any]:
 def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
     """The assemblies decided a motion: when it is the main motion on a deviation's item, the
     deviation is carried or rejected with it, in the same transaction."""
-    if motion.amends_id is not None:
+    deviation = matters.decide(Deviation, motion, related=("entry", "budget__body"))
+    if deviation is None:
         return
-    found = Deviation.objects.filter(item_id=motion.item_id).first()
-    if found is None:
-        return
-    deviation = (
-        Deviation.objects.select_for_update(of=("self",))
-        .select_related("entry", "budget__body")
-        .get(pk=found.pk)
-    )
-    if deviation.status != DeviationStatus.PROPOSED:
-        return
-    deviation.motion = motion
-    deviation.status = (
-        DeviationStatus.CARRIED if motion.outcome == Outcome.CARRIED else DeviationStatus.REJECTED
-    )
-    deviation.save(update_fields=["motion", "status"])
     record(
         deviation.budget.body.ledger_chain,
         "budget.deviation_decided",
@@ -1025,51 +1029,39 @@ def _deviation_of(entry) -> tuple[Deviation | None, str | None]:
     return deviation, None
 
 
-def check_deviation_proposed(entry) -> str | None:
-    deviation, problem = _deviation_of(entry)
-    if deviation is None:
-        return problem
-    return differs(
-        _("deviation"), deviation.pk, entry.data, proposed_payload(deviation), every_key=True
-    )
-
-
-def check_deviation_decided(entry) -> str | None:
-    deviation, problem = _deviation_of(entry)
-    if deviation is None:
-        return problem
-    return differs(
-        _("deviation"), deviation.pk, entry.data, decided_payload(deviation), every_key=True
-    )
+check_deviation_proposed, check_deviation_decided, check_deviation_lapsed = matters.entry_checks(
+    _deviation_of,
+    gettext_lazy("deviation"),
+    proposed=proposed_payload,
+    decided=decided_payload,
+    not_lapsed=gettext_lazy("deviation %(id)s lapsed, but it says otherwise"),
+)
 
 
 def check_deviations(chain: str) -> list[tuple[int, str, str]]:
-    """Per chain: no deviation is in force (carried) without the decision that carried it."""
-    from comuna.ledger import entries
+    """Per chain: no deviation is in force (carried), rejected or lapsed without the entry
+    that says so."""
     from comuna.territory import records
 
     body = records.body_of_chain(chain)
     if body is None:
         return []
-    decided = {
-        e.data.get("deviation"): e.data.get("outcome")
-        for e in entries(chain).filter(kind="budget.deviation_decided").only("payload", "kind")
-    }
-    problems = []
-    for deviation in Deviation.objects.filter(budget__body=body):
-        if (
-            deviation.status != DeviationStatus.PROPOSED
-            and decided.get(deviation.pk) != deviation.status
-        ):
-            problems.append(
-                (
-                    0,
-                    "",
-                    _("deviation %(deviation)s is %(status)s with no assembly decision recorded")
-                    % {"deviation": deviation.pk, "status": deviation.status},
-                )
-            )
-    return problems
+    unrecorded = matters.undecided(
+        chain,
+        Deviation.objects.filter(budget__body=body),
+        key="deviation",
+        decided="budget.deviation_decided",
+        lapsed="budget.deviation_lapsed",
+    )
+    return [
+        (
+            0,
+            "",
+            _("deviation %(deviation)s is %(status)s with no assembly decision recorded")
+            % {"deviation": deviation.pk, "status": deviation.status},
+        )
+        for deviation in unrecorded
+    ]
 
 
 # {ledger kind: (check, label)}: registered by the app's ready()
@@ -1085,6 +1077,10 @@ LEDGER_CHECKS: dict = {
     "budget.deviation_decided": (
         check_deviation_decided,
         gettext_lazy("Change to a budget's outcome decided by the assembly"),
+    ),
+    "budget.deviation_lapsed": (
+        check_deviation_lapsed,
+        gettext_lazy("Change to a budget's outcome left undecided by its assembly"),
     ),
 }
 CHAIN_CHECKS: dict = {"budget.deviations": check_deviations}

@@ -27,7 +27,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.assemblies.models import Assembly, Motion, Outcome, Status
+from comuna.assemblies.models import Assembly, Motion
+from comuna.cycles import matters
 from comuna.cycles.budgets import put_on_agenda
 from comuna.cycles.cycle import refuse
 from comuna.cycles.execution import ZERO, allowed, currency_of, money, totals
@@ -283,7 +284,13 @@ def propose_authorisation(
         _("Say why more money is needed: the assembly and the public read it."),
         TEXT_MAX,
     )
-    _lapse_stale(execution, actor)
+    matters.lapse_stale(
+        execution.authorisations.all(),
+        chain=execution.budget.body.ledger_chain,
+        kind="expense.authorisation_lapsed",
+        payload=lapsed_payload,
+        actor=actor,
+    )
     if execution.authorisations.filter(status=AuthorisationStatus.PROPOSED).exists():
         raise refuse(_("A request for this project already waits for the assembly."))
     if assembly is None or assembly.body_id != execution.budget.body_id:
@@ -313,44 +320,14 @@ def propose_authorisation(
     return authorisation
 
 
-def _lapse_stale(execution: Execution, actor: str) -> None:
-    """A request whose assembly ended (or failed for lack of quorum) without deciding it
-    lapses, so that the need can go to another assembly. Records
-    ``expense.authorisation_lapsed``."""
-    waiting = execution.authorisations.filter(status=AuthorisationStatus.PROPOSED).select_related(
-        "item__assembly"
-    )
-    for found in waiting:
-        assembly = found.item.assembly if found.item_id else None
-        if assembly is not None and assembly.status in (Status.CONVENED, Status.IN_SESSION):
-            continue
-        found.status = AuthorisationStatus.LAPSED
-        found.save(update_fields=["status"])
-        ledger_record(
-            execution.budget.body.ledger_chain,
-            "expense.authorisation_lapsed",
-            lapsed_payload(found),
-            actor=actor,
-        )
-
-
 def lapsed_payload(authorisation: SpendingAuthorisation) -> dict[str, Any]:
-    item = authorisation.item
+    """The ``expense.authorisation_lapsed`` entry: a request whose assembly ended (or failed
+    for lack of quorum) without deciding it lapses when the next is made, so that the need can
+    go to another assembly."""
     return {
         "authorisation": authorisation.pk,
         "execution": authorisation.execution_id,
-        "assembly": item.assembly_id if item else None,
-        "assembly_status": item.assembly.status if item else None,
-    }
-
-
-def check_lapsed(entry) -> str | None:
-    found, problem = _authorisation_of(entry)
-    if found is None:
-        return problem
-    if found.status != AuthorisationStatus.LAPSED:
-        return _("spending authorisation %(id)s lapsed, but it says otherwise") % {"id": found.pk}
-    return None
+    } | matters.where_lapsed(authorisation)
 
 
 def decided_payload(authorisation: SpendingAuthorisation) -> dict[str, Any]:
@@ -366,25 +343,11 @@ def decided_payload(authorisation: SpendingAuthorisation) -> dict[str, Any]:
 def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
     """The assemblies decided a motion: when it is the main motion on a request's item, the
     request is authorised or rejected with it, in the same transaction."""
-    if motion.amends_id is not None:
-        return
-    found = SpendingAuthorisation.objects.filter(item_id=motion.item_id).first()
-    if found is None:
-        return
-    authorisation = (
-        SpendingAuthorisation.objects.select_for_update(of=("self",))
-        .select_related("execution__budget__body")
-        .get(pk=found.pk)
+    authorisation = matters.decide(
+        SpendingAuthorisation, motion, related=("execution__budget__body",)
     )
-    if authorisation.status != AuthorisationStatus.PROPOSED:
+    if authorisation is None:
         return
-    authorisation.motion = motion
-    authorisation.status = (
-        AuthorisationStatus.CARRIED
-        if motion.outcome == Outcome.CARRIED
-        else AuthorisationStatus.REJECTED
-    )
-    authorisation.save(update_fields=["motion", "status"])
     ledger_record(
         authorisation.execution.budget.body.ledger_chain,
         "expense.authorisation_decided",
@@ -438,26 +401,13 @@ def _authorisation_of(entry) -> tuple[SpendingAuthorisation | None, str | None]:
     return found, None
 
 
-def check_proposed(entry) -> str | None:
-    found, problem = _authorisation_of(entry)
-    if found is None:
-        return problem
-    return differs(
-        _("spending authorisation"),
-        found.pk,
-        entry.data,
-        authorisation_payload(found),
-        every_key=True,
-    )
-
-
-def check_decided(entry) -> str | None:
-    found, problem = _authorisation_of(entry)
-    if found is None:
-        return problem
-    return differs(
-        _("spending authorisation"), found.pk, entry.data, decided_payload(found), every_key=True
-    )
+check_proposed, check_decided, check_lapsed = matters.entry_checks(
+    _authorisation_of,
+    gettext_lazy("spending authorisation"),
+    proposed=authorisation_payload,
+    decided=decided_payload,
+    not_lapsed=gettext_lazy("spending authorisation %(id)s lapsed, but it says otherwise"),
+)
 
 
 def check_expenses(chain: str) -> list[tuple[int, str, str]]:
@@ -475,32 +425,26 @@ def check_expenses(chain: str) -> list[tuple[int, str, str]]:
         .filter(kind__in=["expense.recorded", "expense.reversed"])
         .only("payload", "kind")
     }
-    decided = {
-        e.data.get("authorisation"): (
-            e.data.get("outcome")
-            if e.kind == "expense.authorisation_decided"
-            else AuthorisationStatus.LAPSED
-        )
-        for e in entries(chain)
-        .filter(kind__in=["expense.authorisation_decided", "expense.authorisation_lapsed"])
-        .only("payload", "kind")
-    }
     problems = []
     for pk in Expense.objects.filter(execution__budget__body=body).values_list("pk", flat=True):
         if pk not in recorded:
             problems.append((0, "", _("expense %(id)s was never recorded") % {"id": pk}))
-    for found in SpendingAuthorisation.objects.filter(execution__budget__body=body):
-        if found.status != AuthorisationStatus.PROPOSED and decided.get(found.pk) != found.status:
-            problems.append(
-                (
-                    0,
-                    "",
-                    _(
-                        "spending authorisation %(id)s is %(status)s with no assembly decision recorded"
-                    )
-                    % {"id": found.pk, "status": found.get_status_display()},
-                )
+    unrecorded = matters.undecided(
+        chain,
+        SpendingAuthorisation.objects.filter(execution__budget__body=body),
+        key="authorisation",
+        decided="expense.authorisation_decided",
+        lapsed="expense.authorisation_lapsed",
+    )
+    for found in unrecorded:
+        problems.append(
+            (
+                0,
+                "",
+                _("spending authorisation %(id)s is %(status)s with no assembly decision recorded")
+                % {"id": found.pk, "status": found.get_status_display()},
             )
+        )
     return problems
 
 

@@ -26,6 +26,7 @@ Every state change is a service writing a ``cycle.*``, ``need.*``, ``project.*``
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -374,22 +375,17 @@ class DeviationChange(models.TextChoices):
     UNFUND = "unfund", _("Do not fund although the count did")
 
 
-class DeviationStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Waiting for the assembly's decision")
-    CARRIED = "carried", _("Decided by the assembly")
-    REJECTED = "rejected", _("Rejected by the assembly")
+class AssemblyMatter(models.Model):
+    """What the cycle asks an assembly to decide (:class:`Deviation`,
+    :class:`SpendingAuthorisation`), with the reason the assembly and the public read. Put on
+    an assembly's agenda it waits (``proposed``) until the main motion on its item is carried
+    or rejected, or lapses once its assembly ended without deciding it; it is in force only
+    once carried. ``statuses`` is its status choices (``PROPOSED``, ``CARRIED``, ``REJECTED``,
+    ``LAPSED``); ``comuna.cycles.matters`` holds what they share."""
 
+    statuses: ClassVar[Any]
 
-class Deviation(models.Model):
-    """A change to the computed outcome: in force only once an assembly decision carries it."""
-
-    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="deviations")
-    entry = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="+")
-    change = models.CharField(max_length=8, choices=DeviationChange.choices)
     reason = models.TextField(_("reason"))
-    status = models.CharField(
-        max_length=10, choices=DeviationStatus.choices, default=DeviationStatus.PROPOSED
-    )
     # the agenda item and motion that decide it (assemblies)
     item = models.ForeignKey(
         "assemblies.AgendaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -399,6 +395,29 @@ class Deviation(models.Model):
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class DeviationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the assembly's decision")
+    CARRIED = "carried", _("Decided by the assembly")
+    REJECTED = "rejected", _("Rejected by the assembly")
+    LAPSED = "lapsed", _("Not decided: its assembly ended without deciding it")
+
+
+class Deviation(AssemblyMatter):
+    """A change to the computed outcome: in force only once an assembly decision carries it."""
+
+    statuses = DeviationStatus
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="deviations")
+    entry = models.ForeignKey(BudgetProject, on_delete=models.PROTECT, related_name="+")
+    change = models.CharField(max_length=8, choices=DeviationChange.choices)
+    status = models.CharField(
+        max_length=10, choices=DeviationStatus.choices, default=DeviationStatus.PROPOSED
     )
     proposed_at = models.DateTimeField(default=timezone.now)
 
@@ -508,26 +527,18 @@ class AuthorisationStatus(models.TextChoices):
     LAPSED = "lapsed", _("Not decided: its assembly ended without deciding it")
 
 
-class SpendingAuthorisation(models.Model):
+class SpendingAuthorisation(AssemblyMatter):
     """The assembly's leave to spend on a project beyond its allocation, up to ``amount`` more:
     in force only once an assembly decision carries it."""
+
+    statuses = AuthorisationStatus
 
     execution = models.ForeignKey(
         Execution, on_delete=models.PROTECT, related_name="authorisations"
     )
     amount = MoneyField(_("amount beyond the allocation"))
-    reason = models.TextField(_("reason"))
     status = models.CharField(
         max_length=10, choices=AuthorisationStatus.choices, default=AuthorisationStatus.PROPOSED
-    )
-    item = models.ForeignKey(
-        "assemblies.AgendaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    motion = models.ForeignKey(
-        "assemblies.Motion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposed_at = models.DateTimeField(default=now)
 

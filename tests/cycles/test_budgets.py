@@ -390,6 +390,42 @@ def test_a_deviation_changes_the_funded_list_only_when_the_assembly_carries_it(c
     assert verify().ok, _problems()
 
 
+def test_a_deviation_its_assembly_never_decided_lapses_when_another_is_proposed(cast, counted):
+    from comuna.assemblies.models import Assembly
+
+    entry = _unfunded_entry(counted)
+    again = {
+        "entry": entry,
+        "change": "fund",
+        "reason": "La escuela lo necesita antes del invierno.",
+        "by": cast.electoral.user,
+    }
+    first = budgets.propose_deviation(
+        counted, assembly=assembly_in(cast, Status.IN_SESSION, items=1), **again
+    )
+    with pytest.raises(CycleError, match="already waits"):  # its assembly may still decide it
+        budgets.propose_deviation(
+            counted, assembly=assembly_in(cast, Status.IN_SESSION, items=1), **again
+        )
+    Assembly.objects.filter(pk=first.item.assembly_id).update(status=Status.FAILED)
+    second = budgets.propose_deviation(
+        counted, assembly=assembly_in(cast, Status.IN_SESSION, items=1), **again
+    )
+    first.refresh_from_db()
+    assert (first.status, second.status) == (DeviationStatus.LAPSED, DeviationStatus.PROPOSED)
+    lapsed = entries(cast.council.ledger_chain).filter(kind="budget.deviation_lapsed")
+    assert [e.data["deviation"] for e in lapsed] == [first.pk]
+    assert lapsed.get().data["assembly_status"] == Status.FAILED
+    assert _decide(cast, second, carried=True).status == DeviationStatus.CARRIED
+    assert entry.key in budgets.funded(counted)
+    assert verify().ok, _problems()
+    _sql(  # the lapsed one said rejected behind the ledger's back
+        f"UPDATE {Deviation._meta.db_table} SET status = %s WHERE id = %s",
+        [DeviationStatus.REJECTED, first.pk],
+    )
+    assert not verify().ok
+
+
 def test_a_deviation_needs_a_reason_and_a_counted_budget(cast, cycle, three, counted):
     entry = _unfunded_entry(counted)
     assembly = assembly_in(cast, Status.IN_SESSION, items=1)
