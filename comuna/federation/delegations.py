@@ -26,6 +26,7 @@ from comuna.assemblies.models import Motion, Outcome, Status
 from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Delegation, DelegationKind
+from comuna.federation.parliament import decided_as, differs
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.territory import census
@@ -134,25 +135,15 @@ def propose_election(
         "body": body.name,
         "substitute": substitute,
     }
-    motion = parliament.put_to_assembly(
-        assembly, member, text=text, description="", why=parliament.WHY_MEMBER, by=by
-    )
-    delegation = Delegation.objects.create(
-        seat=seat,
-        member=member,
+    return _put(
+        seat,
+        assembly,
+        text=text,
+        by=by,
         kind=DelegationKind.ELECT,
         principal=principal,
         substitute=substitute,
-        motion=motion,
-        created_by=acting_user(by),
     )
-    record(
-        member.ledger_chain,
-        "parliament.delegation_proposed",
-        proposed_payload(delegation),
-        actor=actor,
-    )
-    return delegation
 
 
 @transaction.atomic
@@ -184,23 +175,29 @@ def propose_recall(mandate: Mandate, *, assembly, reason: str, by: Any) -> Deleg
         "organ": seat.organ.name,
         "body": seat.organ.body.name,
     }
+    return _put(
+        seat, assembly, text=text, by=by, kind=DelegationKind.RECALL, mandate=mandate, reason=reason
+    )
+
+
+def _put(seat: Seat, assembly, *, text: str, by: Any, **fields: Any) -> Delegation:
+    """The election or recall as a motion of the seat's member's assembly, and its entry."""
     motion = parliament.put_to_assembly(
-        assembly, member, text=text, description=reason, why=parliament.WHY_MEMBER, by=by
+        assembly,
+        seat.member,
+        text=text,
+        description=fields.get("reason", ""),
+        why=parliament.WHY_MEMBER,
+        by=by,
     )
     delegation = Delegation.objects.create(
-        seat=seat,
-        member=member,
-        kind=DelegationKind.RECALL,
-        mandate=mandate,
-        reason=reason,
-        motion=motion,
-        created_by=acting_user(by),
+        seat=seat, member=seat.member, motion=motion, created_by=acting_user(by), **fields
     )
     record(
-        member.ledger_chain,
+        seat.member.ledger_chain,
         "parliament.delegation_proposed",
         proposed_payload(delegation),
-        actor=actor,
+        actor=actor_label(by),
     )
     return delegation
 
@@ -353,16 +350,6 @@ def _delegation_of(entry) -> tuple[Delegation | None, str | None]:
     return found, None
 
 
-def _differs(what: str, now: dict, recorded: dict) -> str | None:
-    changed = sorted(key for key in now if now[key] != recorded.get(key))
-    if changed:
-        return _("%(what)s differs from its entry: %(fields)s") % {
-            "what": what,
-            "fields": ", ".join(changed),
-        }
-    return None
-
-
 def _member_chain(entry, delegation: Delegation) -> str | None:
     if delegation.member.ledger_chain != entry.chain:
         return _("delegation %(pk)s belongs to another body") % {"pk": delegation.pk}
@@ -374,7 +361,7 @@ def check_proposed(entry) -> str | None:
     if delegation is None:
         return problem
     what = _("delegation %(pk)s") % {"pk": delegation.pk}
-    return _member_chain(entry, delegation) or _differs(
+    return _member_chain(entry, delegation) or differs(
         what, proposed_payload(delegation), entry.data
     )
 
@@ -386,14 +373,11 @@ def check_decided(entry) -> str | None:
     found = _member_chain(entry, delegation)
     if found:
         return found
-    expected = {Outcome.CARRIED: Decision.CARRIED, Outcome.REJECTED: Decision.REJECTED}.get(
-        delegation.motion.outcome
-    )
-    if expected != delegation.status:
+    if decided_as(delegation.motion) != delegation.status:
         return _("delegation %(pk)s: its status is not its motion's decision") % {
             "pk": delegation.pk
         }
-    return _differs(
+    return differs(
         _("delegation %(pk)s") % {"pk": delegation.pk}, decided_payload(delegation), entry.data
     )
 

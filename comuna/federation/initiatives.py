@@ -22,12 +22,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comuna.assemblies import convening
-from comuna.assemblies.errors import AssemblyError
-from comuna.assemblies.models import Majority, Motion, Outcome, Status
+from comuna.assemblies.models import Motion, Outcome
 from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Initiative, InitiativeStatus, Support
+from comuna.federation.parliament import add_item, decided_as, differs
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.mandates.deadlines import Due
@@ -204,30 +203,13 @@ def schedule(initiative: Initiative, assembly, *, by: Any) -> Initiative:
             field="assembly",
         )
     assembly = assembly.locked()
-    reason = site_language(gettext_lazy("A matter raised by the members' assemblies."))
-    text = site_language(initiative.title)[:300]
-    try:
-        if assembly.status == Status.IN_SESSION:
-            item = convening.add_item_in_session(
-                assembly, text=text, majority=Majority.SIMPLE, reason=reason, actor=actor
-            )
-        else:
-            before = set(assembly.items.values_list("pk", flat=True))
-            convening.amend_agenda(
-                assembly,
-                add=[
-                    {
-                        "text": text,
-                        "description": initiative.description,
-                        "majority": Majority.SIMPLE,
-                    }
-                ],
-                reason=reason,
-                by=by,
-            )
-            item = assembly.items.exclude(pk__in=before).get()
-    except AssemblyError as exc:
-        raise FederationError(" ".join(exc.messages), field="assembly") from None
+    item = add_item(
+        assembly,
+        text=initiative.title,
+        description=initiative.description,
+        why=gettext_lazy("A matter raised by the members' assemblies."),
+        by=by,
+    )
     initiative.item = item
     initiative.status = InitiativeStatus.ON_AGENDA
     initiative.save(update_fields=["item", "status"])
@@ -336,16 +318,6 @@ def _initiative_of(entry) -> tuple[Initiative | None, str | None]:
     return found, None
 
 
-def _differs(what: str, now: dict, recorded: dict) -> str | None:
-    changed = sorted(key for key in now if now[key] != recorded.get(key))
-    if changed:
-        return _("%(what)s differs from its entry: %(fields)s") % {
-            "what": what,
-            "fields": ", ".join(changed),
-        }
-    return None
-
-
 def check_raised(entry) -> str | None:
     initiative, problem = _initiative_of(entry)
     if initiative is None:
@@ -353,7 +325,7 @@ def check_raised(entry) -> str | None:
     what = _("initiative %(pk)s") % {"pk": initiative.pk}
     if initiative.threshold != initiative.statute.initiative_councils(initiative.members):
         return _("%(what)s: its threshold is not the statute's share") % {"what": what}
-    return _differs(what, raised_payload(initiative), entry.data)
+    return differs(what, raised_payload(initiative), entry.data)
 
 
 def check_reached(entry) -> str | None:
@@ -410,13 +382,10 @@ def _support_check(entry, decided: bool) -> str | None:
     now = support_payload(support)
     if not decided:
         now.pop("status")
-        return _differs(what, now, entry.data)
-    expected = {Outcome.CARRIED: Decision.CARRIED, Outcome.REJECTED: Decision.REJECTED}.get(
-        support.motion.outcome
-    )
-    if expected != support.status:
+        return differs(what, now, entry.data)
+    if decided_as(support.motion) != support.status:
         return _("%(what)s: its status is not its motion's decision") % {"what": what}
-    return _differs(what, now, entry.data)
+    return differs(what, now, entry.data)
 
 
 def check_support_proposed(entry) -> str | None:

@@ -422,42 +422,75 @@ def member_assemblies(member: Body) -> list[Assembly]:
     return in_session + [a for a in convening.coming_amendable(member) if a.organ_id is None]
 
 
+def add_item(assembly: Assembly, *, text: str, description: str, why, by: Any) -> AgendaItem:
+    """An item (asking for a simple majority) added to the assembly in session, or to a coming
+    one's agenda while it may be amended; ``why`` (lazy) is said in the site's language. A
+    refusal of the assemblies is a FederationError under ``assembly``. The caller holds the
+    assembly's lock."""
+    reason = site_language(why)
+    text = site_language(text)[:300]
+    try:
+        if assembly.status == Status.IN_SESSION:
+            return convening.add_item_in_session(
+                assembly, text=text, majority=Majority.SIMPLE, reason=reason, actor=actor_label(by)
+            )
+        before = set(assembly.items.values_list("pk", flat=True))
+        convening.amend_agenda(
+            assembly,
+            add=[{"text": text, "description": description, "majority": Majority.SIMPLE}],
+            reason=reason,
+            by=by,
+        )
+    except AssemblyError as exc:
+        raise _error(exc, "assembly") from None
+    return assembly.items.exclude(pk__in=before).get()
+
+
 def put_to_assembly(
     assembly: Assembly, member: Body, *, text: str, description: str, why, by: Any
 ) -> Motion:
-    """A motion of ``member``'s citizens' assembly: a new item of the assembly in session, or
-    of a coming one while its agenda may be amended (the motion put with it, to be decided
-    when the assembly meets). ``why`` (lazy) is said in the site's language."""
+    """A motion of ``member``'s citizens' assembly: on a new item of the assembly in session,
+    or of a coming one while its agenda may be amended (the motion put with it, to be decided
+    when the assembly meets)."""
     actor = actor_label(by)
     if assembly.body_id != member.pk or assembly.organ_id is not None:
         raise FederationError(
             _("Choose an assembly of %(member)s.") % {"member": member.name}, field="assembly"
         )
     assembly = assembly.locked()
-    reason = site_language(why)
     text = site_language(text)
-    try:
-        if assembly.status == Status.IN_SESSION:
-            item = convening.add_item_in_session(
-                assembly, text=text[:300], majority=Majority.SIMPLE, reason=reason, actor=actor
-            )
+    item = add_item(assembly, text=text, description=description, why=why, by=by)
+    if assembly.status == Status.IN_SESSION:
+        try:
             return decisions.propose_motion(item, text=text, by=by)
-        before = set(assembly.items.values_list("pk", flat=True))
-        convening.amend_agenda(
-            assembly,
-            add=[{"text": text[:300], "description": description, "majority": Majority.SIMPLE}],
-            reason=reason,
-            by=by,
-        )
-    except AssemblyError as exc:
-        raise _error(exc, "assembly") from None
-    item = assembly.items.exclude(pk__in=before).get()
+        except AssemblyError as exc:
+            raise _error(exc, "assembly") from None
     # the motion waits on the item for the assembly to meet (it is decided in session)
     motion = Motion.objects.create(item=item, text=text, original_text=text, method=Method.HANDS)
     record(
         assembly.body.ledger_chain, "assembly.motion", decisions.motion_payload(motion), actor=actor
     )
     return motion
+
+
+def decided_as(motion: Motion) -> str | None:
+    """The member's decision a decided motion gives (``federation.Decision``), None pending."""
+    from comuna.federation.models import Decision
+
+    return {Outcome.CARRIED: Decision.CARRIED, Outcome.REJECTED: Decision.REJECTED}.get(
+        motion.outcome
+    )
+
+
+def differs(what: str, now: dict[str, Any], recorded: dict[str, Any]) -> str | None:
+    """``ledger verify``: the keys of ``now`` whose value is not the one recorded."""
+    changed = sorted(key for key in now if now[key] != recorded.get(key))
+    if changed:
+        return _("%(what)s differs from its entry: %(fields)s") % {
+            "what": what,
+            "fields": ", ".join(changed),
+        }
+    return None
 
 
 WHY_MEMBER = gettext_lazy("A decision of this assembly about the parliament of its commune.")

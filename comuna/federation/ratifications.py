@@ -21,6 +21,7 @@ from comuna.assemblies.models import Motion, Outcome
 from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Ratification
+from comuna.federation.parliament import decided_as, differs
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.territory.actors import acting_user, actor_label
@@ -140,16 +141,11 @@ def _check(entry, decided: bool) -> str | None:
     if ratification.member.ledger_chain != entry.chain:
         return _("ratification %(pk)s belongs to another body") % {"pk": pk}
     now = decided_payload(ratification) if decided else required_payload(ratification)
-    changed = sorted(key for key in now if now[key] != entry.data.get(key))
-    if changed:
-        return _("ratification %(pk)s differs from its entry: %(fields)s") % {
-            "pk": pk,
-            "fields": ", ".join(changed),
-        }
+    found = differs(_("ratification %(pk)s") % {"pk": pk}, now, entry.data)
+    if found:
+        return found
     if decided:
-        expected = {Outcome.CARRIED: Decision.CARRIED, Outcome.REJECTED: Decision.REJECTED}.get(
-            ratification.motion.outcome
-        )
+        expected = decided_as(ratification.motion)
         kind = (
             "parliament.ratified"
             if expected == Decision.CARRIED
