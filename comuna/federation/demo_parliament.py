@@ -7,6 +7,8 @@ clock the services read is set to each moment, as in comuna/assemblies/demo.py).
 - El Cardonal: its councils' assemblies instruct their spokespersons on the item "Ruta de
   transporte comunal" (El Carabalí: vote against; Brisas del Turbio: vote for); in the session
   El Carabalí's spokesperson votes for, against the mandate (flagged on the parliament's page).
+- El Cardonal: Las Veritas requires its own assembly to ratify that decision, which does not:
+  the decision does not bind Las Veritas.
 - El Cardonal: El Carabalí and Las Veritas raise "Reparar la vialidad agrícola"; two of three
   councils reach the statute's 60 %, and the commune's coordination puts it on the agenda of
   the coming session.
@@ -32,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from comuna.assemblies import attendance, convening, decisions
 from comuna.assemblies.demo import at
 from comuna.assemblies.models import Assembly, Registered
-from comuna.federation import initiatives, parliament
+from comuna.federation import initiatives, parliament, ratifications
 from comuna.mandates import accounting
 from comuna.territory import demo, services
 from comuna.territory.actors import DEMO
@@ -127,6 +129,17 @@ def _load() -> None:
         parliament.vote_by_name(motion, votes, by=door)
     with at(session_at + timedelta(hours=2)):
         attendance.end_session(held, by=door)
+
+    # Las Veritas, whose spokesperson abstained, requires its assembly to ratify the route:
+    # its assembly does not, so the decision does not bind Las Veritas
+    veritas = _quorate_assembly(bodies[VERITAS], session_at + timedelta(days=4), DEMO)
+    with at(veritas.starts_at + timedelta(minutes=20)):
+        required = ratifications.require_ratification(motion, bodies[VERITAS], veritas, by=DEMO)
+        present = attendance.present(veritas)
+        decisions.decide_by_hands(
+            required.motion, votes_for=2, votes_against=present - 3, abstentions=1, by=DEMO
+        )
+        attendance.end_session(veritas, by=DEMO)
 
     # a matter raised by two of the three councils (60 %), put on the coming session's agenda
     for days, slug in [(14, CARABALI), (10, VERITAS)]:
