@@ -198,7 +198,10 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, host: Body, **kwargs):
         super().__init__(*args, **kwargs)
         founds = FOUNDS.get(host.kind)
-        free = Q(parent__isnull=True) | Q(parent__kind=BodyKind.CITY)
+        # not yet in a body of the kind founded: a council may be in a city, a commune in none
+        free = Q(parent__isnull=True)
+        if founds == BodyKind.COMMUNE:
+            free |= Q(parent__kind=BodyKind.CITY)
         self.fields["members"].queryset = (
             Body.objects.filter(free, kind=host.kind).exclude(pk=host.pk).order_by("name")
             if founds

@@ -396,3 +396,91 @@ def test_founded_members_are_no_longer_free_to_found_another_commune(founders):
     counted(founders, [(4, 1), (3, 1), (2, 2)])
     with pytest.raises(FederationError, match="already federated into Comuna El Valle"):
         propose(founders, slug="otra")
+
+
+def _commune_with_a_council(slug: str):
+    """A commune in no city, with one council of 6 voters, and the commune's coordinator and
+    electoral commission member (residents of its council)."""
+    from datetime import date
+
+    from comuna.territory import services as territory
+    from comuna.territory.models import MandateKind
+    from tests.conftest import make_resident
+    from tests.federation.referendum_fixtures import Founder
+
+    commune = territory.create_body(
+        name=f"Comuna {slug}", slug=slug, kind=BodyKind.COMMUNE, by=SETUP
+    )
+    council = make_founder(f"Consejo de {slug}", f"cc-{slug}", parent=commune)
+    people = {}
+    for role, kind in (("electoral", OrganKind.ELECTORAL), ("coordinator", OrganKind.COORDINATION)):
+        organ = territory.create_organ(commune, kind=kind, name=role, by=SETUP)
+        resident = make_resident(council.body, f"{role} {slug}", username=f"{slug}-c-{role}")
+        territory.confer_mandate(
+            commune,
+            resident,
+            organ=organ,
+            kind=MandateKind.SPOKESPERSON,
+            starts_on=date(2020, 1, 1),
+            ends_on=date(2099, 1, 1),
+            by=SETUP,
+        )
+        people[role] = resident.user
+    return Founder(commune, people["electoral"], people["coordinator"], council.voters)
+
+
+def test_two_communes_found_a_communal_city(cast):
+    first, second = _commune_with_a_council("norte"), _commune_with_a_council("sur")
+    with pytest.raises(FederationError) as refused:
+        service.propose(
+            first.body,
+            kind=BodyKind.CITY,
+            name="Ciudad Nueva",
+            slug="ciudad-nueva",
+            parent=cast.city,
+            charter=CHARTER,
+            question=QUESTION,
+            members=[second.body],
+            by=first.coordinator,
+        )
+    assert refused.value.field == "parent"
+    with pytest.raises(FederationError, match="already federated into Ciudad"):
+        service.propose(
+            first.body,
+            kind=BodyKind.CITY,
+            name="Ciudad Nueva",
+            slug="ciudad-nueva",
+            charter=CHARTER,
+            question=QUESTION,
+            members=[cast.commune],
+            by=first.coordinator,
+        )
+    referendum = service.propose(
+        first.body,
+        kind=BodyKind.CITY,
+        name="Ciudad Nueva",
+        slug="ciudad-nueva",
+        charter=CHARTER,
+        question=QUESTION,
+        members=[second.body],
+        by=first.coordinator,
+    )
+    service.join(place_of(referendum, second.body), by=second.coordinator)
+    opens_at, closes_at = soon()
+    service.open_voting(referendum, opens_at=opens_at, closes_at=closes_at, by=first.coordinator)
+    for founder in (first, second):
+        poll = place_of(referendum, founder.body).poll
+        assert poll.body == founder.body  # the commune's poll, on its councils' voters
+        voting.open_poll(poll, by=founder.electoral)
+        for user in founder.voters[:3]:
+            voting.cast(poll, user, "yes")
+        voting.close_poll(poll, by=founder.electoral)
+    referendum = service.count(referendum, by=first.electoral)
+    assert referendum.status == ReferendumStatus.FOUNDED
+    city = Body.objects.get(slug="ciudad-nueva")
+    assert city.kind == BodyKind.CITY and city.parent is None
+    assert set(city.children.all()) == {first.body, second.body}
+    # each commune's register: its council's 6 voters and its own 2 commissioners
+    assert referendum.result["totals"]["register"] == 16
+    parliament = city.organs.get(kind=OrganKind.PARLIAMENT)
+    assert {s.member for s in parliament.seat_rows.all()} == {first.body, second.body}
