@@ -241,3 +241,54 @@ def test_another_members_commission_is_refused_on_a_members_poll_pages(en, found
         own.post(reverse("poll-open", kwargs={"slug": "la-loma", "pk": poll.pk})).status_code == 302
     )
     assert Poll.objects.get(pk=poll.pk).status == "open"
+
+
+def test_a_members_commission_enters_paper_ballots_twice_on_the_poll_page(en, founders):
+    """Paper ballots of a member's poll, entered on the poll's page by two members of that
+    member's electoral commission (double entry), count in the merge, blank ones included."""
+    from datetime import date
+
+    from comuna.territory import services as territory
+    from comuna.territory.models import MandateKind, Organ, OrganKind
+    from tests.conftest import SETUP, make_resident
+
+    referendum = propose(founders)
+    join_all(founders, referendum)
+    referendum = open_voting(founders, referendum)
+    loma = founders.councils[1]
+    second = make_resident(loma.body, "Segunda", username="loma-electoral-2")
+    territory.confer_mandate(
+        loma.body,
+        second,
+        organ=Organ.objects.get(body=loma.body, kind=OrganKind.ELECTORAL),
+        kind=MandateKind.SPOKESPERSON,
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 1, 1),
+        by=SETUP,
+    )
+    poll = place_of(referendum, loma.body).poll
+    url = reverse("poll-paper", kwargs={"slug": "la-loma", "pk": poll.pk})
+    _as(en, loma.electoral).post(reverse("poll-open", kwargs={"slug": "la-loma", "pk": poll.pk}))
+    sheet = {"polling_place": "Casa comunal", "n_ballots": "4", "total_yes": "2", "total_no": "1"}
+    for user in (loma.electoral, second.user):
+        assert _as(en, user).post(url, sheet).status_code in (200, 302)
+    assert poll.paper_batches.count() == 1
+    _as(en, loma.electoral).post(reverse("poll-close", kwargs={"slug": "la-loma", "pk": poll.pk}))
+    for founder in (founders.councils[0], founders.councils[2]):
+        other = place_of(referendum, founder.body).poll
+        _as(en, founder.electoral).post(
+            reverse("poll-open", kwargs={"slug": founder.body.slug, "pk": other.pk})
+        )
+        _as(en, founder.electoral).post(
+            reverse("poll-close", kwargs={"slug": founder.body.slug, "pk": other.pk})
+        )
+    assert (
+        _as(en, founders.host.electoral)
+        .post(_url("referendum-count", "el-valle", referendum.pk))
+        .status_code
+        == 302
+    )
+    loma_row = next(
+        p for p in Referendum.objects.get().result["places"] if p["member"] == loma.body.pk
+    )
+    assert (loma_row["ballots"], loma_row["yes"], loma_row["no"], loma_row["blank"]) == (4, 2, 1, 1)
