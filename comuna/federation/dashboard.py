@@ -441,7 +441,8 @@ def _finish(root: _Node, min_count: int) -> None:
     for node in _walk(root):
         for name in PEOPLE:
             value = node.raw[name]
-            if id(node) in hidden[name]:
+            # nothing to count (no counted poll) hides nothing: the polls' count says so
+            if id(node) in hidden[name] and value is not None:
                 setattr(node.row, name, Figure(None, suppressed=True))
             else:
                 setattr(node.row, name, Figure(value))

@@ -240,6 +240,8 @@ def test_a_commune_shows_its_own_figures_beside_its_councils(cast):
         SUPPRESSED,
     ]
     assert board.total.register == Figure(15)
+    # no poll of B's own: nothing to count, nothing hidden (its register's count is, with it)
+    assert (found["consejo-b"].eligible, found["consejo-b"].turnout) == (Figure(None),) * 2
     assert not recoverable(board)
 
 
