@@ -892,6 +892,24 @@ def check_referendums(chain: str) -> list[tuple[int, str, str]]:
                     % {"id": pk, "status": now},
                 )
             )
+    # an invited member joined only by its own entry
+    joined = {
+        e.data.get("place")
+        for e in entries(chain).filter(kind="referendum.joined").only("payload", "kind")
+    }
+    unrecorded = (
+        Place.objects.filter(member=body, joined_at__isnull=False)
+        .exclude(referendum__host=body)
+        .exclude(pk__in=[pk for pk in joined if isinstance(pk, int)])
+    )
+    for place in unrecorded.values_list("referendum_id", flat=True):
+        problems.append(
+            (
+                0,
+                "",
+                _("this body joined referendum %(id)s, but no entry says so") % {"id": place},
+            )
+        )
     return problems
 
 

@@ -81,9 +81,28 @@ def test_a_status_set_with_sql_is_caught(founders):
 
 
 def test_a_referendum_inserted_with_sql_is_caught(founders):
+    inserted = Referendum.objects.create(  # a row, as SQL would write it: no entry
+        host=founders.host.body, name="Otra", slug="otra", charter="Carta.", question="¿Sí?"
+    )
+    assert f"referendum {inserted.pk} was never recorded" in _problems()
+
+
+def test_a_slug_edited_with_sql_is_caught(founders):
     referendum = propose(founders)
     Referendum.objects.filter(pk=referendum.pk).update(slug="x")  # the row, as SQL would
     assert "referendum.proposed" in _problems()
+
+
+def test_a_member_joined_with_sql_is_caught(founders):
+    from django.utils import timezone
+
+    from comuna.federation.models import Place
+
+    referendum = propose(founders)
+    Place.objects.filter(referendum=referendum, member=founders.councils[1].body).update(
+        joined_at=timezone.now()
+    )
+    assert f"this body joined referendum {referendum.pk}, but no entry says so" in _problems()
 
 
 def test_a_member_moved_out_with_sql_is_caught(founded, founders):
