@@ -43,7 +43,7 @@ from comuna.mandates.errors import MandateError
 from comuna.mandates.models import Position
 from comuna.mandates.rules import MandateAction
 from comuna.territory import census
-from comuna.territory.models import Body, MandateKind, Resident
+from comuna.territory.models import Body, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
 from comuna.web.refusals import form_status, put_refusal
@@ -236,7 +236,17 @@ class InstructForm(forms.Form):
         )
 
 
-def _form_page(request, member, form, *, title, submit, lead=""):
+def _member_form(request, member: Body, form, call, *, done: str, title: str, lead: str = ""):
+    """A member's form that puts a motion to its assembly: on a valid POST, ``call(data)``
+    (a refusal goes on the form) and back to the member's seat page saying ``done``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except (FederationError, MandateError) as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("parliament", slug=member.slug)
     above, _organ = _above(member)
     return render(
         request,
@@ -246,28 +256,24 @@ def _form_page(request, member, form, *, title, submit, lead=""):
             "above": above,
             "form": form,
             "title": title,
-            "submit": submit,
+            "submit": _("Put it to the assembly"),
             "lead": lead,
         },
         status=form_status(request),
     )
 
 
-def _done(request, member: Body, message: str):
-    messages.success(request, message)
-    return redirect("parliament", slug=member.slug)
-
-
-def _act(request, member, form, call, done: str):
-    """Run ``call(form.cleaned_data)`` on a valid POST; a refusal goes on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except (FederationError, MandateError) as exc:
-            put_refusal(form, exc)
-        else:
-            return _done(request, member, done)
-    return None
+def _holder(member: Body):
+    """The spokesperson in office on the member's seat in the parliament above; 404 if none."""
+    above, organ = _above(member)
+    seat = parliament.member_seat(above, member)
+    found = next(
+        (m for m in parliament.principals(organ) if seat is not None and m.seat_id == seat.pk),
+        None,
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 @body_view(ParliamentAction.ELECT)
@@ -279,19 +285,13 @@ def elect(request, body):
     if seat is None:
         raise Http404
     form = ElectForm(body, request.POST or None)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
         lambda data: delegations.propose_election(seat, **data, by=request.user),
-        _("The election is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The election is put to the assembly."),
         title=_("Elect the spokesperson in the parliament of %(body)s") % {"body": above.name},
-        submit=_("Put it to the assembly"),
     )
 
 
@@ -299,29 +299,17 @@ def elect(request, body):
 def recall(request, body):
     """The member's electoral commission puts the recall of its spokesperson to the member's
     assembly (``?reason=`` fills the reason, e.g. from a vote against the instruction)."""
-    above, organ = _above(body)
-    seat = parliament.member_seat(above, body)
-    holder = next(
-        (m for m in parliament.principals(organ) if seat is not None and m.seat_id == seat.pk),
-        None,
-    )
-    if holder is None:
-        raise Http404
+    above, _organ = _above(body)
+    holder = _holder(body)
     initial = {"reason": request.GET.get("reason", "")[: delegations.REASON_MAX]}
     form = RecallForm(body, request.POST or None, initial=initial)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
         lambda data: delegations.propose_recall(holder, **data, by=request.user),
-        _("The recall is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The recall is put to the assembly."),
         title=_("Recall %(name)s") % {"name": holder.resident},
-        submit=_("Put it to the assembly"),
         lead=_("Carried, the substitute takes the seat in the parliament of %(body)s.")
         % {"body": above.name},
     )
@@ -331,19 +319,13 @@ def recall(request, body):
 def raise_matter(request, body):
     above, _organ = _above(body)
     form = RaiseForm(body, request.POST or None)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
         lambda data: initiatives.raise_matter(above, member=body, **data, by=request.user),
-        _("The matter is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The matter is put to the assembly."),
         title=_("Raise a matter to the parliament of %(body)s") % {"body": above.name},
-        submit=_("Put it to the assembly"),
     )
 
 
@@ -354,19 +336,13 @@ def support(request, body, initiative: int):
         raise Http404
     found = get_object_or_404(Initiative, pk=initiative, body=above)
     form = AssemblyForm(body, request.POST or None)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
         lambda data: initiatives.support(found, body, data["assembly"], by=request.user),
-        _("The matter is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The matter is put to the assembly."),
         title=_("Raise “%(title)s” too") % {"title": found.title},
-        submit=_("Put it to the assembly"),
     )
 
 
@@ -377,21 +353,15 @@ def ratify(request, body, motion: int):
         raise Http404
     decision = get_object_or_404(Motion, pk=motion, item__assembly__organ=organ)
     form = AssemblyForm(body, request.POST or None)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
         lambda data: ratifications.require_ratification(
             decision, body, data["assembly"], by=request.user
         ),
-        _("The ratification is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The ratification is put to the assembly."),
         title=_("Require the assembly to ratify a decision"),
-        submit=_("Put it to the assembly"),
         lead=decision.text,
     )
 
@@ -402,15 +372,9 @@ def instruct(request, body, item: int):
     if not 0 <= item <= rows.MAX_ID:
         raise Http404
     found = get_object_or_404(AgendaItem, pk=item, assembly__organ=organ)
-    seat = parliament.member_seat(above, body)
-    holder = next(
-        (m for m in parliament.principals(organ) if seat is not None and m.seat_id == seat.pk),
-        None,
-    )
-    if holder is None or holder.kind != MandateKind.SPOKESPERSON:
-        raise Http404
+    holder = _holder(body)
     form = InstructForm(body, request.POST or None)
-    done = _act(
+    return _member_form(
         request,
         body,
         form,
@@ -424,14 +388,8 @@ def instruct(request, body, item: int):
             assembly=data["assembly"],
             about=found,
         ),
-        _("The instruction is put to the assembly."),
-    )
-    return done or _form_page(
-        request,
-        body,
-        form,
+        done=_("The instruction is put to the assembly."),
         title=_("Instruct %(name)s") % {"name": holder.resident},
-        submit=_("Put it to the assembly"),
         lead=_("On “%(item)s”, %(session)s") % {"item": found.text, "session": found.assembly},
     )
 
