@@ -251,3 +251,28 @@ def test_the_vote_by_name_page_refuses_a_missing_vote_and_records_the_rest(cast,
     assert good.status_code == 302
     motion.refresh_from_db()
     assert (motion.votes_for, motion.votes_against, motion.outcome) == (1, 1, Outcome.REJECTED)
+
+
+def test_the_assembly_pages_serve_a_session(cast, federation, voted, login):
+    """A session is an assembly of the commune: its page, door, decisions and minutes open
+    for the commune's electoral commission."""
+    from comuna.territory import services
+    from comuna.territory.models import MandateKind, OrganKind
+    from tests.conftest import make_resident
+
+    commission = services.create_organ(
+        cast.commune, kind=OrganKind.ELECTORAL, name="Comisión Electoral", by=SETUP
+    )
+    clerk = make_resident(cast.other, "Secretaria", username="secretaria")
+    services.confer_mandate(
+        cast.commune, clerk, kind=MandateKind.SPOKESPERSON, organ=commission, by=SETUP
+    )
+    held = voted.item.assembly
+    client = login(clerk.user)
+    for name in ("assembly", "assembly-door", "assembly-minutes"):
+        url = reverse(name, kwargs={"slug": "comuna", "pk": held.pk})
+        assert client.get(url).status_code == 200, name
+    page = client.get(reverse("assembly", kwargs={"slug": "comuna", "pk": held.pk}))
+    assert "Comprar un camión" in page.content.decode()
+    public = client.get(reverse("assembly-decisions", kwargs={"slug": "comuna"}))
+    assert public.status_code == 200
