@@ -7,6 +7,7 @@ a council has no dashboard (404). A thin view over ``comuna.federation.dashboard
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -58,7 +59,7 @@ def lines(total: dashboard.Row, categories: list[str], depth: int = 1) -> list[L
     return found
 
 
-def _bars(items: list[tuple[str, Decimal, Decimal | None]], scale: Decimal) -> dict[str, Any]:
+def _bars(items: Sequence[tuple[str, Decimal, Decimal | None]], scale: Decimal) -> dict[str, Any]:
     """Horizontal bars: ``(label, value, second value or None)`` each, the box standing for
     ``scale``; every coordinate a string, as comuna/web/charts.py gives them."""
     scale = scale or Decimal(1)
@@ -110,9 +111,9 @@ def _turnout_chart(board: dashboard.Dashboard) -> dict[str, Any] | None:
     items = [m for m in board.total.members if m.polls]
     if not items:
         return None
+    shares = [Decimal(str(m.turnout.value)) if m.turnout.shown else Decimal(0) for m in items]
     chart = _bars(
-        [(m.body.name, m.turnout.value if m.turnout.shown else Decimal(0), None) for m in items],
-        Decimal(100),
+        [(m.body.name, share, None) for m, share in zip(items, shares, strict=True)], Decimal(100)
     )
     for bar, member in zip(chart["bars"], items, strict=True):
         bar["turnout"] = member.turnout

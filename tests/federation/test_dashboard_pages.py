@@ -152,3 +152,23 @@ def test_the_operation_documents_suppression():
     operation = document["paths"]["/api/v1/bodies/{slug}/dashboard/"]["get"]
     assert "suppressed" in operation["description"]
     assert "complementary suppression" in operation["description"]
+
+
+def test_a_shown_turnout_is_drawn_and_a_hidden_one_is_not(cast, client):
+    """The commune's own poll (5 of 15) is shown and drawn; B's (1 of 1) and C's (2 of 6)
+    polls are hidden: written as hidden in the chart, with no bar."""
+    from tests.conftest import add_voters
+    from tests.federation.dashboard_world import council, counted_poll
+
+    voters = add_voters(council(cast, "Consejo C", "consejo-c"), 6, "cv")
+    counted_poll(cast.commune, voters, 5)
+    counted_poll(cast.other, [cast.outsider.user], 1)
+    counted_poll(type(cast.commune).objects.get(slug="consejo-c"), voters, 2)
+    page = client.get(reverse("dashboard", kwargs={"slug": "comuna"}), **EN).content.decode()
+    chart = page[page.index('id="chart-turnout"') : page.index("</figure>")]
+    assert chart.count('<rect class="turnout"') == 1
+    assert '<rect class="turnout" x="0" y="18" width="33.3"' in chart
+    assert chart.count(">33.3%</text>") == 1 and chart.count(">hidden*</text>") == 2
+    found = cells(page)
+    assert found["comuna-own turnout"] == "33.3%"
+    assert found["consejo-b turnout"] == found["consejo-c turnout"] == "hidden*"
