@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from comuna.ledger import canonical_json, record
 from comuna.territory import census, records, statutes
@@ -250,6 +250,7 @@ def update_poll(
     poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be edited."))
+    _refuse_if_held(poll)
     unknown = set(settings) - set(EDITABLE_SETTINGS)
     if unknown:
         raise VotingError(_("These settings cannot be edited: %(names)s.") % {"names": unknown})
@@ -278,11 +279,41 @@ def delete_poll(poll: Poll, *, by: Any) -> None:
     poll = _locked(poll)
     if poll.status != Status.DRAFT:
         raise VotingError(_("Only a draft poll can be deleted."))
+    _refuse_if_held(poll)
     images = {o.image.name for o in poll.options.all() if o.image}
     record(chain(poll), "poll.deleted", {"poll": poll.pk, "title": poll.title}, actor=actor)
     poll.options.all().delete()
     poll.delete()
     _forget_images(images)
+
+
+def held_by(poll: Poll):
+    """What holds ``poll``, if another capability made it (an assembly's secret ballot, an
+    election's race, a budget district's vote, a member's poll in a founding referendum), as
+    a person reads it; None for a poll of its own. A held poll is changed only through its
+    holder: edited or deleted on its own, it would leave its holder unable to count it."""
+    holders = {
+        "motion": gettext_lazy("an assembly's decision"),
+        "contest": gettext_lazy("an election"),
+        "district": gettext_lazy("a participatory budget"),
+        "referendum_place": gettext_lazy("a founding referendum"),
+    }
+    for relation in Poll._meta.related_objects:
+        if (
+            relation.one_to_one
+            and relation.related_model.objects.filter(**{relation.field.name: poll}).exists()
+        ):
+            return holders.get(relation.get_accessor_name(), gettext_lazy("another record"))
+    return None
+
+
+def _refuse_if_held(poll: Poll) -> None:
+    holder = held_by(poll)
+    if holder is not None:
+        raise VotingError(
+            _("This poll belongs to %(holder)s: it is changed there, not edited or deleted here.")
+            % {"holder": holder}
+        )
 
 
 def _forget_images(names: set[str]) -> None:

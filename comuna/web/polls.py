@@ -140,7 +140,7 @@ def _vote_context(request, body, poll, voter, submitted=None, **extra):
         "rows": ballot_rows(poll, options, submitted),
         "spent": spent(poll, options, submitted) if poll.method == Method.BUDGET else None,
         "can_manage": _is_manager(request, poll),
-        "can_edit": can(request.user, PollAction.EDIT, poll),
+        "can_edit": can(request.user, PollAction.EDIT, poll) and services.held_by(poll) is None,
         "Method": Method,
         **extra,
         "eligible": poll.voters.count() if poll.status != Status.DRAFT else None,

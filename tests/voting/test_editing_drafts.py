@@ -85,3 +85,20 @@ def test_editing_a_budget_draft_keeps_the_amounts_as_stored(cast, budget_poll):
     poll = Poll.objects.get()
     edit(poll, budget=Decimal("1200"))
     assert entries(cast.council.ledger_chain).last().data["budget"] == "1200.00"
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_a_draft_poll_another_capability_holds_is_neither_edited_nor_deleted(cast, action):
+    from tests.cycles.factories import budget_in
+
+    budget = budget_in(cast, "draft")
+    poll = budget.districts.get().poll
+    before = entries(cast.council.ledger_chain).count()
+    with pytest.raises(services.VotingError, match="participatory budget"):
+        if action == "edit":
+            edit(poll, title="Otra")
+        else:
+            services.delete_poll(poll, by=SETUP)
+    poll.refresh_from_db()
+    assert poll.title != "Otra" and poll.options.count() == budget.districts.get().entries.count()
+    assert entries(cast.council.ledger_chain).count() == before
