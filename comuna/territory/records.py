@@ -59,6 +59,8 @@ RESIDENT_FIELDS = (
     "extra",
 )
 QUESTION_FIELDS = ("target", "key", "label", "kind", "choices", "required", "position")
+# the entry kind of a body federated into a body founded after it (its parent changed)
+FEDERATED = "federation.joined"
 ORGAN_FIELDS = ("kind", "name", "parent_id", "seats", "position")
 MANDATE_FIELDS = (
     "organ_id",
@@ -278,6 +280,10 @@ def check_body_created(entry) -> str | None:
     if body is None:
         return _("the body of this chain is missing from the database")
     parent = body.parent.slug if body.parent_id else None
+    # a body federated into one founded later (a founding referendum) was created under the
+    # parent it had then; that entry's own check answers for the move
+    if entries(entry.chain).filter(kind=FEDERATED, seq__gt=entry.seq).exists():
+        parent = data.get("parent")
     if (body.slug, body.kind, body.name, parent) != (
         data.get("body"),
         data.get("kind"),
