@@ -28,10 +28,19 @@ class BudgetProjectRow(Schema):
     why: list[str] = Field(description="Why it was or was not funded, in the reader's language.")
 
 
+class BudgetVoters(Schema):
+    slug: str
+    name: str
+
+
 class BudgetDistrictRow(Schema):
     id: int
     name: str
     amount: Decimal
+    voters_body: BudgetVoters | None = Field(
+        description="The member whose own residents vote in this district (a commune-wide "
+        "budget's council); null: every voter of the budget's body."
+    )
     funded: list[str] = Field(description="The ids funded by the count (before deviations).")
     projects: list[BudgetProjectRow]
     comparison: dict[str, list[str] | None] = Field(
@@ -47,6 +56,25 @@ class BudgetDeviationRow(Schema):
     status: Label
     assembly: int | None
     motion: int | None
+
+
+class BudgetOrigin(Schema):
+    body: BudgetVoters | None = Field(
+        description="The member whose plan the projects came from; null: the body's own."
+    )
+    cost: Decimal
+    funded: list[str] = Field(description="The funded projects' ids (as in the .pb files).")
+
+
+class BudgetOverall(Schema):
+    amount: Decimal = Field(description="The money shared out: the districts' sum.")
+    spent: Decimal = Field(description="What the funded projects cost, after deviations.")
+    left: Decimal
+    funded: int = Field(description="How many projects are funded, every district.")
+    projects: int = Field(description="How many projects were on the ballots.")
+    per_member: list[BudgetOrigin] = Field(
+        description="The funded projects by the member whose plan they came from."
+    )
 
 
 class BudgetSummary(Schema):
@@ -84,5 +112,8 @@ class BudgetDetail(Schema):
     districts: list[BudgetDistrictRow]
     funded: list[str] = Field(
         description="The funded projects' ids (as in the .pb), after carried deviations."
+    )
+    overall: BudgetOverall | None = Field(
+        description="Once counted: the whole budget, every district together."
     )
     deviations: list[BudgetDeviationRow]

@@ -73,6 +73,29 @@ def budget_list(
     )
 
 
+def _voters(body) -> dict[str, str] | None:
+    return None if body is None else {"slug": body.slug, "name": body.name}
+
+
+def _overall(budget: Budget, found) -> dict[str, Any]:
+    whole = budgets.overall(budget, found)
+    return {
+        "amount": whole.amount,
+        "spent": whole.spent,
+        "left": whole.left,
+        "funded": whole.funded,
+        "projects": whole.projects,
+        "per_member": [
+            {
+                "body": _voters(origin.body),
+                "cost": origin.cost,
+                "funded": [p.entry.key for p in origin.projects],
+            }
+            for origin in whole.origins
+        ],
+    }
+
+
 def _budget(request, slug: str, budget_id: int) -> Budget:
     body = readable_body(request, slug)
     budget = Budget.objects.filter(body=body, pk=budget_id).first()
@@ -97,10 +120,11 @@ def budget_detail(request, slug: str = slug_path(), budget_id: int = _id()):
     assembly's decision."""
     budget = _budget(request, slug, budget_id)
     counted = budget.status == BudgetStatus.COUNTED
-    explained = {d.district.pk: d for d in budgets.outcome(budget)} if counted else {}
+    found_outcome = budgets.outcome(budget) if counted else []
+    explained = {d.district.pk: d for d in found_outcome}
     now = set(_funded(budget))
     districts = []
-    for district in budget.districts.select_related("poll"):
+    for district in budget.districts.select_related("poll", "voters_body"):
         found = explained.get(district.pk)
         whys = {p.entry.key: p for p in found.projects} if found else {}
         entries = district.entries.select_related("project")
@@ -127,6 +151,7 @@ def budget_detail(request, slug: str = slug_path(), budget_id: int = _id()):
                 "id": district.pk,
                 "name": district.name,
                 "amount": district.amount,
+                "voters_body": _voters(district.voters_body),
                 "funded": list((district.poll.result or {}).get("winners", []))
                 if counted and district.poll
                 else [],
@@ -145,6 +170,7 @@ def budget_detail(request, slug: str = slug_path(), budget_id: int = _id()):
             "max_points": budget.max_points,
         },
         "districts": districts,
+        "overall": _overall(budget, found_outcome) if counted else None,
         "deviations": [
             {
                 "id": d.pk,

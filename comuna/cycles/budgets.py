@@ -62,6 +62,7 @@ from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.ledger.checks import changed, differs
 from comuna.territory.actors import acting_user, actor_label
+from comuna.territory.models import Body
 from comuna.voting import ballots as voting_ballots
 from comuna.voting import services as voting
 from comuna.voting import tally
@@ -77,6 +78,7 @@ __all__ = [
     "on_decided",
     "open",
     "outcome",
+    "overall",
     "propose_deviation",
     "spent",
 ]
@@ -121,6 +123,28 @@ class _District:
     name: str
     amount: Decimal
     projects: list[Project] = field(default_factory=list)
+    voters_body: Body | None = None  # a member's district: that member's register votes
+
+
+def _origin(project: Project) -> Body | None:
+    """The member whose plan ``project`` came from (issue 15), None for the body's own."""
+    if project.source_id is None:
+        return None
+    return project.source.cycle.body
+
+
+def _voters_body(cycle: Cycle, given: Any, name: str) -> Body | None:
+    """A member district's voters: a body federated straight into the cycle's body."""
+    if given in (None, ""):
+        return None
+    pk = given.pk if isinstance(given, Body) else given
+    found = Body.objects.filter(pk=pk, parent_id=cycle.body_id).first() if pk else None
+    if found is None:
+        raise CycleError(
+            _("%(name)s: its voters must be a member federated into %(body)s.")
+            % {"name": name, "body": cycle.body.name}
+        )
+    return found
 
 
 def _money(value: Any, what: str) -> Decimal:
@@ -161,6 +185,7 @@ def _districts(cycle: Cycle, amount: Any, districts: list[dict] | None) -> list[
     found: list[_District] = []
     seen_names: set[str] = set()
     seen: dict[int, str] = {}
+    members: dict[int, str] = {}
     for given in districts:
         name = " ".join(str(given.get("name") or "").split())
         if not name:
@@ -169,9 +194,26 @@ def _districts(cycle: Cycle, amount: Any, districts: list[dict] | None) -> list[
             raise CycleError(_("Two districts are named “%(name)s”.") % {"name": name})
         seen_names.add(name.casefold())
         what = _("The budget of %(name)s") % {"name": name}
-        district = _District(name[:200], _money(given.get("amount"), what))
+        voters_body = _voters_body(cycle, given.get("voters_body"), name)
+        if voters_body is not None:
+            if voters_body.pk in members:
+                raise CycleError(
+                    _("%(body)s votes in two districts: %(first)s and %(second)s.")
+                    % {"body": voters_body.name, "first": members[voters_body.pk], "second": name}
+                )
+            members[voters_body.pk] = name
+        district = _District(name[:200], _money(given.get("amount"), what), voters_body=voters_body)
         for project in given.get("projects") or []:
             _feasible(cycle, project)
+            origin = _origin(project)
+            if voters_body is not None and (origin is None or origin.pk != voters_body.pk):
+                raise CycleError(
+                    _(
+                        "“%(project)s” is not from the plan of %(body)s: the district of "
+                        "%(body)s takes only the projects %(body)s brought to the plan."
+                    )
+                    % {"project": project.title, "body": voters_body.name}
+                )
             if project.pk in seen:
                 raise CycleError(
                     _("“%(project)s” is in two districts: %(first)s and %(second)s.")
@@ -274,7 +316,11 @@ def _build(budget: Budget, districts: list[_District], by: Any) -> None:
                 % {"name": district.name}
             )
         row = BudgetDistrict.objects.create(
-            budget=budget, name=district.name, amount=district.amount, position=position
+            budget=budget,
+            name=district.name,
+            amount=district.amount,
+            voters_body=district.voters_body,
+            position=position,
         )
         options = []
         for project in district.projects:
@@ -290,7 +336,9 @@ def _build(budget: Budget, districts: list[_District], by: Any) -> None:
             )
         settings_ = _poll_settings(budget, district, len(districts))
         try:
-            row.poll = voting.create_poll(budget.body, options=options, by=by, **settings_)
+            # a member's district is a poll of that member: its register votes there
+            voters = district.voters_body or budget.body
+            row.poll = voting.create_poll(voters, options=options, by=by, **settings_)
         except voting.PollSettingsError as exc:
             raise CycleError(
                 _("%(name)s: %(problems)s")
@@ -303,7 +351,8 @@ def _build(budget: Budget, districts: list[_District], by: Any) -> None:
 
 def settings_payload(budget: Budget) -> dict[str, Any]:
     """What ``budget.created`` and ``budget.edited`` record: the settings, and per district its
-    amount, poll and projects (key and project id)."""
+    amount, poll and projects (key and project id), and the member whose register votes there
+    when it is a member's district (issue 15)."""
     return {
         "budget": budget.pk,
         "cycle": budget.cycle_id,
@@ -324,6 +373,7 @@ def settings_payload(budget: Budget) -> dict[str, Any]:
                 "poll": d.poll_id,
                 "projects": [[e.key, e.project_id] for e in d.entries.all()],
             }
+            | ({"voters_body": d.voters_body_id} if d.voters_body_id else {})
             for d in budget.districts.all()
         ],
     }
@@ -389,11 +439,20 @@ def _locked(budget: Budget) -> Budget:
 def current_districts(budget: Budget) -> list[dict] | None:
     """The budget's districts as :func:`create` takes them (None: the one district of the
     body with every feasible project)."""
-    rows = list(budget.districts.prefetch_related("entries__project"))
+    rows = list(
+        budget.districts.select_related("voters_body").prefetch_related(
+            "entries__project__source__cycle__body"
+        )
+    )
     if len(rows) == 1 and rows[0].name == budget.body.name:
         return None
     return [
-        {"name": d.name, "amount": d.amount, "projects": [e.project for e in d.entries.all()]}
+        {
+            "name": d.name,
+            "amount": d.amount,
+            "projects": [e.project for e in d.entries.all()],
+            "voters_body": d.voters_body,
+        }
         for d in rows
     ]
 
@@ -459,12 +518,13 @@ def edit(budget: Budget, *, by: Any, **changes: Any) -> Budget:
 
 
 def _polls(budget: Budget) -> list[BudgetDistrict]:
-    return list(budget.districts.select_related("poll").order_by("position", "pk"))
+    return list(budget.districts.select_related("poll", "voters_body").order_by("position", "pk"))
 
 
 @transaction.atomic
 def open(budget: Budget, *, by: Any) -> Budget:  # noqa: A001 - the service's public name
-    """Open every district's poll (its register: the body's census today)."""
+    """Open every district's poll (its register: the census today of the body whose poll it
+    is: the budget's body, or the member whose district it is)."""
     actor = actor_label(by)
     budget = _locked(budget)
     if budget.status != BudgetStatus.DRAFT:
@@ -495,7 +555,8 @@ def _options(district: BudgetDistrict) -> list[Option]:
 
 
 def voting_districts(budget: Budget, user) -> list[BudgetDistrict]:
-    """The districts whose register holds ``user``."""
+    """The districts whose register holds ``user`` (a commune-wide budget: their own
+    council's district and the commune-wide one)."""
     if user is None or not getattr(user, "pk", None):
         return []
     return [d for d in _polls(budget) if d.poll.voters.filter(user_id=user.pk).exists()]
@@ -517,6 +578,8 @@ def cast(budget: Budget, *, user, choices: dict[int, Any], receipt_code: str | N
         district = districts.get(int(district_id))
         if district is None:
             raise CycleError(_("This budget has no such district."))
+        if user is None or not district.poll.voters.filter(user_id=user.pk).exists():
+            raise CycleError(refused_district(budget, district))
         options = _options(district)
         try:
             voting_ballots.normalise(district.poll, options, raw)
@@ -540,6 +603,15 @@ def cast(budget: Budget, *, user, choices: dict[int, Any], receipt_code: str | N
     except voting.VotingError as exc:
         raise CycleError(str(exc)) from None
     return code
+
+
+def refused_district(budget: Budget, district: BudgetDistrict) -> str:
+    """Why a ballot in ``district`` is refused to someone not on its register."""
+    voters = district.voters_body or budget.body
+    return _(
+        "You do not vote in %(district)s: only the residents of %(body)s on its register do. "
+        "Nothing was cast."
+    ) % {"district": district.name, "body": voters.name}
 
 
 def _chosen_keys(raw: Any) -> list[str]:
@@ -719,7 +791,7 @@ def outcome(budget: Budget) -> list[DistrictOutcome]:
         whys = {w.option.key: w.sentences for w in explained.options}
         votes = result.get("tally", {})
         projects = []
-        entries = list(district.entries.select_related("project"))
+        entries = list(district.entries.select_related("project__source__cycle__body"))
         for entry in entries:
             counted = entry.key in winners
             deviation = carried.get(entry.pk)
@@ -756,6 +828,67 @@ def outcome(budget: Budget) -> list[DistrictOutcome]:
         total = sum((by_key[k].cost or Decimal(0) for k in winners if k in by_key), Decimal(0))
         found.append(DistrictOutcome(district, projects, explained.general, columns, differ, total))
     return found
+
+
+@dataclass
+class Origin:
+    """The funded projects that came from one member's plan (``body`` None: the body's own)."""
+
+    body: Body | None
+    projects: list[ProjectOutcome]
+    cost: Decimal
+
+
+@dataclass
+class Overall:
+    """A counted budget as a whole, after the carried deviations: how much of the amount the
+    funded projects cost, and the funded projects by the member whose plan they came from."""
+
+    amount: Decimal
+    spent: Decimal
+    funded: int
+    projects: int
+    origins: list[Origin]
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.spent
+
+
+def _cost(project: ProjectOutcome) -> Decimal:
+    if project.option is not None and project.option.cost is not None:
+        return project.option.cost
+    return project.entry.project.cost if project.entry.project_id else Decimal(0)
+
+
+def overall(budget: Budget, found: list[DistrictOutcome]) -> Overall:
+    """The whole of a counted budget from its districts' outcome (:func:`outcome`); each
+    district's ``funded_cost`` (after the carried deviations) is set on it too."""
+    origins: dict[int | None, Origin] = {}
+    spent = Decimal(0)
+    funded_n = projects_n = 0
+    for district in found:
+        district.funded_cost = Decimal(0)
+        for project in district.projects:
+            projects_n += 1
+            if not project.funded:
+                continue
+            cost = _cost(project)
+            district.funded_cost += cost
+            spent += cost
+            funded_n += 1
+            entry_project = project.entry.project
+            origin = _origin(entry_project) if entry_project is not None else None
+            if origin is None and district.district.voters_body_id:
+                origin = district.district.voters_body
+            key = origin.pk if origin is not None else None
+            row = origins.setdefault(key, Origin(origin, [], Decimal(0)))
+            row.projects.append(project)
+            row.cost += cost
+    ordered = sorted(
+        origins.values(), key=lambda o: (o.body is None, o.body.name if o.body else "")
+    )
+    return Overall(budget.amount, spent, funded_n, projects_n, ordered)
 
 
 def counted_keys(budget: Budget) -> list[str]:

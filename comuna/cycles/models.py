@@ -220,6 +220,16 @@ class Project(models.Model):
     )
     revision = models.PositiveSmallIntegerField(default=1)  # 1, then +1 at each resubmission
     created_at = models.DateTimeField(default=timezone.now)
+    # issue 15: a member's project a commune's (or city's) cycle took into its plan; the
+    # member (its cycle's body) is the project's district of origin
+    source = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inclusions",
+        verbose_name=_("from the plan of"),
+    )
 
     class Meta:
         ordering = ["cycle", "id"]

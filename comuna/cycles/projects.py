@@ -638,7 +638,28 @@ def check_withdrawn(entry) -> str | None:
     return changed_fields(_("project"), project.pk, changed)
 
 
+def included_payload(project: Project) -> dict[str, Any]:
+    """A member's project a commune's (or city's) cycle took into its plan (issue 15,
+    ``comuna.federation.plan``): the copy's content and where it came from."""
+    source = project.source
+    return project_payload(project) | {
+        "source": project.source_id,
+        "source_body": source.cycle.body_id if source is not None else None,
+        "source_cycle": source.cycle_id if source is not None else None,
+    }
+
+
+def check_included(entry) -> str | None:
+    """The included copy as recorded: its content, items, cost and source."""
+    project, problem = _project_of(entry)
+    if project is None:
+        return problem
+    now = included_payload(project)
+    return changed_fields(_("project"), project.pk, [k for k in now if now[k] != entry.data.get(k)])
+
+
 LEDGER_CHECKS: dict = {
+    "project.included": (check_included, gettext_lazy("Project taken from a member's plan")),
     "project.proposed": (check_submitted, gettext_lazy("Project proposed")),
     "project.revised": (check_submitted, gettext_lazy("Project revised and resubmitted")),
     "project.reviewed": (check_reviewed, gettext_lazy("Project's feasibility reviewed")),

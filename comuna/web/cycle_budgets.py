@@ -37,7 +37,8 @@ from comuna.cycles.models import (
     ProjectStatus,
 )
 from comuna.cycles.rules import BudgetAction, CycleAction
-from comuna.territory.models import Body
+from comuna.federation import plan
+from comuna.territory.models import Body, BodyKind
 from comuna.territory.permissions import can
 from comuna.voting.names import rule_description, rule_name
 from comuna.web.access import body_view, public
@@ -94,11 +95,46 @@ class BudgetForm(forms.Form):
         help_text=gettext_lazy("Points ballots only."),
     )
 
-    def __init__(self, *args, projects: list[Project], **kwargs):
+    def __init__(self, *args, projects: list[Project], members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = _rule_choices()
         self.projects = projects
+        # issue 15: a commune's (or city's) cycle: one district per member plus a pot
+        self.members = [m for m in members or [] if m.included]
         choices = [(str(p.pk), p.title) for p in projects]
+        feasible = {p.pk for p in projects}
+        for row in self.members:
+            pk = row.member.pk
+            self.fields[f"member_{pk}_amount"] = forms.DecimalField(
+                label=gettext_lazy("Its budget"),
+                required=False,
+                min_value=Decimal("0.01"),
+                decimal_places=2,
+            )
+            self.fields[f"member_{pk}_projects"] = forms.MultipleChoiceField(
+                label=gettext_lazy("Its projects (those it brought to the plan)"),
+                choices=[(str(p.pk), p.title) for p in row.included if p.pk in feasible],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        if self.members:
+            self.fields["pot_name"] = forms.CharField(
+                label=gettext_lazy("Name of the pot for the whole body"),
+                max_length=200,
+                required=False,
+            )
+            self.fields["pot_amount"] = forms.DecimalField(
+                label=gettext_lazy("Its budget"),
+                required=False,
+                min_value=Decimal("0.01"),
+                decimal_places=2,
+            )
+            self.fields["pot_projects"] = forms.MultipleChoiceField(
+                label=gettext_lazy("Its projects"),
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
         for n in range(DISTRICT_ROWS):
             self.fields[f"district_{n}_name"] = forms.CharField(
                 label=gettext_lazy("District or category"), max_length=200, required=False
@@ -122,6 +158,55 @@ class BudgetForm(forms.Form):
             for n in range(DISTRICT_ROWS)
         ]
 
+    def main_fields(self):
+        grouped = ("district_", "member_", "pot_")
+        return [f for f in self if not f.name.startswith(grouped)]
+
+    def member_rows(self):
+        return [
+            {
+                "member": row.member,
+                "fields": [self[f"member_{row.member.pk}_{p}"] for p in ("amount", "projects")],
+            }
+            for row in self.members
+        ]
+
+    def pot_fields(self):
+        return [self[f"pot_{p}"] for p in ("name", "amount", "projects")] if self.members else []
+
+    def per_member(self) -> list[dict] | None:
+        """The districts per member plus the pot, when any of their budgets is given (None:
+        this shape is not used)."""
+        if not self.members:
+            return None
+        data = self.cleaned_data
+        by_pk = {str(p.pk): p for p in self.projects}
+        given = [data.get(f"member_{r.member.pk}_amount") for r in self.members]
+        if not any(given) and not data.get("pot_amount"):
+            return None
+        districts = []
+        for row, amount in zip(self.members, given, strict=True):
+            chosen = data.get(f"member_{row.member.pk}_projects") or []
+            if amount or chosen:
+                districts.append(
+                    {
+                        "name": row.member.name,
+                        "voters_body": row.member,
+                        "amount": amount,
+                        "projects": [by_pk[k] for k in chosen],
+                    }
+                )
+        chosen = data.get("pot_projects") or []
+        if data.get("pot_amount") or chosen:
+            districts.append(
+                {
+                    "name": data.get("pot_name") or pot_name(self.members[0].member.parent),
+                    "amount": data.get("pot_amount"),
+                    "projects": [by_pk[k] for k in chosen],
+                }
+            )
+        return districts
+
     def settings(self) -> dict:
         data = self.cleaned_data
         by_pk = {str(p.pk): p for p in self.projects}
@@ -134,6 +219,16 @@ class BudgetForm(forms.Form):
                 districts.append(
                     {"name": name, "amount": amount, "projects": [by_pk[k] for k in chosen]}
                 )
+        members = self.per_member()
+        if members is not None:
+            if districts:
+                raise CycleError(
+                    _(
+                        "Give either the districts per member and the pot, or the districts "
+                        "or categories below, not both."
+                    )
+                )
+            districts = members
         return {
             "title": data["title"],
             "amount": data.get("amount"),
@@ -147,6 +242,29 @@ class BudgetForm(forms.Form):
         }
 
 
+def pot_name(body: Body) -> str:
+    """The default name of the district every voter of ``body`` votes in."""
+    if body.kind == BodyKind.CITY:
+        return _("The whole communal city")
+    return _("The whole commune")
+
+
+def _member_initial(cycle: Cycle, members, projects: list[Project]) -> dict:
+    """A new budget of a commune's cycle: each member's projects ticked in its district, the
+    commune's own in the pot (the amounts left to fill in)."""
+    initial: dict = {"title": cycle.title}
+    feasible = {p.pk for p in projects}
+    brought = set()
+    for row in members:
+        ticked = [str(p.pk) for p in row.included if p.pk in feasible]
+        brought.update(p.pk for p in row.included)
+        initial[f"member_{row.member.pk}_projects"] = ticked
+    if any(row.included for row in members):
+        initial["pot_name"] = pot_name(cycle.body)
+        initial["pot_projects"] = [str(p.pk) for p in projects if p.pk not in brought]
+    return initial
+
+
 def _initial(budget: Budget) -> dict:
     initial = {
         "title": budget.title,
@@ -158,7 +276,20 @@ def _initial(budget: Budget) -> dict:
         "max_cost": budget.max_cost,
         "max_points": budget.max_points,
     }
-    for n, district in enumerate((budgets.current_districts(budget) or [])[:DISTRICT_ROWS]):
+    current = budgets.current_districts(budget) or []
+    if any(d.get("voters_body") for d in current):  # per member plus a pot
+        for district in current:
+            ticked = [str(p.pk) for p in district["projects"]]
+            if district.get("voters_body"):
+                pk = district["voters_body"].pk
+                initial[f"member_{pk}_amount"] = district["amount"]
+                initial[f"member_{pk}_projects"] = ticked
+            else:
+                initial.update(
+                    pot_name=district["name"], pot_amount=district["amount"], pot_projects=ticked
+                )
+        return initial
+    for n, district in enumerate(current[:DISTRICT_ROWS]):
         initial[f"district_{n}_name"] = district["name"]
         initial[f"district_{n}_amount"] = district["amount"]
         initial[f"district_{n}_projects"] = [str(p.pk) for p in district["projects"]]
@@ -171,10 +302,12 @@ def _feasible(cycle: Cycle) -> list[Project]:
 
 def _form_page(request, body, cycle, budget=None):
     projects = _feasible(cycle)
+    members = plan.plan(cycle) if body.children.exists() else []
     form = BudgetForm(
         request.POST or None,
         projects=projects,
-        initial=_initial(budget) if budget else {"title": cycle.title},
+        members=members,
+        initial=_initial(budget) if budget else _member_initial(cycle, members, projects),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,10 +378,11 @@ def budget_detail(request, slug, pk):
     body = budget.body
     if (response := visibility.refused(request, body)) is not None:
         return response
-    districts = list(budget.districts.select_related("poll"))
+    districts = list(budget.districts.select_related("poll", "voters_body"))
     entries = _entries(budget)
     counted = budget.status == BudgetStatus.COUNTED
     found = budgets.outcome(budget) if counted else []
+    whole = budgets.overall(budget, found) if counted else None
     for district in found:
         amount = district.district.amount or Decimal(1)
         for project in district.projects:
@@ -268,6 +402,8 @@ def budget_detail(request, slug, pk):
             "districts": districts,
             "entries": entries,
             "outcome": found,
+            "overall": whole,
+            "per_member": any(d.voters_body_id for d in districts),
             "funded": budgets.funded(budget) if counted else [],
             "deviations": deviations,
             "cycle_url": _cycle_url(budget),
@@ -451,7 +587,9 @@ def budget_vote(request, body, budget):
         return render(request, "web/cycles/budget_vote.html", context)
     try:
         choices = {}
-        for district in budgets.voting_districts(budget, request.user):
+        # every district's fields: a ballot in a district not the voter's is refused, saying
+        # whose register votes there (a commune-wide budget's other councils)
+        for district in budget.districts.prefetch_related("entries"):
             found = _district_choices(budget, district, data)
             if found is not None:
                 choices[district.pk] = found

@@ -29,6 +29,7 @@ from comuna.cycles.models import (
     ReviewDecision,
 )
 from comuna.cycles.rules import CycleAction
+from comuna.federation import plan
 from comuna.territory.models import Body, Mandate, MandateKind, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
@@ -105,6 +106,8 @@ def project_list(request, slug, pk):
             "status": status,
             "need": chosen,
             "can_propose": can(request.user, CycleAction.PROPOSE_PROJECT, cycle),
+            # issue 15: a commune's (or city's) plan built from its members' plans
+            "has_members": body.children.exists(),
             **_links(),
         },
     )
@@ -386,6 +389,10 @@ def project_detail(request, slug, pk):
             and can(request.user, CycleAction.REVIEW_PROJECT, project),
             # issue 14: a funded project's execution page
             "executed": Execution.objects.filter(project=project).exists(),
+            # issue 15: the higher plans it is in, and the member's plan it came from
+            "inclusions": plan.inclusions(project),
+            "source": project.source
+            and Project.objects.select_related("cycle__body").get(pk=project.source_id),
             # the clearing house (cycle_lessons): lessons of similar projects elsewhere
             "similar_lessons": similar_lessons(request.user, project),
             **_links(),
@@ -473,7 +480,68 @@ def project_review(request, body, project):
     )
 
 
+# --- the commune plan from its members' plans (issue 15) --------------------------------------
+
+
+def _plan_context(request, body, cycle) -> dict[str, Any]:
+    return {
+        "body": body,
+        "cycle": cycle,
+        "members": plan.plan(cycle),
+        "own": plan.own_projects(cycle),
+        "can_include": can(request.user, CycleAction.REVIEW_PROJECT, cycle),
+        **_links(),
+    }
+
+
+@public
+def plan_page(request, slug, pk):
+    """A commune's (or city's) plan: per member, the projects it brought from its own plan;
+    then the commune's own projects. Public when the statute says the cycle is."""
+    body = get_object_or_404(Body, slug=slug)
+    if (response := visibility.refused(request, body)) is not None:
+        return response
+    cycle = get_object_or_404(Cycle, pk=pk, body=body)
+    return render(request, "web/cycles/plan.html", _plan_context(request, body, cycle))
+
+
+@body_view(CycleAction.REVIEW_PROJECT, Cycle)
+def plan_include(request, body, cycle):
+    """The executive unit includes a member's feasible project in the plan (one button per
+    project it may still bring)."""
+    error = None
+    if request.method == "POST":
+        wanted = str(request.POST.get("project", "")).strip()
+        found = (
+            Project.objects.filter(pk=int(wanted)).first()
+            if wanted.isdigit() and len(wanted) < 12
+            else None
+        )
+        if found is None:
+            error = _("Choose a project of a member's plan.")
+        else:
+            try:
+                copy = plan.include_project(cycle, found, by=request.user)
+            except CycleError as exc:
+                error = str(exc)
+            else:
+                messages.success(
+                    request,
+                    _("“%(project)s” is in the plan of %(body)s.")
+                    % {"project": copy.title, "body": body.name},
+                )
+                return redirect("plan-include", slug=body.slug, pk=cycle.pk)
+    return render(
+        request,
+        "web/cycles/plan_include.html",
+        {**_plan_context(request, body, cycle), "error": error},
+        status=400 if error else 200,
+    )
+
+
 urlpatterns: list[URLPattern] = [
+    path("b/<slug:slug>/cycles/<int:pk>/plan/", plan_page, name="plan"),
+    path("b/<slug:slug>/cycles/<int:pk>/plan/include/", plan_include, name="plan-include"),
     path("b/<slug:slug>/cycles/<int:pk>/projects/", project_list, name="projects"),
     path("b/<slug:slug>/cycles/<int:pk>/projects/new/", project_new, name="project-new"),
     path("b/<slug:slug>/projects/<int:pk>/", project_detail, name="project"),
