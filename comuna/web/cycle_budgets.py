@@ -57,6 +57,26 @@ def _rule_choices() -> list[tuple[str, str]]:
     return [(r, f"{rule_name(r)} — {rule_description(r)}") for r in seen]
 
 
+def _amount_field() -> forms.DecimalField:
+    """A district's own amount."""
+    return forms.DecimalField(
+        label=gettext_lazy("Its budget"),
+        required=False,
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+    )
+
+
+def _projects_field(choices, label=None) -> forms.MultipleChoiceField:
+    """A district's projects, ticked among ``choices``."""
+    return forms.MultipleChoiceField(
+        label=label or gettext_lazy("Its projects"),
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class BudgetForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     amount = forms.DecimalField(
@@ -105,17 +125,10 @@ class BudgetForm(forms.Form):
         feasible = {p.pk for p in projects}
         for row in self.members:
             pk = row.member.pk
-            self.fields[f"member_{pk}_amount"] = forms.DecimalField(
-                label=gettext_lazy("Its budget"),
-                required=False,
-                min_value=Decimal("0.01"),
-                decimal_places=2,
-            )
-            self.fields[f"member_{pk}_projects"] = forms.MultipleChoiceField(
-                label=gettext_lazy("Its projects (those it brought to the plan)"),
-                choices=[(str(p.pk), p.title) for p in row.included if p.pk in feasible],
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
+            self.fields[f"member_{pk}_amount"] = _amount_field()
+            self.fields[f"member_{pk}_projects"] = _projects_field(
+                [(str(p.pk), p.title) for p in row.included if p.pk in feasible],
+                gettext_lazy("Its projects (those it brought to the plan)"),
             )
         if self.members:
             self.fields["pot_name"] = forms.CharField(
@@ -123,34 +136,14 @@ class BudgetForm(forms.Form):
                 max_length=200,
                 required=False,
             )
-            self.fields["pot_amount"] = forms.DecimalField(
-                label=gettext_lazy("Its budget"),
-                required=False,
-                min_value=Decimal("0.01"),
-                decimal_places=2,
-            )
-            self.fields["pot_projects"] = forms.MultipleChoiceField(
-                label=gettext_lazy("Its projects"),
-                choices=choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
+            self.fields["pot_amount"] = _amount_field()
+            self.fields["pot_projects"] = _projects_field(choices)
         for n in range(DISTRICT_ROWS):
             self.fields[f"district_{n}_name"] = forms.CharField(
                 label=gettext_lazy("District or category"), max_length=200, required=False
             )
-            self.fields[f"district_{n}_amount"] = forms.DecimalField(
-                label=gettext_lazy("Its budget"),
-                required=False,
-                min_value=Decimal("0.01"),
-                decimal_places=2,
-            )
-            self.fields[f"district_{n}_projects"] = forms.MultipleChoiceField(
-                label=gettext_lazy("Its projects"),
-                choices=choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
+            self.fields[f"district_{n}_amount"] = _amount_field()
+            self.fields[f"district_{n}_projects"] = _projects_field(choices)
 
     def district_rows(self):
         return [

@@ -132,6 +132,10 @@ class World:
     def pot(self, budget):
         return budget.districts.get(voters_body=None)
 
+    def every_district(self, budget):
+        """A's, B's and C's districts and the pot."""
+        return [budget.districts.get(voters_body=x) for x in (self.a, self.b, self.c, None)]
+
 
 @pytest.fixture
 def world(cast):
@@ -219,12 +223,7 @@ def keys(district):
 
 def test_the_registers_are_each_councils_and_the_communes(world):
     budget = opened(world)
-    a, b, c, pot = (
-        world.district(budget, world.a),
-        world.district(budget, world.b),
-        world.district(budget, world.c),
-        world.pot(budget),
-    )
+    a, b, c, pot = world.every_district(budget)
     residents = {body: set(body.residents.values_list("pk", flat=True)) for body in (world.a,)}
     assert set(a.poll.voters.values_list("resident__body", flat=True)) == {world.a.pk}
     assert set(b.poll.voters.values_list("resident__body", flat=True)) == {world.b.pk}
@@ -241,12 +240,7 @@ def test_the_registers_are_each_councils_and_the_communes(world):
 
 def test_a_resident_votes_in_their_councils_district_and_the_pot_only(world, cast):
     budget = opened(world)
-    a, b, c, pot = (
-        world.district(budget, world.a),
-        world.district(budget, world.b),
-        world.district(budget, world.c),
-        world.pot(budget),
-    )
+    a, b, c, pot = world.every_district(budget)
     assert budgets.voting_districts(budget, cast.resident.user) == [a, pot]
     assert budgets.voting_districts(budget, cast.outsider.user) == [b, pot]
     assert budgets.voting_districts(budget, world.c_voter.user) == [c, pot]
@@ -278,12 +272,7 @@ def test_a_ballot_in_another_councils_district_is_refused_and_nothing_is_cast(wo
 
 def test_the_count_is_per_district_and_overall(world, cast):
     budget = opened(world)
-    a, b, c, pot = (
-        world.district(budget, world.a),
-        world.district(budget, world.b),
-        world.district(budget, world.c),
-        world.pot(budget),
-    )
+    a, b, c, pot = world.every_district(budget)
     # A: A1 (900) and A2 (600) on a 1,000 budget; A2 has more votes. Pot: Vialidad (1,500)
     a1, a2 = keys(a)
     road, market = keys(pot)

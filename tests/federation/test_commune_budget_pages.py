@@ -113,7 +113,7 @@ def _vote_url(budget):
 def test_the_ballot_page_holds_exactly_the_councils_district_and_the_pot(
     world, cast, budget, login
 ):
-    a, b, c, pot = (budget.districts.get(voters_body=x) for x in (world.a, world.b, world.c, None))
+    a, b, c, pot = world.every_district(budget)
     page = login(cast.resident.user).get(_vote_url(budget)).content.decode()
     assert page.count("<form") >= 1 and page.count('class="budget-district"') == 2
     assert f'id="district-{a.pk}"' in page and f'id="district-{pot.pk}"' in page
@@ -148,7 +148,7 @@ def test_a_ballot_in_another_councils_district_is_refused_with_why(world, cast, 
 
 
 def test_the_outcome_page_and_the_api_per_district_and_overall(world, cast, budget, login, client):
-    a, b, c, pot = (budget.districts.get(voters_body=x) for x in (world.a, world.b, world.c, None))
+    a, b, c, pot = world.every_district(budget)
     budgets.cast(budget, user=cast.resident.user, choices={a.pk: keys(a)[1:], pot.pk: keys(pot)})
     budgets.cast(budget, user=cast.outsider.user, choices={b.pk: keys(b)[:1]})
     budgets.cast(budget, user=world.c_voter.user, choices={c.pk: keys(c)[:1]})
