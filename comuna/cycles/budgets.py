@@ -5,18 +5,23 @@ rules, and deviations decided by the assembly (``budget.*``).
   feasible project, the amount) or several districts or categories, each with its own amount
   and projects; each district is a draft ``voting.Poll`` (method "budget") whose options are
   its projects, keyed "1", "2", ... across the whole budget in the order given (the ids of the
-  projects in the exported ``.pb``). :func:`edit` rebuilds a draft.
+  projects in the exported ``.pb``). :func:`edit` rebuilds a draft. A district may be a
+  member's (``voters_body``, issue 15: a commune-wide budget's council): its poll is a poll of
+  that member, on its own register, over projects that member brought to the plan; the others
+  are the budget's body's (a commune-wide pot: every voter of the commune).
 - Ballot kinds and the poll's vote type: approval → "approval"; cart → "approval" with a most a
   ballot may spend (by default the district's amount); points → "cumulative" with the points
   each voter shares out; ranked → "ordinal". The rule must accept that vote type.
 - :func:`open` opens every district's poll; :func:`cast` casts one ballot per district with
   ONE receipt code (its hash differs per poll), checking every district's ballot before
-  casting any; :func:`spent` is the running total of a ballot, per district.
+  casting any (a district whose register does not hold the voter is refused, naming whose
+  it is); :func:`spent` is the running total of a ballot, per district.
 - :func:`count` closes and counts every district's poll (the voting service counts it with the
   rule; ties broken by the engine's default order, the projects' ids) and computes once what
   the other rules would have funded on the same ballots (greedy by votes, Phragmén when the
   ballots are approval-like), kept on the district (``BudgetDistrict.comparison``).
-- :func:`outcome` reads it all back for the pages and the API; :func:`funded` is the funded
+- :func:`outcome` reads it all back for the pages and the API, :func:`overall` the whole of
+  it (spent of the amount, the funded projects per member); :func:`funded` is the funded
   list after the deviations the assembly carried (and only those: nothing else changes it).
 - :func:`propose_deviation` puts a change to the outcome on an assembly's agenda (simple
   majority); :func:`on_decided` records the assembly's decision. A change its assembly ended

@@ -11,13 +11,17 @@
 - :class:`Project` rows answer needs, with a cost estimate (:class:`CostItem` rows, their sum
   the project's cost), a responsible committee and a place; the executive unit reviews
   feasibility (:class:`ProjectReview`, a rejection always with a public reason); a proposer may
-  revise and resubmit while the review phase lasts.
+  revise and resubmit while the review phase lasts. A commune's (or city's) cycle takes
+  projects from its members' plans: a copy with ``Project.source`` set (issue 15,
+  ``comuna.federation.plan``).
 - A :class:`Budget` is a participatory-budget vote over the feasible projects: amount, ballot
   kind, constraints, rule; one :class:`BudgetDistrict` per district or category with its own
   amount, each counted as its own ``voting.Poll`` (one ballot page casts in every district a
-  resident votes in). A Pabulib file imported (``comuna cycle import-pb``) is a budget of one
-  district with no cycle. :class:`Deviation` rows are the assembly's decisions to fund or not
-  fund a project against the computed outcome.
+  resident votes in; a commune-wide budget gives each member council a district voted on that
+  council's own register, ``BudgetDistrict.voters_body``). A Pabulib file imported
+  (``comuna cycle import-pb``) is a budget of one district with no cycle. :class:`Deviation`
+  rows are the assembly's decisions to fund or not fund a project against the computed
+  outcome.
 
 Every state change is a service writing a ``cycle.*``, ``need.*``, ``project.*`` or
 ``budget.*`` ledger entry in the same transaction.
