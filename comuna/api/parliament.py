@@ -34,7 +34,7 @@ def _holder(m) -> dict[str, Any] | None:
     "/bodies/{slug}/parliament/",
     operation_id="parliament",
     summary="A commune's or city's parliament: seats, instructions, matters and votes by name",
-    response={200: ParliamentOut, **problems(404)},
+    response={200: ParliamentOut, **problems(400, 404)},
     url_name="api-parliament",
 )
 @declare(PUBLIC)
