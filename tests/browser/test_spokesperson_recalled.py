@@ -47,7 +47,8 @@ def test_a_council_recalls_its_spokesperson_and_the_substitute_votes_next(
         assert page_width(page) <= 390
         flagged = page.locator("li", has=page.locator("strong.late"))
         recalled = flagged.locator("strong").first.inner_text()
-        substitute = page.locator("#seat-2").inner_text().split(":")[-1].strip()
+        seat = page.locator("li[id^=seat-]", has_text="Consejo Comunal El Carabalí")
+        substitute = seat.inner_text().split(":")[-1].strip()
         flagged.locator('a[href*="/cc-el-carabali/parliament/delegations/recall/"]').click()
         page.wait_for_load_state()
         assert "Aprobar la ruta" in page.locator("#id_reason").input_value()
