@@ -123,6 +123,8 @@ def _member_view(request, member: Body, above: Body) -> dict[str, Any]:
     for d in decided:
         mine = [r for r in d["ratifications"] if r["member"] == member]
         d["mine"] = mine[0] if mine else None
+        ours = [v for v in d["votes"] if seat is not None and v.mandate.seat_id == seat.pk]
+        d["ours"] = ours[0] if ours else None
     return {
         "body": member,
         "above": above,

@@ -276,3 +276,12 @@ def test_the_assembly_pages_serve_a_session(cast, federation, voted, login):
     assert "Comprar un camión" in page.content.decode()
     public = client.get(reverse("assembly-decisions", kwargs={"slug": "comuna"}))
     assert public.status_code == 200
+
+
+def test_the_members_page_flags_its_spokespersons_vote_and_offers_the_recall(
+    cast, federation, voted, login
+):
+    page = login(cast.electoral.user).get(reverse("parliament", kwargs={"slug": "consejo-a"}))
+    text = page.content.decode()
+    assert "votó en contra del mandato" in text
+    assert reverse("parliament-recall", kwargs={"slug": "consejo-a"}) + "?reason=" in text
