@@ -378,8 +378,8 @@ class StatuteVersion(models.Model):
         db_default=5,
         validators=[MinValueValidator(2), MaxValueValidator(100)],
         help_text=_(
-            "A figure about fewer people than this is shown as «fewer than N», so nobody "
-            "can be singled out."
+            "A count of fewer people than this is hidden (with another count when one could be "
+            "worked out from the other by subtraction), so nobody can be singled out."
         ),
     )
 

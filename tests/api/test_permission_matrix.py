@@ -38,6 +38,7 @@ from tests.cycles import (
     api_lessons,
     api_projects,
 )
+from tests.federation import api_referendums
 from tests.mandates import pages_api
 from tests.web.test_permission_matrix import OBJECTS, PERSONA_ROLES, _world
 
@@ -91,6 +92,7 @@ PROBES = {
             api_lessons,
             api_comptroller,
             api_execution,
+            api_referendums,
         )
         for name, probe in part.API_PROBES.items()
     },

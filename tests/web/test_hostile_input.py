@@ -67,6 +67,7 @@ QUERY_PARAMETERS = {
     "comptroller": ("findings", "complaints"),
     "accountability-expenses": ("cycle",),
     "accountability-receipts": ("cycle",),
+    "parliament-recall": ("reason",),
 }
 
 

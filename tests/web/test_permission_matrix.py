@@ -42,6 +42,7 @@ from tests.cycles import (
 )
 from tests.cycles.comptroller_factories import OBJECTS as COMPTROLLER_OBJECTS
 from tests.cycles.factories import OBJECTS as CYCLE_OBJECTS
+from tests.federation import pages_parliament, pages_plan, pages_referendums
 from tests.mandates import (
     pages_accounting,
     pages_elections,
@@ -54,6 +55,7 @@ from tests.web.probes import Probe
 
 ASSEMBLY_PARTS = (pages_convening, pages_attendance, pages_decisions, pages_minutes)
 MANDATE_PARTS = (pages_seats, pages_elections, pages_results, pages_recalls, pages_accounting)
+FEDERATION_PARTS = (pages_referendums, pages_parliament, pages_plan)
 CYCLE_PARTS = (
     pages_cycle,
     pages_needs,
@@ -110,6 +112,7 @@ def _assemblies_world():
         *apps.get_app_config("assemblies").get_models(),
         *apps.get_app_config("mandates").get_models(),
         *apps.get_app_config("cycles").get_models(),
+        *apps.get_app_config("federation").get_models(),
         Mandate,
         Seat,
     ]
@@ -141,6 +144,7 @@ OBJECTS: dict[type, Callable[[Any, Any], Any]] = {
     Recall: recall_in,
     **CYCLE_OBJECTS,
     **COMPTROLLER_OBJECTS,
+    **pages_referendums.OBJECTS,
 }
 
 
@@ -271,7 +275,7 @@ PROBES = {
         },
     ),
 }
-for _part in (*ASSEMBLY_PARTS, *MANDATE_PARTS, *CYCLE_PARTS):
+for _part in (*ASSEMBLY_PARTS, *MANDATE_PARTS, *CYCLE_PARTS, *FEDERATION_PARTS):
     PROBES.update(_part.PROBES)
 
 

@@ -37,6 +37,13 @@ from tests.cycles import (
     pages_needs,
     pages_projects,
 )
+from tests.federation import (
+    api_referendums,
+    pages_dashboard,
+    pages_parliament,
+    pages_plan,
+    pages_referendums,
+)
 from tests.mandates import (
     pages_accounting,
     pages_api,
@@ -160,6 +167,10 @@ def _urls(cast, polls) -> dict[str, list[str]]:
                 pages_execution,
                 pages_accountability,
                 pages_comptroller,
+                pages_referendums,
+                pages_parliament,
+                pages_dashboard,
+                pages_plan,
             )
             for name, found in part.urls(cast).items()
         },
@@ -193,6 +204,9 @@ def _api_urls(cast, polls) -> dict[str, list[str]]:
         **api_execution.api_urls(cast),
         **api_lessons.api_urls(cast),
         **api_comptroller.api_urls(cast),
+        **api_referendums.api_urls(cast),
+        **pages_parliament.api_urls(cast),
+        **pages_dashboard.api_urls(cast),
     }
 
 

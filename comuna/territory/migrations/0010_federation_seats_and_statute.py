@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 db_default=5,
                 default=5,
-                help_text="A figure about fewer people than this is shown as «fewer than N», so nobody can be singled out.",
+                help_text="A count of fewer people than this is hidden (with another count when one could be worked out from the other by subtraction), so nobody can be singled out.",
                 validators=[
                     django.core.validators.MinValueValidator(2),
                     django.core.validators.MaxValueValidator(100),
