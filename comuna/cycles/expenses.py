@@ -85,7 +85,7 @@ def _cost_item(execution: Execution, item: Any) -> CostItem | None:
         return None
     item_id = str(item.pk if isinstance(item, CostItem) else item)
     found = None
-    if item_id.isdigit():
+    if item_id.isascii() and item_id.isdigit():
         found = CostItem.objects.filter(pk=int(item_id), project_id=execution.project_id).first()
     if found is None:
         raise refuse(_("Choose one of the project's cost items."), "item")

@@ -176,7 +176,7 @@ def assembly_door(request, body, assembly):
 
 def _registered(assembly: Assembly, value) -> Resident | None:
     """The resident named by a submitted id, if they are on this assembly's register."""
-    if not str(value or "").isdigit():
+    if not (str(value or "").isascii() and str(value or "").isdigit()):
         return None
     return Resident.objects.filter(
         pk=int(value), pk__in=assembly.registered.values("resident_id")

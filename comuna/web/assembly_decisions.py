@@ -119,7 +119,7 @@ def motion_new(request, body, assembly):
     amends_id = request.POST.get("amends") or request.GET.get("amends") or None
     amends = None
     if amends_id is not None:
-        if not str(amends_id).isdigit():
+        if not (str(amends_id).isascii() and str(amends_id).isdigit()):
             raise Http404
         amends = _motion(assembly, amends_id)
     form = MotionForm(request.POST or None, assembly=assembly, amends=amends)

@@ -123,7 +123,7 @@ def _cycle_of(request, body: Body) -> Cycle | None:
     wanted = request.GET.get("cycle", "")
     if not wanted:
         return None
-    if not wanted.isdigit() or int(wanted) > rows.MAX_ID:
+    if not (wanted.isascii() and wanted.isdigit()) or int(wanted) > rows.MAX_ID:
         raise Http404
     return get_object_or_404(Cycle, pk=int(wanted), body=body)
 

@@ -514,7 +514,7 @@ def plan_include(request, body, cycle):
         wanted = str(request.POST.get("project", "")).strip()
         found = (
             Project.objects.filter(pk=int(wanted)).first()
-            if wanted.isdigit() and len(wanted) < 12
+            if wanted.isascii() and wanted.isdigit() and len(wanted) < 12
             else None
         )
         if found is None:

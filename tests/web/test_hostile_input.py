@@ -18,7 +18,8 @@ replaced at a time by:
 and, once per form, every field sent twice (an array where a scalar is expected) and every
 field as bytes that are not UTF-8. The query parameters are those of ``QUERY_PARAMETERS``
 (the test below checks that it names every ``request.GET`` the views read), each sent as NUL,
-30 nines, -1, NaN, 1e999, non-UTF-8 bytes and an array.
+30 nines, -1, NaN, 1e999, "²" (a digit to str.isdigit(), not to int()), non-UTF-8 bytes and an
+array.
 
 Every response must be under 500. A POST that is refused (a 4xx, or the form again with its
 errors) must have changed nothing in the database; each POST runs in a transaction rolled back afterwards, so
@@ -46,9 +47,10 @@ NUL = "a\x00b"
 TEXT_VALUES = [NUL, "x" * 10_000]
 # past a small, a plain and a big integer column; the last, sent to every number at once
 NUMBER_VALUES = ["32768", "2147483648", "9223372036854775808", NUL]
-NOT_NUMBERS = ["NaN", "Infinity", "1e999", "-0"]
-CHOICE_VALUES = [NUL, "no-such-choice"]
-QUERY_VALUES = ["\x00", "9" * 30, "-1", "NaN", "1e999", b"\xff\xfe", ["1", "2"]]
+# "²" is a digit to str.isdigit() that int() refuses
+NOT_NUMBERS = ["NaN", "Infinity", "1e999", "-0", "²"]
+CHOICE_VALUES = [NUL, "no-such-choice", "²"]
+QUERY_VALUES = ["\x00", "9" * 30, "-1", "NaN", "1e999", "²", b"\xff\xfe", ["1", "2"]]
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 # the query parameters each page reads (url name -> parameters)
