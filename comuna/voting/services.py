@@ -298,13 +298,33 @@ def held_by(poll: Poll):
         "district": gettext_lazy("a participatory budget"),
         "referendum_place": gettext_lazy("a founding referendum"),
     }
+    accessor = _holder(poll)
+    if accessor is None:
+        return None
+    return holders.get(accessor, gettext_lazy("another record"))
+
+
+def _holder(poll: Poll) -> str | None:
     for relation in Poll._meta.related_objects:
         if (
             relation.one_to_one
             and relation.related_model.objects.filter(**{relation.field.name: poll}).exists()
         ):
-            return holders.get(relation.get_accessor_name(), gettext_lazy("another record"))
+            return relation.get_accessor_name()
     return None
+
+
+# the held polls whose body's electoral commission opens and closes them on the poll's own
+# pages: a member's polling place in a founding referendum is run by that member
+RUN_ON_THEIR_PAGES = frozenset({"referendum_place"})
+
+
+def run_elsewhere(poll: Poll):
+    """What opens and closes ``poll`` instead of its own pages (an assembly's decision, an
+    election, a participatory budget), as a person reads it; None when its pages do."""
+    if _holder(poll) in RUN_ON_THEIR_PAGES:
+        return None
+    return held_by(poll)
 
 
 def _refuse_if_held(poll: Poll) -> None:

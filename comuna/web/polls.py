@@ -140,6 +140,7 @@ def _vote_context(request, body, poll, voter, submitted=None, **extra):
         "rows": ballot_rows(poll, options, submitted),
         "spent": spent(poll, options, submitted) if poll.method == Method.BUDGET else None,
         "can_manage": _is_manager(request, poll),
+        "run_here": services.run_elsewhere(poll) is None,
         "can_edit": can(request.user, PollAction.EDIT, poll) and services.held_by(poll) is None,
         "Method": Method,
         **extra,
@@ -233,7 +234,16 @@ def poll_close(request, body, poll):
 
 
 def _transition(request, body, poll, action):
-    """GET: what opening or closing will do, and a button; POST: do it."""
+    """GET: what opening or closing will do, and a button; POST: do it. A poll another
+    capability runs (a budget district's, an assembly's ballot) is opened and closed there."""
+    holder = services.run_elsewhere(poll)
+    if holder is not None:
+        messages.error(
+            request,
+            _("This poll belongs to %(holder)s: it is opened and closed there, not here.")
+            % {"holder": holder},
+        )
+        return redirect("poll", slug=body.slug, pk=poll.pk)
     if request.method != "POST":
         context = {"body": body, "poll": poll, "step": action}
         if action == "open":

@@ -48,6 +48,27 @@ def test_only_the_electoral_commission_closes_a_poll(cast, login, poll, persona)
         assert response.status_code in (302, 403) and poll.status == Status.OPEN
 
 
+@pytest.mark.parametrize("step", ["poll-open", "poll-close"])
+def test_a_budget_districts_poll_is_opened_and_closed_by_its_budget_not_its_page(
+    cast, login, step
+):
+    """The electoral commission may open and close its body's polls, but not one a budget
+    holds: that would cut the budget's vote short (or, opened early, leave the budget unable to
+    open), so the page refuses it, says why and changes nothing."""
+    from tests.cycles.factories import budget_in
+
+    budget = budget_in(cast, "draft" if step == "poll-open" else "open")
+    poll = budget.districts.get().poll
+    before = poll.status
+    client = login(cast.electoral.user)
+    page = client.get(url("poll", poll)).content.decode()
+    assert url(step, poll) not in page
+    response = client.post(url(step, poll), follow=True)
+    poll.refresh_from_db()
+    assert poll.status == before
+    assert "un presupuesto participativo: se abre y se cierra allí" in response.content.decode()
+
+
 @pytest.mark.parametrize("persona", ["outsider", "anonymous"])
 def test_a_non_member_cannot_vote(cast, login, poll, persona):
     response = login(cast.user(persona)).post(url("poll-vote", poll), {"choice": "1"})
