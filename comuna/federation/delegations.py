@@ -31,7 +31,15 @@ from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.territory import census
 from comuna.territory.actors import SystemActor, acting_user, actor_label
-from comuna.territory.models import Mandate, MandateKind, OrganKind, Resident, Seat, SeatSector
+from comuna.territory.models import (
+    BodyKind,
+    Mandate,
+    MandateKind,
+    OrganKind,
+    Resident,
+    Seat,
+    SeatSector,
+)
 from comuna.territory.services import TerritoryError, confer_mandate, end_mandate
 from comuna.territory.services import replace_by_substitute as seat_substitute
 
@@ -75,15 +83,29 @@ def _lapse_stale(seat: Seat, actor: str) -> None:
         )
 
 
+def eligible(member):
+    """Who ``member``'s assembly may send to the parliament above: a council's voters; for a
+    body of members (a commune sending to its city), its own spokespersons in office, whose
+    names are public, so that choosing one never lists its councils' registers."""
+    if member.kind == BodyKind.COUNCIL or not member.children.exists():
+        return census.register(member)
+    return Resident.objects.filter(
+        pk__in=Mandate.objects.active()
+        .filter(body=member, kind=MandateKind.SPOKESPERSON)
+        .values("resident_id")
+    )
+
+
 def _voter(member, resident: Resident | None, field: str) -> Resident:
     if resident is None:
         raise FederationError(_("Choose a resident."), field=field)
-    if not census.register(member).filter(pk=resident.pk).exists():
-        raise FederationError(
+    if not eligible(member).filter(pk=resident.pk).exists():
+        message = (
             _("%(name)s is not on the electoral register of %(member)s.")
-            % {"name": resident, "member": member.name},
-            field=field,
+            if member.kind == BodyKind.COUNCIL or not member.children.exists()
+            else _("%(name)s is not a spokesperson in office of %(member)s.")
         )
+        raise FederationError(message % {"name": resident, "member": member.name}, field=field)
     return resident
 
 

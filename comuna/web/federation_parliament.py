@@ -42,7 +42,6 @@ from comuna.mandates import accounting
 from comuna.mandates.errors import MandateError
 from comuna.mandates.models import Position
 from comuna.mandates.rules import MandateAction
-from comuna.territory import census
 from comuna.territory.models import Body, Resident
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
@@ -178,8 +177,8 @@ class ResidentChoice(forms.ModelChoiceField):
 class ElectForm(forms.Form):
     def __init__(self, member: Body, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        voters = census.register(member).order_by("family_name", "given_name", "pk")
-        invalid = {"invalid_choice": gettext_lazy("Choose a voter of this council.")}
+        voters = delegations.eligible(member).order_by("family_name", "given_name", "pk")
+        invalid = {"invalid_choice": gettext_lazy("Choose one of those listed.")}
         self.fields["principal"] = ResidentChoice(
             label=gettext_lazy("Spokesperson"), queryset=voters, error_messages=invalid
         )

@@ -325,3 +325,30 @@ def test_verify_finds_a_recalled_mandate_revived_with_sql(cast, federation):
             "UPDATE territory_mandate SET ends_on = NULL WHERE id = %s", [federation.a_principal.pk]
         )
     assert not verify().ok
+
+
+def test_a_commune_sends_one_of_its_own_spokespersons_to_the_city_never_listing_a_register(cast):
+    """A commune's electoral commission choosing its spokesperson in the city's parliament
+    picks among the commune's spokespersons in office (public names), not among its councils'
+    voters: the choice lists no council's register."""
+    from comuna.territory import services
+    from comuna.territory.models import OrganKind
+
+    services.create_organ(
+        cast.city, kind=OrganKind.PARLIAMENT, name="Consejo de la Ciudad", by=SETUP
+    )
+    (seat,) = parliament.declare_member_seats(cast.city, bank=False, by=SETUP)
+    assert seat.member == cast.commune
+    eligible = set(delegations.eligible(cast.commune))
+    assert cast.parliamentarian in eligible
+    assert cast.resident not in eligible and cast.outsider not in eligible
+    with pytest.raises(FederationError, match="not a spokesperson in office") as caught:
+        delegations.propose_election(
+            seat,
+            principal=cast.resident,
+            substitute=cast.parliamentarian,
+            assembly=None,
+            by=SETUP,
+        )
+    assert caught.value.field == "principal"
+    assert not Delegation.objects.exists()
