@@ -89,6 +89,14 @@ def parliament_page(request, slug):
         context["deciding"] = {
             a.pk for a in context["sessions"] if can(request.user, AssemblyAction.DECIDE, a)
         }
+        reached = any(
+            m["initiative"].status == InitiativeStatus.REACHED for m in context["initiatives"]
+        )
+        context["scheduling"] = {
+            a.pk
+            for a in context["sessions"]
+            if reached and can(request.user, AssemblyAction.AMEND_AGENDA, a)
+        }
         return render(request, "web/federation/parliament.html", context)
     above, above_organ = _above(body)
     return render(
@@ -459,6 +467,55 @@ def session_new(request, body):
     )
 
 
+class ScheduleForm(forms.Form):
+    def __init__(self, body: Body, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"] = forms.ModelChoiceField(
+            label=gettext_lazy("Matter raised by the members"),
+            queryset=Initiative.objects.filter(body=body, status=InitiativeStatus.REACHED),
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": gettext_lazy("Choose one of the matters listed."),
+                "required": gettext_lazy("Choose one of the matters listed."),
+            },
+        )
+
+
+@body_view(AssemblyAction.AMEND_AGENDA, Assembly)
+def session_matters(request, body, assembly):
+    """The coordination puts a matter its members raised (once enough of them did) on the
+    agenda of a coming session of the parliament, before its deadline."""
+    if assembly.organ_id is None:
+        raise Http404
+    form = ScheduleForm(body, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiatives.schedule(form.cleaned_data["initiative"], assembly, by=request.user)
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, _("The matter is on the session's agenda."))
+            return redirect("assembly", slug=body.slug, pk=assembly.pk)
+    return render(
+        request,
+        "web/federation/parliament_form.html",
+        {
+            "body": body,
+            "above": body,
+            "form": form,
+            "title": _("Put a matter raised by the members on “%(session)s”")
+            % {"session": assembly.title},
+            "submit": _("Put it on the agenda"),
+            "lead": _(
+                "Once the statute's share of the members has raised a matter, each by a "
+                "decision of its own assembly, the parliament must take it up before its "
+                "deadline."
+            ),
+        },
+        status=form_status(request),
+    )
+
+
 class ByNameForm(forms.Form):
     """One choice per member present, beside the instruction they carry on the item."""
 
@@ -543,6 +600,11 @@ urlpatterns: list[URLPattern] = [
         name="parliament-instruct",
     ),
     path("b/<slug:slug>/parliament/sessions/new/", session_new, name="parliament-session-new"),
+    path(
+        "b/<slug:slug>/assemblies/<int:pk>/matters/",
+        session_matters,
+        name="parliament-session-matters",
+    ),
     path(
         "b/<slug:slug>/assemblies/<int:pk>/by-name/",
         vote_by_name,

@@ -82,6 +82,35 @@ def _a_session(cast, obj, persona):
     Motion.objects.create(item=obj.items.first(), text="Una moción", original_text="Una moción")
 
 
+def _a_session_with_a_matter(cast, obj, persona):
+    """The matrix's assembly made a session of council A's parliament, with a matter council
+    A's members raised that reached its threshold (due on the agenda)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comuna.federation.models import InitiativeStatus
+
+    organ, _member = _a_parliament_in_council_a(cast, obj, persona)
+    Assembly.objects.filter(pk=obj.pk).update(organ=organ)
+    Initiative.objects.create(
+        body=cast.council,
+        title="Agua potable para todos",
+        started_by=cast.council,
+        status=InitiativeStatus.REACHED,
+        statute=cast.council.current_statute(),
+        members=1,
+        threshold=1,
+        reached_at=timezone.now(),
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
+
+
+def _schedule_form(cast, obj):
+    found = Initiative.objects.filter(body=cast.council).first()
+    return {"initiative": str(getattr(found, "pk", ""))}
+
+
 def _by_name_form(cast, obj):
     from comuna.assemblies.models import Motion
     from comuna.territory.models import Mandate
@@ -115,6 +144,11 @@ PROBES: dict = {
     "parliament-session-new": Probe(post=_session_form, prepare=_a_parliament_in_council_a),
     "parliament-vote-by-name": Probe(
         kwargs=lambda cast, obj: {"pk": obj.pk}, post=_by_name_form, prepare=_a_session
+    ),
+    "parliament-session-matters": Probe(
+        kwargs=lambda cast, obj: {"pk": obj.pk},
+        post=_schedule_form,
+        prepare=_a_session_with_a_matter,
     ),
     "parliament-elect": Probe(
         kwargs=_ready,
@@ -177,6 +211,10 @@ def urls(cast) -> dict[str, list[str]]:
         "parliament-session-new": [reverse("parliament-session-new", kwargs={"slug": "comuna"})],
         "parliament-vote-by-name": [
             reverse("parliament-vote-by-name", kwargs={"slug": "comuna", "pk": held.pk})
+            for held in Assembly.objects.filter(body=cast.commune)
+        ],
+        "parliament-session-matters": [
+            reverse("parliament-session-matters", kwargs={"slug": "comuna", "pk": held.pk})
             for held in Assembly.objects.filter(body=cast.commune)
         ],
     }

@@ -285,3 +285,55 @@ def test_the_members_page_flags_its_spokespersons_vote_and_offers_the_recall(
     text = page.content.decode()
     assert "votó en contra del mandato" in text
     assert reverse("parliament-recall", kwargs={"slug": "consejo-a"}) + "?reason=" in text
+
+
+def test_the_communes_coordination_puts_a_reached_matter_on_a_sessions_agenda(
+    cast, federation, login
+):
+    """A matter both councils raised (2 of 2 reach 60 %) is offered on the parliament's page
+    to the commune's coordination, beside each coming session; choosing none is refused in
+    words and changes nothing; choosing it puts it on the agenda."""
+    from comuna.federation.models import InitiativeStatus
+    from comuna.territory import services
+    from comuna.territory.models import MandateKind, OrganKind
+    from tests.conftest import make_resident
+
+    initiative = initiatives.raise_matter(
+        cast.commune,
+        title="Agua potable",
+        member=cast.council,
+        assembly=in_session(cast.council),
+        by=SETUP,
+    )
+    initiatives.support(initiative, cast.other, in_session(cast.other), by=SETUP)
+    for support in initiative.supports.all():
+        decide(support.motion)
+    initiative.refresh_from_db()
+    assert initiative.status == InitiativeStatus.REACHED
+    coming = session(cast.commune, open_it=False)
+    executive = services.create_organ(
+        cast.commune, kind=OrganKind.EXECUTIVE, name="Consejo Ejecutivo", by=SETUP
+    )
+    coordinator = make_resident(cast.other, "Coordinadora", username="coordinadora")
+    services.confer_mandate(
+        cast.commune, coordinator, kind=MandateKind.SPOKESPERSON, organ=executive, by=SETUP
+    )
+    client = login(coordinator.user)
+    url = reverse("parliament-session-matters", kwargs={"slug": "comuna", "pk": coming.pk})
+    page = client.get(reverse("parliament", kwargs={"slug": "comuna"})).content.decode()
+    assert url in page
+    items = coming.items.count()
+    bad = client.post(url, {"initiative": "²"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert bad.status_code == 400 and "Elija uno de los asuntos" in bad.content.decode()
+    assert coming.items.count() == items
+    good = client.post(url, {"initiative": str(initiative.pk)})
+    assert good.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.status == InitiativeStatus.ON_AGENDA
+    assert initiative.item.assembly == coming and coming.items.count() == items + 1
+    # a resident of the commune with no role is not offered it, and is refused
+    resident = login(cast.resident.user)
+    assert (
+        url not in resident.get(reverse("parliament", kwargs={"slug": "comuna"})).content.decode()
+    )
+    assert resident.post(url, {"initiative": str(initiative.pk)}).status_code == 403
