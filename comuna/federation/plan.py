@@ -29,6 +29,7 @@ from comuna.cycles.errors import CycleError
 from comuna.cycles.models import CostItem, Cycle, Project, ProjectStatus
 from comuna.cycles.projects import REVISABLE, included_payload
 from comuna.cycles.rules import CycleAction
+from comuna.cycles.visibility import may_read
 from comuna.ledger import record
 from comuna.territory.actors import SystemActor, actor_label
 from comuna.territory.models import Body
@@ -79,6 +80,14 @@ def include_project(cycle: Cycle, project: Project, *, by: Any) -> Project:
         raise refuse(
             _("“%(project)s” is a project of %(member)s, which is not a member of %(body)s.")
             % {"project": source.title, "member": member.name, "body": body.name}
+        )
+    if not isinstance(by, SystemActor) and not may_read(by, member):
+        raise refuse(
+            _(
+                "The statute of %(member)s keeps its projects to its members: only one of them "
+                "may bring “%(project)s” into the plan of %(body)s."
+            )
+            % {"member": member.name, "project": source.title, "body": body.name}
         )
     if source.status != ProjectStatus.FEASIBLE:
         raise refuse(
@@ -134,9 +143,12 @@ class MemberPlan:
     candidates: list[Project] = field(default_factory=list)
 
 
-def plan(cycle: Cycle) -> list[MemberPlan]:
-    """The commune cycle's plan per member, by the member's name (three queries)."""
+def plan(cycle: Cycle, user=None) -> list[MemberPlan]:
+    """The commune cycle's plan per member, by the member's name. The projects a member could
+    still bring are listed only to a reader who may read that member's cycle (a council whose
+    statute keeps its cycle to its members shows them to its members only)."""
     rows = {m.pk: MemberPlan(m) for m in members(cycle.body)}
+    readable = {pk for pk, row in rows.items() if user is None or may_read(user, row.member)}
     included = list(
         _in_plan(cycle).select_related("source__cycle__body").order_by("source__cycle__body", "pk")
     )
@@ -151,7 +163,7 @@ def plan(cycle: Cycle) -> list[MemberPlan]:
         .select_related("cycle")
         .order_by("cycle__body", "-cycle__starts_on", "pk")
     ):
-        if candidate.pk not in brought:
+        if candidate.pk not in brought and candidate.cycle.body_id in readable:
             rows[candidate.cycle.body_id].candidates.append(candidate)
     return list(rows.values())
 

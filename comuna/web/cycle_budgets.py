@@ -295,7 +295,7 @@ def _feasible(cycle: Cycle) -> list[Project]:
 
 def _form_page(request, body, cycle, budget=None):
     projects = _feasible(cycle)
-    members = plan.plan(cycle) if body.children.exists() else []
+    members = plan.plan(cycle, request.user) if body.children.exists() else []
     form = BudgetForm(
         request.POST or None,
         projects=projects,

@@ -487,7 +487,7 @@ def _plan_context(request, body, cycle) -> dict[str, Any]:
     return {
         "body": body,
         "cycle": cycle,
-        "members": plan.plan(cycle),
+        "members": plan.plan(cycle, request.user),
         "own": plan.own_projects(cycle),
         "can_include": can(request.user, CycleAction.REVIEW_PROJECT, cycle),
         **_links(),

@@ -116,3 +116,25 @@ def test_ledger_verify_catches_an_included_copy_edited_through_sql(world):
     problems = [p for c in report.chains.values() for p in c.problems]
     assert not report.ok
     assert any(f"project {copy.pk} differs from its entry: cost" in str(p) for p in problems)
+
+
+def test_a_council_that_keeps_its_cycle_to_its_members_is_not_shown_or_brought_by_a_stranger(
+    world,
+):
+    """Council A's statute keeps its projects to its members: the commune's plan lists what A
+    could bring only to A's members, and the commune's coordinator (a resident of B) cannot
+    bring it (nothing changes)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from comuna.territory import statutes
+
+    assert world.coordinator.body == world.b
+    extra = feasible(world.sources[world.a][0].cycle, ("A3", 300))[0]
+    statutes.amend(world.a, {"cycle_public": False}, by=SETUP)
+    for stranger in (AnonymousUser(), world.coordinator.user):
+        rows = {row.member: row for row in plan.plan(world.cycle, stranger)}
+        assert rows[world.a].candidates == []
+        assert rows[world.a].included == world.included[world.a]  # the commune's, already
+    rows = {row.member: row for row in plan.plan(world.cycle, world.cast.resident.user)}
+    assert rows[world.a].candidates == [extra]
+    refused(world, extra, "keeps its projects to its members")
