@@ -210,7 +210,7 @@ def _convene(
         )
     if not given:
         raise AssemblyError({"items": [_("An assembly needs an agenda: add at least one item.")]})
-    voters = _seated(organ) if organ is not None else census.register(body, on=timezone.localdate())
+    voters = seated(organ) if organ is not None else census.register(body, on=timezone.localdate())
     register = list(voters.order_by("pk").values_list("pk", flat=True))
     if organ is not None and not register:
         raise AssemblyError({"organ": [_("Nobody holds a seat in %(organ)s.") % {"organ": organ}]})
@@ -231,7 +231,7 @@ def _convene(
     return assembly
 
 
-def _seated(organ: Organ):
+def seated(organ: Organ):
     """A session's register: the residents seated in the organ today (its spokespersons in
     office; substitutes vote only once they take a seat), not the census."""
     seated = Mandate.objects.active().filter(organ=organ, kind=MandateKind.SPOKESPERSON)
@@ -693,6 +693,10 @@ def _changed(recorded: dict, now: dict) -> list[str]:
     return sorted(key for key in now if now[key] != recorded.get(key))
 
 
+# entry kinds, recorded by other capabilities, that change a convened assembly's register
+REGISTER_CHANGES = ("parliament.session_register_changed",)
+
+
 def check_convened(entry) -> str | None:
     """The assembly as convened: title, time, place, link, who convened, statute version and
     the register frozen then (its keyed digest), and the items it was convened with."""
@@ -704,6 +708,12 @@ def check_convened(entry) -> str | None:
     now = convened_payload(
         assembly, list(items.order_by("position", "pk")), register_digest(assembly)
     )
+    # a session whose register a later entry changed (its seats changed hands before it
+    # opened): that entry's check answers for the register now
+    later = entries(entry.chain).filter(kind__in=REGISTER_CHANGES, seq__gt=entry.seq)
+    if any(e.data.get("assembly") == assembly.pk for e in later.only("payload")):
+        now["register_size"] = data.get("register_size")
+        now["register_digest"] = data.get("register_digest")
     changed = _changed(data, now)
     if changed:
         return _("assembly %(assembly)s differs from its convening entry: %(fields)s") % {

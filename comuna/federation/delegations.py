@@ -302,6 +302,7 @@ def _seat_elected(delegation: Delegation, by, actor: str) -> None:
         },
         actor=actor,
     )
+    parliament.follow_seats(seat.organ, actor=actor)
 
 
 def _recall(delegation: Delegation, by, actor: str) -> None:
@@ -334,6 +335,7 @@ def _recall(delegation: Delegation, by, actor: str) -> None:
         },
         actor=actor,
     )
+    parliament.follow_seats(seat.organ, actor=actor)
 
 
 def decided_payload(delegation: Delegation) -> dict[str, Any]:
@@ -480,6 +482,10 @@ LEDGER_CHECKS: dict = {
     "parliament.seats_declared": (
         parliament.check_seats_declared,
         gettext_lazy("Parliament: seats declared"),
+    ),
+    parliament.REGISTER_CHANGED: (
+        parliament.check_register_changed,
+        gettext_lazy("Parliament: a coming session's register follows its seats"),
     ),
     "parliament.delegation_proposed": (
         check_proposed,

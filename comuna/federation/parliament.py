@@ -38,6 +38,7 @@ from comuna.assemblies.models import (
     Method,
     Motion,
     Outcome,
+    Registered,
     Status,
 )
 from comuna.federation.errors import FederationError
@@ -280,6 +281,67 @@ def principals(organ: Organ, on: date | None = None):
         .select_related("resident", "seat__member")
         .order_by("seat__number", "pk")
     )
+
+
+REGISTER_CHANGED = "parliament.session_register_changed"
+
+
+def follow_seats(organ: Organ, *, actor: str) -> list[Assembly]:
+    """The registers of the organ's sessions convened but not yet opened follow the seats:
+    when a member's assembly recalls or elects its spokesperson, whoever holds the seat now is
+    on the register of the next session instead of whoever held it at convening (a session
+    already in session keeps its register). Each change is a ``parliament.session_register_
+    changed`` entry with the register's new size and keyed digest (no resident is named)."""
+    changed = []
+    wanted = set(convening.seated(organ).values_list("pk", flat=True))
+    coming = Assembly.objects.select_for_update(of=("self",)).filter(
+        organ=organ, status=Status.CONVENED
+    )
+    for assembly in coming.select_related("body").order_by("pk"):
+        have = set(assembly.registered.values_list("resident_id", flat=True))
+        if have == wanted:
+            continue
+        Registered.objects.filter(assembly=assembly, resident_id__in=have - wanted).delete()
+        Registered.objects.bulk_create(
+            Registered(assembly=assembly, resident_id=pk) for pk in sorted(wanted - have)
+        )
+        assembly.register_size = len(wanted)
+        assembly.save(update_fields=["register_size"])
+        record(
+            assembly.body.ledger_chain,
+            REGISTER_CHANGED,
+            {
+                "assembly": assembly.pk,
+                "organ": organ.pk,
+                "register_size": assembly.register_size,
+                "register_digest": convening.register_digest(assembly),
+            },
+            actor=actor,
+        )
+        changed.append(assembly)
+    return changed
+
+
+def check_register_changed(entry) -> str | None:
+    """``ledger verify``: the session exists in the chain's body; when no later change was
+    recorded, its register is the one this entry recorded (size and keyed digest)."""
+    data = entry.data
+    assembly = Assembly.objects.select_related("body").filter(pk=data.get("assembly")).first()
+    if assembly is None:
+        return _("assembly %(pk)s is missing from the database") % {"pk": data.get("assembly")}
+    if assembly.body.ledger_chain != entry.chain or assembly.organ_id != data.get("organ"):
+        return _("assembly %(pk)s is not a session of this body's parliament") % {"pk": assembly.pk}
+    later = entries(entry.chain).filter(kind=REGISTER_CHANGED, seq__gt=entry.seq)
+    if any(e.data.get("assembly") == assembly.pk for e in later.only("payload")):
+        return None
+    if (assembly.register_size, convening.register_digest(assembly)) != (
+        data.get("register_size"),
+        data.get("register_digest"),
+    ):
+        return _("the register of session %(pk)s differs from the one recorded") % {
+            "pk": assembly.pk
+        }
+    return None
 
 
 def instruction_for(item: AgendaItem, seat: Seat | None) -> Instruction | None:

@@ -352,3 +352,43 @@ def test_a_commune_sends_one_of_its_own_spokespersons_to_the_city_never_listing_
         )
     assert caught.value.field == "principal"
     assert not Delegation.objects.exists()
+
+
+def test_a_recall_puts_the_substitute_on_the_register_of_the_session_already_convened(
+    cast, federation
+):
+    """The next session was convened before the recall: when it opens, the substitute who
+    took the seat is on its register (and may be checked in and vote), the recalled
+    spokesperson is not; a session already in session keeps its register. `ledger verify`
+    stays green, and catches the register edited afterwards with SQL."""
+    from comuna.assemblies.models import Registered
+    from tests.federation.parliament_fixtures import session
+
+    in_progress = session(cast.commune)
+    coming = session(cast.commune, open_it=False)
+
+    def registered(assembly):
+        return set(Registered.objects.filter(assembly=assembly).values_list("resident", flat=True))
+
+    assert cast.parliamentarian.pk in registered(coming)
+    delegation = delegations.propose_recall(
+        federation.a_principal,
+        assembly=in_session(cast.council),
+        reason="Votó contra el mandato de la asamblea.",
+        by=cast.electoral.user,
+    )
+    decide(delegation.motion)
+    substitute = federation.a_substitute_resident.pk
+    assert substitute in registered(coming) and cast.parliamentarian.pk not in registered(coming)
+    coming.refresh_from_db()
+    assert coming.register_size == len(registered(coming)) == 2
+    assert cast.parliamentarian.pk in registered(in_progress)  # in session: as frozen
+    assert "parliament.session_register_changed" in _kinds(cast.commune)
+    assert verify().ok, problems()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assemblies_registered SET resident_id = %s WHERE assembly_id = %s "
+            "AND resident_id = %s",
+            [cast.parliamentarian.pk, coming.pk, substitute],
+        )
+    assert any("register of session" in str(p) for p in problems()[0]), problems()

@@ -88,13 +88,19 @@ def test_the_election_form_puts_it_to_the_assembly(cast, federation, login):
     "data, error",
     [
         ({"principal": "", "substitute": "s", "assembly": "a"}, "This field is required"),
-        ({"principal": "outsider", "substitute": "s", "assembly": "a"}, "Choose a voter"),
+        (
+            {"principal": "outsider", "substitute": "s", "assembly": "a"},
+            "Choose one of those listed",
+        ),
         ({"principal": "r", "substitute": "r", "assembly": "a"}, "two different people"),
         (
             {"principal": "r", "substitute": "s", "assembly": "9999999"},
             "Choose one of the assemblies",
         ),
-        ({"principal": "r' OR 1=1", "substitute": "s", "assembly": "a"}, "Choose a voter"),
+        (
+            {"principal": "r' OR 1=1", "substitute": "s", "assembly": "a"},
+            "Choose one of those listed",
+        ),
     ],
 )
 def test_a_bad_election_form_says_what_and_changes_nothing(cast, federation, login, data, error):
