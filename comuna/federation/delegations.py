@@ -61,13 +61,17 @@ def _seat(seat: Seat) -> Seat:
     return seat
 
 
-def _lapse_stale(seat: Seat, actor: str) -> None:
-    """Proposals for the seat whose assembly ended (or failed) without deciding them lapse."""
+def _lapse_stale(seat: Seat, actor: str, kind: str) -> None:
+    """Proposals for the seat whose assembly ended (or failed) without deciding them lapse; one
+    of the same kind still waiting for its assembly refuses another (a recall never waits for
+    an election: the member recalls its spokesperson at any time)."""
     waiting = Delegation.objects.select_for_update(of=("self",)).filter(
         seat=seat, status=Decision.PROPOSED
     )
     for found in waiting.select_related("motion__item__assembly", "member"):
         if parliament.pending(found.motion):
+            if found.kind != kind:
+                continue
             raise FederationError(
                 _("The assembly of %(member)s has yet to decide “%(text)s”.")
                 % {"member": found.member.name, "text": found.motion.text[:120]}
@@ -143,7 +147,7 @@ def propose_election(
         raise FederationError(
             _("The spokesperson and the substitute are two different people."), field="substitute"
         )
-    _lapse_stale(seat, actor)
+    _lapse_stale(seat, actor, DelegationKind.ELECT)
     organ, body = seat.organ, seat.organ.body
     text = site_language(
         gettext_lazy(
@@ -187,7 +191,7 @@ def propose_recall(mandate: Mandate, *, assembly, reason: str, by: Any) -> Deleg
         raise FederationError(_("Say why the spokesperson is recalled."), field="reason")
     if len(reason) > REASON_MAX:
         raise FederationError(_("At most %(n)s characters.") % {"n": REASON_MAX}, field="reason")
-    _lapse_stale(seat, actor)
+    _lapse_stale(seat, actor, DelegationKind.RECALL)
     member = seat.member
     text = site_language(
         gettext_lazy("Recall %(name)s, spokesperson of %(member)s in the %(organ)s of %(body)s")

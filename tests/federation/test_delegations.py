@@ -196,22 +196,59 @@ def test_a_second_proposal_waits_for_the_first_and_a_stale_one_lapses(cast, fede
         by=cast.electoral.user,
     )
     with pytest.raises(FederationError, match="has yet to decide"):
-        delegations.propose_recall(
-            federation.a_principal, assembly=assembly, reason="Votó contra el mandato.", by=SETUP
+        delegations.propose_election(
+            federation.seat_a,
+            principal=cast.spokesperson,
+            substitute=cast.resident,
+            assembly=assembly,
+            by=cast.electoral.user,
         )
     # the assembly ends without deciding it: the next proposal finds it lapsed
     from comuna.assemblies import attendance
 
     attendance.end_session(assembly, by=SETUP)
-    delegations.propose_recall(
-        federation.a_principal,
+    delegations.propose_election(
+        federation.seat_a,
+        principal=cast.spokesperson,
+        substitute=cast.resident,
         assembly=in_session(cast.council),
-        reason="Votó contra el mandato.",
-        by=SETUP,
+        by=cast.electoral.user,
     )
     first.refresh_from_db()
     assert first.status == Decision.LAPSED
     assert "parliament.delegation_lapsed" in _kinds(cast.council)
+    assert verify().ok, problems()
+
+
+def test_a_recall_never_waits_for_an_election_still_to_be_decided(cast, federation):
+    """The member recalls its spokesperson at any time: an election put to a later assembly
+    does not hold the recall back, and the recall carried seats the substitute at once."""
+    coming = assembly_in(None, Status.CONVENED, body=cast.council)
+    election = delegations.propose_election(
+        federation.seat_a,
+        principal=cast.resident,
+        substitute=cast.spokesperson,
+        assembly=coming,
+        by=cast.electoral.user,
+    )
+    recall = delegations.propose_recall(
+        federation.a_principal,
+        assembly=in_session(cast.council),
+        reason="Votó contra el mandato.",
+        by=cast.electoral.user,
+    )
+    with pytest.raises(FederationError, match="has yet to decide"):
+        delegations.propose_recall(
+            federation.a_principal,
+            assembly=in_session(cast.council),
+            reason="Otra vez.",
+            by=cast.electoral.user,
+        )
+    decide(recall.motion)
+    principal = Mandate.objects.active().get(seat=federation.seat_a, kind=MandateKind.SPOKESPERSON)
+    assert principal.resident == federation.a_substitute_resident
+    election.refresh_from_db()
+    assert election.status == Decision.PROPOSED
     assert verify().ok, problems()
 
 
