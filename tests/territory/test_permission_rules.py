@@ -96,6 +96,8 @@ def test_every_action_is_named_after_the_capability_that_registered_it():
         "assemblies",
         "mandates",
         "cycles",
+        "referendum",
+        "parliament",
     }
 
 
