@@ -12,14 +12,29 @@ from comuna.voting.models import Option, Poll, Status
 
 def waiting_for(user) -> QuerySet[Poll]:
     """Open polls whose frozen register has ``user`` on it, not yet voted online; the longest
-    open first. (A vote on paper is not tied to anyone, so it does not take a poll off here.)"""
+    open first. (A vote on paper is not tied to anyone, so it does not take a poll off here.)
+    A budget district's poll comes with its budget, whose one ballot page it links to."""
     if not user.is_authenticated:
         return Poll.objects.none()
     return (
         Poll.objects.filter(status=Status.OPEN, voters__user=user, voters__has_voted=False)
-        .select_related("body")
+        .select_related("body", "district__budget__body")
         .order_by("opened_on", "pk")
     )
+
+
+def waiting_ballots(user) -> list[Poll]:
+    """:func:`waiting_for`, with a budget's district polls once per budget (its one ballot
+    page takes them all)."""
+    found, budgets = [], set()
+    for poll in waiting_for(user):
+        district = getattr(poll, "district", None)
+        if district is not None:
+            if district.budget_id in budgets:
+                continue
+            budgets.add(district.budget_id)
+        found.append(poll)
+    return found
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from comuna.territory.models import (
 from comuna.territory.permissions import bodies_of, can
 from comuna.territory.rules import Action
 from comuna.territory.tree import federation
-from comuna.voting.queries import published, waiting_for
+from comuna.voting.queries import published, waiting_ballots
 from comuna.web import tokens
 from comuna.web.access import body_view, personal, public
 from comuna.web.maps import outline
@@ -63,7 +63,7 @@ def home(request):
     bodies = bodies_of(request.user)
     context = {
         "bodies": bodies,
-        "waiting": list(waiting_for(request.user)),
+        "waiting": waiting_ballots(request.user),
         "assembly_notices": assembly_notices.coming_for(bodies),
     }
     if not bodies:

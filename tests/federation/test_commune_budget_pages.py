@@ -215,3 +215,16 @@ def test_the_executive_unit_includes_a_project_on_the_include_page(world, login)
     assert again.status_code == 400 and "already in the plan of Comuna" in again.content.decode()
     assert client.post(url, {"project": "x"}).status_code == 400
     assert Project.objects.filter(cycle=world.cycle, source=extra).count() == 1
+
+
+def test_a_residents_home_lists_the_commune_budget_once_linking_to_its_one_ballot(
+    world, login, cast
+):
+    """Two polls wait for a resident of council A (A's district and the commune-wide pot):
+    the home page lists the budget once, linking to its ballot page, not to either poll."""
+    budget = budgets.open(world.budget(), by=world.electoral.user)
+    page = login(cast.resident.user).get("/").content.decode()
+    vote = reverse("budget-vote", kwargs={"slug": budget.body.slug, "pk": budget.pk})
+    assert page.count(f'href="{vote}"') == 1
+    for district in budget.districts.all():
+        assert f"/polls/{district.poll_id}/" not in page
