@@ -8,9 +8,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_resident_logs_in_and_sees_their_council(demo_server, page):
     log_in(page, demo_server, "vecina")
-    expect(
-        page.get_by_role("link", name="Consejo Comunal Las Veritas", exact=True)
-    ).to_be_visible()
+    expect(page.get_by_role("link", name="Consejo Comunal Las Veritas", exact=True)).to_be_visible()
     page.get_by_role("link", name="Consejo Comunal Las Veritas", exact=True).click()
     expect(page.locator("h1")).to_have_text("Consejo Comunal Las Veritas")
     expect(page.get_by_role("heading", name="Comité de Salud")).to_be_visible()

@@ -49,9 +49,7 @@ def test_only_the_electoral_commission_closes_a_poll(cast, login, poll, persona)
 
 
 @pytest.mark.parametrize("step", ["poll-open", "poll-close"])
-def test_a_budget_districts_poll_is_opened_and_closed_by_its_budget_not_its_page(
-    cast, login, step
-):
+def test_a_budget_districts_poll_is_opened_and_closed_by_its_budget_not_its_page(cast, login, step):
     """The electoral commission may open and close its body's polls, but not one a budget
     holds: that would cut the budget's vote short (or, opened early, leave the budget unable to
     open), so the page refuses it, says why and changes nothing."""
