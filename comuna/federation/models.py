@@ -284,7 +284,13 @@ class Ratification(models.Model):
     class Meta:
         ordering = ["decision", "member__name"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "member"], name="ratify_once_per_member")
+            # once per member, a lapsed request aside (its assembly ended without deciding it:
+            # the member may put it to another)
+            models.UniqueConstraint(
+                fields=["decision", "member"],
+                condition=~models.Q(status="lapsed"),
+                name="ratify_once_per_member",
+            )
         ]
 
     def __str__(self) -> str:

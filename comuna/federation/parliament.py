@@ -613,8 +613,14 @@ def decided_motions(organ: Organ) -> list[dict[str, Any]]:
         "mandate__resident", "mandate__seat__member", "instruction__body"
     ):
         votes.setdefault(v.motion_id, []).append(v)
+    # each member's latest request (one that lapsed is followed by the one put again)
+    latest: dict[tuple[int, int], Ratification] = {}
+    for r in (
+        Ratification.objects.filter(decision__in=motions).select_related("member").order_by("pk")
+    ):
+        latest[(r.decision_id, r.member_id)] = r
     ratifications: dict[int, list[Ratification]] = {}
-    for r in Ratification.objects.filter(decision__in=motions).select_related("member"):
+    for r in latest.values():
         ratifications.setdefault(r.decision_id, []).append(r)
     return [
         {

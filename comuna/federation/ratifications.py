@@ -56,7 +56,12 @@ def require_ratification(decision: Motion, member: Body, assembly, *, by: Any) -
             _("%(member)s has no seat in the %(organ)s.")
             % {"member": member.name, "organ": session.organ.name}
         )
-    if Ratification.objects.filter(decision=decision, member=member).exists():
+    _lapse_stale(decision, member, actor)
+    if (
+        Ratification.objects.filter(decision=decision, member=member)
+        .exclude(status=Decision.LAPSED)
+        .exists()
+    ):
         raise FederationError(
             _("%(member)s already requires this decision to be ratified.") % {"member": member.name}
         )
@@ -82,6 +87,27 @@ def require_ratification(decision: Motion, member: Body, assembly, *, by: Any) -
         actor=actor,
     )
     return ratification
+
+
+def _lapse_stale(decision: Motion, member: Body, actor: str) -> None:
+    """A request whose assembly ended (or failed) without deciding it lapses, so the member
+    may put it to another assembly; the decision stays not yet binding on the member until
+    one ratifies it (``parliament.ratification_lapsed``)."""
+    waiting = Ratification.objects.select_for_update(of=("self",)).filter(
+        decision=decision, member=member, status=Decision.PROPOSED
+    )
+    for found in waiting.select_related("member", "motion__item__assembly"):
+        if parliament.pending(found.motion):
+            continue  # still to be decided: refused as already required
+        found.status = Decision.LAPSED
+        found.decided_at = timezone.now()
+        found.save(update_fields=["status", "decided_at"])
+        record(
+            member.ledger_chain,
+            "parliament.ratification_lapsed",
+            decided_payload(found),
+            actor=actor,
+        )
 
 
 def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
@@ -146,6 +172,10 @@ def _check(entry, decided: bool) -> str | None:
         return found
     if decided:
         expected = decided_as(ratification.motion)
+        if entry.kind == "parliament.ratification_lapsed":
+            if expected is not None or ratification.status != Decision.LAPSED:
+                return _("ratification %(pk)s lapsed, but its motion was decided") % {"pk": pk}
+            return None
         kind = (
             "parliament.ratified"
             if expected == Decision.CARRIED
@@ -176,5 +206,9 @@ LEDGER_CHECKS: dict = {
     "parliament.ratification_rejected": (
         check_decided,
         gettext_lazy("Parliament: a member's assembly did not ratify a decision"),
+    ),
+    "parliament.ratification_lapsed": (
+        check_decided,
+        gettext_lazy("Parliament: a member's assembly ended without deciding a ratification"),
     ),
 }

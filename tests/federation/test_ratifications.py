@@ -94,3 +94,35 @@ def test_verify_finds_a_ratification_marked_with_sql(cast, federation):
             [ratification.pk],
         )
     assert not verify().ok
+
+
+def test_a_request_its_assembly_left_undecided_lapses_and_is_put_again(cast, federation):
+    """While the member's assembly has yet to decide it, a second request is refused; once
+    that assembly ended without deciding it, the next request finds it lapsed
+    (``parliament.ratification_lapsed``) and goes to another assembly; the decision stays not
+    yet binding on the member until one ratifies it."""
+    decision = _decision(cast, federation)
+    first = _require(cast, decision)
+    with pytest.raises(FederationError, match="already requires"):
+        ratifications.require_ratification(
+            decision, cast.council, first.motion.item.assembly, by=cast.electoral.user
+        )
+    attendance.end_session(first.motion.item.assembly, by=SETUP)
+    second = _require(cast, decision)
+    first.refresh_from_db()
+    assert first.status == "lapsed" and second.status == "proposed"
+    [shown] = [
+        r
+        for d in parliament.decided_motions(cast.parliament)
+        for r in d["ratifications"]
+        if d["motion"] == decision
+    ]
+    assert shown["ratification"] == second and shown["binding"] == Binding.PENDING
+    assert "parliament.ratification_lapsed" in [e.kind for e in entries(cast.council.ledger_chain)]
+    assert verify().ok, problems()
+    decide(second.motion)
+    second.refresh_from_db()
+    assert ratifications.binding(second) == Binding.BINDS
+    with pytest.raises(FederationError, match="already requires"):
+        _require(cast, decision)
+    assert verify().ok, problems()
