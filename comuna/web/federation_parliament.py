@@ -505,7 +505,7 @@ def session_matters(request, body, assembly):
             "form": form,
             "title": _("Put a matter raised by the members on “%(session)s”")
             % {"session": assembly.title},
-            "submit": _("Put it on the agenda"),
+            "submit": _("Put the matter on the agenda"),
             "lead": _(
                 "Once the statute's share of the members has raised a matter, each by a "
                 "decision of its own assembly, the parliament must take it up before its "
