@@ -21,6 +21,17 @@ from django.db.models import Model
 MAX_ID = 2**63 - 1
 
 
+def parse_id(value) -> int | None:
+    """The id a submitted value names, or None when it names none: only ASCII digits count
+    (``"²"`` is a digit to ``str.isdigit()`` but not to ``int()``) and nothing above ``MAX_ID``
+    (SQLite would refuse to bind it)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 @cache
 def _select(model: type[Model], alias: str) -> str:
     """The concrete columns of ``model`` in field order, for ``SELECT``, as ``alias``.col."""

@@ -99,9 +99,17 @@ def make_household(body, code=None, address=None):
 
 
 def make_resident(
-    body, name, *, born=date(1980, 5, 17), since=date(2010, 1, 1), household=None, username=None
+    body,
+    name,
+    *,
+    born=date(1980, 5, 17),
+    since=date(2010, 1, 1),
+    household=None,
+    username=None,
+    **fields,
 ):
-    """A resident added through the census service (so the ledger records it)."""
+    """A resident added through the census service (so the ledger records it); ``fields``:
+    more of the census form's fields (``document_id``, ``family_name``...)."""
     household = household or make_household(body, address=f"Calle {name}")
     form = ResidentForm(
         {
@@ -110,6 +118,7 @@ def make_resident(
             "birth_date": born.isoformat(),
             "sex": "F",
             "resident_since": max(since, born).isoformat(),
+            **fields,
         },
         household=household,
     )

@@ -27,6 +27,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna import rows
 from comuna.assemblies.models import Assembly, Motion
 from comuna.cycles import matters
 from comuna.cycles.budgets import put_on_agenda
@@ -83,10 +84,10 @@ def _cost_item(execution: Execution, item: Any) -> CostItem | None:
     """One of the project's cost items (by row or id), None for none, or a refusal."""
     if item in (None, ""):
         return None
-    item_id = str(item.pk if isinstance(item, CostItem) else item)
+    item_id = rows.parse_id(item.pk if isinstance(item, CostItem) else item)
     found = None
-    if item_id.isascii() and item_id.isdigit():
-        found = CostItem.objects.filter(pk=int(item_id), project_id=execution.project_id).first()
+    if item_id is not None:
+        found = CostItem.objects.filter(pk=item_id, project_id=execution.project_id).first()
     if found is None:
         raise refuse(_("Choose one of the project's cost items."), "item")
     return found

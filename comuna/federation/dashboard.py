@@ -25,8 +25,9 @@ What is counted, for each body of the tree (its *own* figures), then summed up t
   present) and a poll with an empty register (an imported file's) are left out.
 
 **Small counts.** Every figure that counts people (*register*, *reporters*, *ballots*,
-*eligible*) is suppressed when below the statute's ``dashboard_min_count`` of the body whose
-dashboard it is (default 5): its :class:`Figure` has ``value=None`` and ``suppressed=True``, and
+*eligible*) is suppressed when below the largest ``dashboard_min_count`` among the statutes of
+the federation's communes and cities (default 5; see :func:`dashboard`: one suppression for the
+whole federation): its :class:`Figure` has ``value=None`` and ``suppressed=True``, and
 the true value is not kept in what this module returns. A turnout is shown only when both its
 ballots and its register are. Zero is below the threshold too.
 
@@ -460,16 +461,37 @@ def has_dashboard(body: Body) -> bool:
     return body.kind in FEDERATIONS
 
 
+def top_of(body: Body) -> Body:
+    """The highest body with a dashboard that ``body`` is federated into (itself if none):
+    every dashboard of that federation is read off the same suppression."""
+    top = body
+    for above in body.ancestors():  # parent first
+        if has_dashboard(above):
+            top = above
+    return top
+
+
 def dashboard(body: Body, *, today: date | None = None) -> Dashboard:
-    """The dashboard of the commune or city ``body``; NoDashboard for any other body."""
+    """The dashboard of the commune or city ``body``; NoDashboard for any other body.
+
+    **One suppression for the whole federation.** The figures are computed and suppressed
+    once for the highest body with a dashboard that ``body`` is federated into (its city), with
+    the largest ``dashboard_min_count`` of the statutes of the federation's communes and
+    cities, and ``body``'s dashboard is its part of that one table. So a commune's dashboard and
+    its city's hide the same figures, and nothing hidden on one is recovered by subtracting
+    what the other shows. A body whose statute keeps its cycle to its members (the top body
+    aside) contributes nothing, on its own dashboard too."""
     if not has_dashboard(body):
         raise NoDashboard(body.slug)
     on = today or timezone.localdate()
-    ids = body.descendant_ids()
+    top = top_of(body)
+    ids = top.descendant_ids()
     bodies = {b.pk: b for b in Body.objects.filter(pk__in=ids).order_by("name", "pk")}
     statutes = _statutes(ids)
-    min_count = statutes[body.pk].dashboard_min_count
-    withheld = [b for b in bodies.values() if b.pk != body.pk and not statutes[b.pk].cycle_public]
+    min_count = max(
+        statutes[pk].dashboard_min_count for pk, b in bodies.items() if has_dashboard(b)
+    )
+    withheld = [b for b in bodies.values() if b.pk != top.pk and not statutes[b.pk].cycle_public]
     included = set(bodies) - {b.pk for b in withheld}
     own = _own_figures(bodies, included, statutes, on)
     currencies = [body.currency]
@@ -478,17 +500,27 @@ def dashboard(body: Body, *, today: date | None = None) -> Dashboard:
     currencies = [currencies[0], *sorted(set(currencies[1:]))]
     children: dict[int | None, list[Body]] = defaultdict(list)
     for b in bodies.values():  # in name order
-        if b.pk != body.pk:
+        if b.pk != top.pk:
             children[b.parent_id].append(b)
-    root = _build(body, children, own, currencies)
+    root = _build(top, children, own, currencies)
     _finish(root, min_count)
-    found = {key for figures in own.values() for key in figures.needs}
+    total = next(n.row for n in _walk(root) if n.row.body.pk == body.pk and not n.row.own)
+    mine, waiting = set(), [body.pk]
+    while waiting:  # body and every body under it, from the tree already read
+        pk = waiting.pop()
+        mine.add(pk)
+        waiting += [c.pk for c in children.get(pk, [])]
+    found = {key for pk, figures in own.items() if pk in mine for key in figures.needs}
     return Dashboard(
         body=body,
         on=on,
         min_count=min_count,
-        total=root.row,
-        withheld=withheld,
+        total=total,
+        withheld=[b for b in withheld if b.pk in mine],
         categories=[c for c in NeedCategory.values if c in found],
-        currencies=currencies,
+        currencies=[c for c in currencies if c == body.currency or _has_money(total, c)],
     )
+
+
+def _has_money(row: Row, currency: str) -> bool:
+    return any(m.currency == currency for r in row.walk() for m in r.money)

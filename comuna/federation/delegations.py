@@ -27,6 +27,7 @@ from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Delegation, DelegationKind
 from comuna.federation.parliament import decided_as, differs
+from comuna.federation.parliament_rules import ParliamentAction
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.territory import census
@@ -40,7 +41,7 @@ from comuna.territory.models import (
     Seat,
     SeatSector,
 )
-from comuna.territory.services import TerritoryError, confer_mandate, end_mandate
+from comuna.territory.services import end_mandate
 from comuna.territory.services import replace_by_substitute as seat_substitute
 
 REASON_MAX = 300
@@ -76,14 +77,8 @@ def _lapse_stale(seat: Seat, actor: str, kind: str) -> None:
                 _("The assembly of %(member)s has yet to decide “%(text)s”.")
                 % {"member": found.member.name, "text": found.motion.text[:120]}
             )
-        found.status = Decision.LAPSED
-        found.decided_at = timezone.now()
-        found.save(update_fields=["status", "decided_at"])
-        record(
-            found.member.ledger_chain,
-            "parliament.delegation_lapsed",
-            lapsed_payload(found),
-            actor=actor,
+        parliament.lapse(
+            found, kind="parliament.delegation_lapsed", payload=lapsed_payload, actor=actor
         )
 
 
@@ -141,6 +136,7 @@ def propose_election(
     actor = actor_label(by)
     seat = _seat(seat)
     member = seat.member
+    parliament.require(by, ParliamentAction.ELECT, member, member)
     principal = _voter(member, principal, "principal")
     substitute = _voter(member, substitute, "substitute")
     if principal.pk == substitute.pk:
@@ -181,6 +177,7 @@ def propose_recall(mandate: Mandate, *, assembly, reason: str, by: Any) -> Deleg
     if mandate.kind != MandateKind.SPOKESPERSON or mandate.seat_id is None:
         raise FederationError(_("Only a spokesperson holding a member's seat is recalled here."))
     seat = _seat(mandate.seat)
+    parliament.require(by, ParliamentAction.RECALL, seat.member, seat.member)
     if not mandate.is_active():
         raise FederationError(
             _("%(name)s is not in office: the mandate is not in force today.")
@@ -277,21 +274,16 @@ def _seat_elected(delegation: Delegation, by, actor: str) -> None:
     reason = site_language(
         gettext_lazy("The assembly of %(member)s elected another spokesperson.")
     ) % {"member": delegation.member.name}
-    ended = []
-    for mandate in Mandate.objects.active(today).filter(seat=seat).order_by("pk"):
-        try:
-            ended.append(end_mandate(mandate, on=today, reason=reason, by=by).pk)
-        except TerritoryError:
-            continue  # it started today: it ends with the new one's start below
-    made = [
-        confer_mandate(
-            body, resident, kind=kind, organ=seat.organ, seat=seat, starts_on=today, by=by
-        )
-        for resident, kind in (
+    ended, made = parliament.reseat(
+        seat,
+        [
             (delegation.principal, MandateKind.SPOKESPERSON),
             (delegation.substitute, MandateKind.SUBSTITUTE),
-        )
-    ]
+        ],
+        on=today,
+        reason=reason,
+        by=by,
+    )
     record(
         body.ledger_chain,
         "parliament.spokesperson_elected",

@@ -3,7 +3,9 @@ clock the services read is set to each moment, as in comuna/assemblies/demo.py).
 
 - Both communes declare their parliament's seats from their councils (the spokesperson each
   council sent takes its council's seat), an organisation's and the bank's; each council's
-  seat gets a substitute.
+  seat gets a substitute; the city declares its parliament's from its two communes (the
+  councils federated straight into it, in no commune yet, hold none) and an organisation's.
+  Each organisation's and bank's seat is filled with whom it designated.
 - El Cardonal: its councils' assemblies instruct their spokespersons on the item "Ruta de
   transporte comunal" (El Carabalí: vote against; Brisas del Turbio: vote for); in the session
   El Carabalí's spokesperson votes for, against the mandate (flagged on the parliament's page).
@@ -34,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from comuna.assemblies import attendance, convening, decisions
 from comuna.assemblies.demo import at
 from comuna.assemblies.models import Assembly, Registered
-from comuna.federation import initiatives, parliament, ratifications
+from comuna.federation import designations, initiatives, parliament, ratifications
 from comuna.mandates import accounting
 from comuna.territory import demo, services
 from comuna.territory.actors import DEMO
@@ -42,10 +44,13 @@ from comuna.territory.models import Body, Mandate, MandateKind, OrganKind, Resid
 
 CARDONAL, RIO_CLARO = "comuna-el-cardonal", "comuna-rio-claro"
 CARABALI, BRISAS, VERITAS = "cc-el-carabali", "cc-brisas-del-turbio", "cc-las-veritas"
+CITY = "ciudad-valle-del-turbio"
 ORGANISATIONS = {
     CARDONAL: ["Empresa de Propiedad Social Textil El Cardonal"],
     RIO_CLARO: ["Unidad de Producción Familiar Río Claro"],
+    CITY: ["Red de Productores del Valle del Turbio"],
 }
+BANKS = {CARDONAL: True, RIO_CLARO: True, CITY: False}
 TERM = (date(2025, 6, 1), date(2027, 6, 1))  # the demo parliaments' term
 ROUTE = "Ruta de transporte comunal entre los tres consejos"
 ROADS = "Reparar la vialidad agrícola"
@@ -72,12 +77,17 @@ def _load() -> None:
     now = timezone.now()
     bodies = {b.slug: b for b in Body.objects.all()}
     with at(now - timedelta(days=45)):
-        for slug in (CARDONAL, RIO_CLARO):
+        for slug in (CARDONAL, RIO_CLARO, CITY):
             _seats(bodies[slug])
+    with at(now - timedelta(days=40)):
+        for slug in (CARDONAL, RIO_CLARO, CITY):
+            _designated(bodies[slug])
     users = _logins(bodies)
     commune = bodies[CARDONAL]
     mandates = {
-        m.seat.member.slug: m for m in parliament.principals(parliament.parliament_of(commune))
+        m.seat.member.slug: m
+        for m in parliament.principals(parliament.parliament_of(commune))
+        if m.seat and m.seat.member_id
     }
 
     # a past session: El Carabalí's spokesperson votes against the mandate of its assembly
@@ -186,7 +196,7 @@ def _load() -> None:
 
 def _seats(commune: Body) -> None:
     parliament.declare_member_seats(
-        commune, organisations=ORGANISATIONS[commune.slug], bank=True, by=DEMO
+        commune, organisations=ORGANISATIONS[commune.slug], bank=BANKS[commune.slug], by=DEMO
     )
     organ = parliament.parliament_of(commune)
     taken = set(Mandate.objects.values_list("resident_id", flat=True))
@@ -212,6 +222,32 @@ def _seats(commune: Body) -> None:
             seat=seat,
             starts_on=TERM[0],
             ends_on=TERM[1],
+            by=DEMO,
+        )
+
+
+def _designated(body: Body) -> None:
+    """Each organisation's seat and the bank's filled with whom its own assembly designated
+    (residents of the body's councils holding no mandate), as its electoral commission
+    records them."""
+    organ = parliament.parliament_of(body)
+    taken = set(Mandate.objects.values_list("resident_id", flat=True))
+    pool = list(
+        Resident.objects.filter(body_id__in=body.descendant_ids(), birth_date__lte=date(2000, 1, 1))
+        .exclude(pk__in=taken)
+        .order_by("pk")[:12]
+    )
+    for seat in organ.seat_rows.filter(member__isnull=True, number__lte=organ.seats):
+        principal, substitute = pool.pop(), pool.pop()
+        designations.designate(
+            seat,
+            principal=principal,
+            substitute=substitute,
+            reference=(
+                f"Acta de la asamblea de {seat.label}"
+                if seat.label
+                else "Acta de la asamblea del Banco de la Comuna"
+            ),
             by=DEMO,
         )
 

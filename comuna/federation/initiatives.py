@@ -27,6 +27,7 @@ from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Initiative, InitiativeStatus, Support
 from comuna.federation.parliament import add_item, decided_as, differs
+from comuna.federation.parliament_rules import ParliamentAction
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.mandates.deadlines import Due
@@ -78,6 +79,7 @@ def raise_matter(
     if parliament.parliament_of(body) is None:
         raise FederationError(_("%(body)s has no parliament.") % {"body": body.name})
     _member_of(body, member)
+    parliament.require(by, ParliamentAction.RAISE, member, member)
     title = (title or "").strip()
     description = (description or "").strip()
     if not title:
@@ -87,7 +89,7 @@ def raise_matter(
     if len(description) > TEXT_MAX:
         raise FederationError(_("At most %(n)s characters.") % {"n": TEXT_MAX}, field="description")
     statute = body.current_statute()
-    members = body.children.count()
+    members = parliament.members_of(body).count()
     initiative = Initiative.objects.create(
         body=body,
         title=title,
@@ -110,6 +112,7 @@ def support(initiative: Initiative, member: Body, assembly, *, by: Any) -> Suppo
     """Another member's assembly is asked to raise the same matter."""
     initiative = _locked(initiative)
     _member_of(initiative.body, member)
+    parliament.require(by, ParliamentAction.SUPPORT, member, member)
     if initiative.status != InitiativeStatus.COLLECTING:
         raise FederationError(
             _("This matter no longer collects the members' decisions: it is %(status)s.")
@@ -186,8 +189,11 @@ def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
 def schedule(initiative: Initiative, assembly, *, by: Any) -> Initiative:
     """The body's coordination puts a reached initiative on a parliament session's agenda (in
     session, or coming while its agenda may be amended)."""
+    from comuna.assemblies.rules import AssemblyAction
+
     actor = actor_label(by)
     initiative = _locked(initiative)
+    parliament.require(by, AssemblyAction.AMEND_AGENDA, assembly, initiative.body)
     if initiative.status != InitiativeStatus.REACHED:
         raise FederationError(
             _("Only a matter raised by enough members is put on the parliament's agenda.")

@@ -46,6 +46,9 @@ class ReferendumStatus(models.TextChoices):
     FOUNDED = "founded", _("Carried: founded")
     FAILED = "failed", _("Not carried")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # counted, but what the count would found cannot be founded (its short name was taken, a
+    # member federated elsewhere meanwhile): closed by the host's electoral commission, saying why
+    VOID = "void", _("Closed without founding")
 
 
 class Referendum(models.Model):
@@ -87,6 +90,7 @@ class Referendum(models.Model):
     # the merged count, as its ``referendum.counted`` entry records it
     result = models.JSONField(null=True, blank=True)
     counted_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(_("why it was closed without founding"), blank=True)
     founded = models.OneToOneField(
         Body,
         null=True,

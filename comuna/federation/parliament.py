@@ -20,6 +20,7 @@ taken by name, each vote beside the instruction the member's assembly gave.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,7 @@ from comuna.territory import records
 from comuna.territory.actors import acting_user, actor_label
 from comuna.territory.models import (
     Body,
+    BodyKind,
     Counting,
     Mandate,
     MandateKind,
@@ -76,8 +78,41 @@ def member_seat(body: Body, member: Body) -> Seat | None:
     return Seat.objects.filter(organ=organ, member=member, number__lte=organ.seats).first()
 
 
+# whom a parliament's member seats speak for: a commune's councils, a city's communes (a
+# council federated straight into a city, not yet in a commune, has no seat in its council)
+MEMBER_KIND = {BodyKind.COMMUNE: BodyKind.COUNCIL, BodyKind.CITY: BodyKind.COMMUNE}
+
+
+def members_of(body: Body):
+    """The bodies that hold a member's seat in ``body``'s parliament and raise its matters."""
+    found = body.children.all()
+    kind = MEMBER_KIND.get(body.kind)
+    return found if kind is None else found.filter(kind=kind)
+
+
 def is_member(body: Body, member: Body) -> bool:
-    return member.parent_id == body.pk
+    return member.parent_id == body.pk and MEMBER_KIND.get(body.kind, member.kind) == member.kind
+
+
+def require(by: Any, action: str, subject: Any, body: Body) -> None:
+    """Refuse ``by`` unless a role of theirs allows ``action`` on ``subject`` (the views ask the
+    same; a service called from anywhere else is held to it too). The system acts freely."""
+    from comuna.territory.actors import SystemActor
+    from comuna.territory.permissions import can
+
+    if not isinstance(by, SystemActor) and not can(by, action, subject):
+        raise FederationError(
+            _("None of your roles in %(body)s allows this.") % {"body": body.name}
+        )
+
+
+def above_of(member: Body) -> Body | None:
+    """The body whose parliament ``member`` holds a member's seat in (its parent, when it is
+    one of the parent's members and the parent has a parliament), or None."""
+    above = member.parent
+    if above is None or not is_member(above, member) or parliament_of(above) is None:
+        return None
+    return above
 
 
 def _error(exc: Exception, field: str | None = None) -> FederationError:
@@ -126,12 +161,15 @@ def declare_member_seats(body: Body, *, organisations=(), bank: bool = True, by:
     force that hold no seat take their member's seat (the spokesperson a member sent before
     the seats were declared). Records ``parliament.seats_declared`` (and the seats'
     ``mandate.seats_declared``)."""
+    from comuna.mandates.rules import MandateAction
+
     actor = actor_label(by)
+    require(by, MandateAction.DECLARE_SEATS, body, body)
     organ = parliament_of(body)
     if organ is None:
         raise FederationError(_("%(body)s has no parliament.") % {"body": body.name})
     organ = Organ.objects.select_for_update().get(pk=organ.pk)
-    members = list(body.children.order_by("name", "pk"))
+    members = list(members_of(body).order_by("name", "pk"))
     if not members:
         raise FederationError(
             _("%(body)s has no member bodies to give seats to.") % {"body": body.name}
@@ -370,6 +408,9 @@ def vote_by_name(motion: Motion, votes: dict[int, str], *, by: Any) -> Motion:
         .get(pk=motion.pk)
     )
     assembly = motion.item.assembly.locked()
+    from comuna.assemblies.rules import AssemblyAction
+
+    require(by, AssemblyAction.DECIDE, assembly, assembly.body)
     if assembly.organ_id is None:
         raise FederationError(_("Only the motions of a parliament session are decided by name."))
     if motion.method != Method.HANDS:
@@ -564,6 +605,43 @@ def pending(motion: Motion) -> bool:
         Status.CONVENED,
         Status.IN_SESSION,
     )
+
+
+def reseat(
+    seat: Seat, people: list[tuple[Any, str]], *, on: date, reason: str, by: Any
+) -> tuple[list[int], list[Mandate]]:
+    """The mandates in force on ``seat`` end ``on`` (saying ``reason``) and each of ``people``
+    (resident, mandate kind) holds it from ``on``, for the statute's term: the ids of the
+    mandates ended and the mandates conferred."""
+    from comuna.territory.services import TerritoryError, confer_mandate, end_mandate
+
+    ended = []
+    for mandate in Mandate.objects.active(on).filter(seat=seat).order_by("pk"):
+        try:
+            ended.append(end_mandate(mandate, on=on, reason=reason, by=by).pk)
+        except TerritoryError:
+            continue  # it started that day: it ends with the new one's start below
+    try:
+        made = [
+            confer_mandate(
+                seat.organ.body, person, kind=kind, organ=seat.organ, seat=seat, starts_on=on, by=by
+            )
+            for person, kind in people
+        ]
+    except TerritoryError as exc:
+        raise FederationError(" ".join(str(m) for m in exc.messages)) from exc
+    return ended, made
+
+
+def lapse(found: Any, *, kind: str, payload: Callable[[Any], dict], actor: str) -> None:
+    """A member's proposal (a delegation, a ratification request) whose assembly ended without
+    deciding it lapses, recorded in the member's chain as ``kind`` with its ``payload``."""
+    from comuna.federation.models import Decision
+
+    found.status = Decision.LAPSED
+    found.decided_at = timezone.now()
+    found.save(update_fields=["status", "decided_at"])
+    record(found.member.ledger_chain, kind, payload(found), actor=actor)
 
 
 # --- reading: the parliament's page and API ------------------------------------------------

@@ -5,7 +5,8 @@ The member's electoral commission puts the election and the recall of its spokes
 member's assembly (as it puts instructions and recall votes: ``mandates.rules``); its
 electoral commission or its coordination collective raises a matter to the parliament,
 supports one another member raised, and requires a parliament decision to be ratified by the
-member's assembly. Instructions on a parliament's agenda item are ``mandates.instruct``. The
+member's assembly. The parliament body's electoral commission records whom a socio-productive
+organisation or the commune bank designated to its seat. Instructions on a parliament's agenda item are ``mandates.instruct``. The
 sessions are assemblies of the parliament body (``assemblies.rules``: its coordination
 convenes them, its electoral commission keeps their door and records their decisions). The
 parliament's page is public (no rule).
@@ -24,6 +25,8 @@ class ParliamentAction(enum.StrEnum):
     RAISE = "parliament.raise"  # raise a matter to the parliament (its first member)
     SUPPORT = "parliament.support"  # raise a matter another member raised
     RATIFY = "parliament.require_ratification"
+    # the parliament body's own: record whom an organisation (the bank) designated to its seat
+    DESIGNATE = "parliament.designate"
 
 
 ELECTORAL = frozenset({Role.ELECTORAL})
@@ -35,6 +38,7 @@ TABLE = {
     (ParliamentAction.RAISE, None): MEMBER_ORGANS,
     (ParliamentAction.SUPPORT, None): MEMBER_ORGANS,
     (ParliamentAction.RATIFY, None): MEMBER_ORGANS,
+    (ParliamentAction.DESIGNATE, None): ELECTORAL,
 }
 
 

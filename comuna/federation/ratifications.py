@@ -22,6 +22,7 @@ from comuna.federation import parliament
 from comuna.federation.errors import FederationError
 from comuna.federation.models import Decision, Ratification
 from comuna.federation.parliament import decided_as, differs
+from comuna.federation.parliament_rules import ParliamentAction
 from comuna.i18n import site_language
 from comuna.ledger import record
 from comuna.territory.actors import acting_user, actor_label
@@ -41,6 +42,7 @@ def require_ratification(decision: Motion, member: Body, assembly, *, by: Any) -
     """``member`` requires its assembly (``assembly``: in session, or coming) to ratify
     ``decision``, a carried motion of a session of the parliament it sits in."""
     actor = actor_label(by)
+    parliament.require(by, ParliamentAction.RATIFY, member, member)
     decision = (
         Motion.objects.select_for_update(of=("self",))
         .select_related("item__assembly__body", "item__assembly__organ")
@@ -99,14 +101,8 @@ def _lapse_stale(decision: Motion, member: Body, actor: str) -> None:
     for found in waiting.select_related("member", "motion__item__assembly"):
         if parliament.pending(found.motion):
             continue  # still to be decided: refused as already required
-        found.status = Decision.LAPSED
-        found.decided_at = timezone.now()
-        found.save(update_fields=["status", "decided_at"])
-        record(
-            member.ledger_chain,
-            "parliament.ratification_lapsed",
-            decided_payload(found),
-            actor=actor,
+        parliament.lapse(
+            found, kind="parliament.ratification_lapsed", payload=decided_payload, actor=actor
         )
 
 

@@ -6,7 +6,7 @@ host's proposes, amends the charter, opens the vote and withdraws a draft; each 
 member's joins, from its own pages (a :class:`~comuna.federation.models.Place`, whose body is
 the member). The host's electoral commission counts the merged result once every member's
 electoral commission has counted its own poll (the voting app's rules: a member's poll is that
-member's). A referendum's pages and API are public (no rule).
+member's), and closes it without founding, saying why, when what it carried cannot be founded. A referendum's pages and API are public (no rule).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class ReferendumAction(enum.StrEnum):
     WITHDRAW = "referendum.withdraw"
     OPEN_VOTING = "referendum.open_voting"
     COUNT = "referendum.count"
+    CLOSE = "referendum.close_unfounded"  # when the count cannot found what it carried
 
 
 COMMISSION = frozenset({Role.COORDINATION, Role.ADMINISTRATOR})
@@ -36,6 +37,7 @@ TABLE = {
     (ReferendumAction.WITHDRAW, DRAFT): COMMISSION,
     (ReferendumAction.OPEN_VOTING, DRAFT): COMMISSION,
     (ReferendumAction.COUNT, ReferendumStatus.VOTING): frozenset({Role.ELECTORAL}),
+    (ReferendumAction.CLOSE, ReferendumStatus.VOTING): frozenset({Role.ELECTORAL}),
 }
 
 REFERENDUM = Subject(

@@ -546,23 +546,16 @@ def still_voting(places: list[Place]) -> list[Place]:
     return [p for p in places if p.poll is None or p.poll.status != Status.CLOSED]
 
 
-@transaction.atomic
-def count(referendum: Referendum, *, by: Any) -> Referendum:
-    """The host's electoral commission merges the members' counted polls. Carried (turnout
-    and majority both met): the new body is founded, its members federated into it, with a
-    parliament of one seat per member; not carried: nothing is founded."""
-    actor = actor_label(by)
+def _voting_over(
+    referendum: Referendum, by: Any, action: str, not_voting: str, not_allowed: str
+) -> tuple[Referendum, list[Place]]:
+    """The referendum locked and its places, once it is being voted on, ``by`` may do
+    ``action`` and every member's electoral commission has counted its own poll."""
     referendum = referendum.locked()
     if referendum.status != ReferendumStatus.VOTING:
-        raise refuse(
-            _("Only a referendum being voted on is counted (this one: %(status)s).")
-            % {"status": referendum.get_status_display()}
-        )
-    if not _allowed(by, ReferendumAction.COUNT, referendum):
-        raise refuse(
-            _("Only the electoral commission of %(body)s counts this referendum.")
-            % {"body": referendum.host.name}
-        )
+        raise refuse(not_voting % {"status": referendum.get_status_display()})
+    if not _allowed(by, action, referendum):
+        raise refuse(not_allowed % {"body": referendum.host.name})
     places = places_of(referendum)
     waiting = still_voting(places)
     if waiting:
@@ -573,10 +566,29 @@ def count(referendum: Referendum, *, by: Any) -> Referendum:
             )
             % {"members": ", ".join(p.member.name for p in waiting)}
         )
-    for place in places:
-        problem = _poll_problem(place)
-        if problem:
-            raise refuse(problem)
+    return referendum, places
+
+
+@transaction.atomic
+def count(referendum: Referendum, *, by: Any) -> Referendum:
+    """The host's electoral commission merges the members' counted polls. Carried (turnout
+    and majority both met): the new body is founded, its members federated into it, with a
+    parliament of one seat per member; not carried: nothing is founded."""
+    actor = actor_label(by)
+    referendum, places = _voting_over(
+        referendum,
+        by,
+        ReferendumAction.COUNT,
+        _("Only a referendum being voted on is counted (this one: %(status)s)."),
+        _("Only the electoral commission of %(body)s counts this referendum."),
+    )
+    problem = obstacle(referendum, places)
+    if problem:
+        raise refuse(
+            problem
+            + " "
+            + _("The electoral commission may close the referendum without founding, saying why.")
+        )
     result = merged(referendum, places)
     referendum.result = result
     referendum.counted_at = timezone.now()
@@ -590,6 +602,71 @@ def count(referendum: Referendum, *, by: Any) -> Referendum:
     if result["carried"]:
         referendum.founded = _found(referendum, places, by=by)
     referendum.save(update_fields=["result", "counted_at", "status", "founded"])
+    return referendum
+
+
+def obstacle(referendum: Referendum, places: list[Place]) -> str | None:
+    """What stops the count of a referendum whose polls are all closed, or None: a poll that
+    no longer asks yes or no, or, when the count carries, what it would found cannot be (its
+    short name taken meanwhile, a member federated elsewhere)."""
+    for place in places:
+        problem = _poll_problem(place)
+        if problem:
+            return problem
+    if not merged(referendum, places)["carried"]:
+        return None
+    for place in places:
+        if place.member.parent_id not in (None, referendum.parent_id):
+            return _("%(member)s was federated into another body meanwhile.") % {
+                "member": place.member.name
+            }
+    if Body.objects.filter(slug=referendum.slug).exists():
+        return _("The short name %(slug)s was taken meanwhile.") % {"slug": referendum.slug}
+    return None
+
+
+REASON_MAX = 1000
+
+
+@transaction.atomic
+def close_unfounded(referendum: Referendum, *, reason: str, by: Any) -> Referendum:
+    """The host's electoral commission closes a referendum whose count cannot found what it
+    carried (:func:`obstacle`), saying why: nothing is founded, the merged count is kept, and
+    the members are free to start another (``referendum.closed``)."""
+    actor = actor_label(by)
+    referendum, places = _voting_over(
+        referendum,
+        by,
+        ReferendumAction.CLOSE,
+        _("Only a referendum being voted on is closed (this one: %(status)s)."),
+        _("Only the electoral commission of %(body)s closes this referendum."),
+    )
+    problem = obstacle(referendum, places)
+    if problem is None:
+        raise refuse(_("Nothing stops the count: count the referendum instead."))
+    reason = str(reason or "").strip()
+    if not reason:
+        raise refuse(_("Say why the referendum is closed without founding."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise refuse(_("At most %(n)s characters.") % {"n": REASON_MAX}, field="reason")
+    result = merged(referendum, places)
+    referendum.result = result
+    referendum.counted_at = timezone.now()
+    referendum.closed_reason = reason
+    referendum.status = ReferendumStatus.VOID
+    referendum.save(update_fields=["result", "counted_at", "closed_reason", "status"])
+    record(
+        referendum.host.ledger_chain,
+        "referendum.closed",
+        {
+            "referendum": referendum.pk,
+            "charter_sha256": referendum.charter_sha256,
+            "reason": reason,
+            "obstacle": problem,
+            **result,
+        },
+        actor=actor,
+    )
     return referendum
 
 
@@ -825,6 +902,25 @@ def check_counted(entry) -> str | None:
     return _sealed(referendum)
 
 
+def check_closed(entry) -> str | None:
+    """Closed without founding: the referendum says so, with the reason and the merged count
+    the entry recorded."""
+    referendum, problem = _hosted(entry)
+    if referendum is None:
+        return problem
+    if referendum.status != ReferendumStatus.VOID or referendum.founded_id is not None:
+        return _("referendum %(id)s was closed without founding, but it says otherwise") % {
+            "id": referendum.pk
+        }
+    kept = {
+        "referendum": referendum.pk,
+        "charter_sha256": referendum.charter_sha256,
+        "reason": referendum.closed_reason,
+        **(referendum.result or {}),
+    }
+    return differs(_("closed referendum"), referendum.pk, entry.data, kept)
+
+
 def check_federation_joined(entry) -> str | None:
     from comuna.ledger import entries
 
@@ -868,6 +964,7 @@ def check_referendums(chain: str) -> list[tuple[int, str, str]]:
         "referendum.opened": ReferendumStatus.VOTING,
         "referendum.withdrawn": ReferendumStatus.WITHDRAWN,
         "referendum.counted": None,
+        "referendum.closed": ReferendumStatus.VOID,
     }
     for entry in (
         entries(chain).filter(kind__in=list(steps)).order_by("seq").only("payload", "kind")
@@ -922,6 +1019,10 @@ LEDGER_CHECKS: dict = {
     "referendum.withdrawn": (check_withdrawn, gettext_lazy("Founding referendum withdrawn")),
     "referendum.opened": (check_opened, gettext_lazy("Founding referendum opened for voting")),
     "referendum.counted": (check_counted, gettext_lazy("Founding referendum counted")),
+    "referendum.closed": (
+        check_closed,
+        gettext_lazy("Founding referendum closed without founding"),
+    ),
     "federation.joined": (check_federation_joined, gettext_lazy("Federated into a new body")),
     "federation.founded": (check_founded, gettext_lazy("Body founded by referendum")),
 }

@@ -287,21 +287,33 @@ def delete_poll(poll: Poll, *, by: Any) -> None:
     _forget_images(images)
 
 
-def held_by(poll: Poll):
-    """What holds ``poll``, if another capability made it (an assembly's secret ballot, an
-    election's race, a budget district's vote, a member's poll in a founding referendum), as
-    a person reads it; None for a poll of its own. A held poll is changed only through its
-    holder: edited or deleted on its own, it would leave its holder unable to count it."""
-    holders = {
-        "motion": gettext_lazy("an assembly's decision"),
-        "contest": gettext_lazy("an election"),
-        "district": gettext_lazy("a participatory budget"),
-        "referendum_place": gettext_lazy("a founding referendum"),
-    }
+_HOLDERS = {
+    "motion": gettext_lazy("an assembly's decision"),
+    "contest": gettext_lazy("an election"),
+    "district": gettext_lazy("a participatory budget"),
+    "referendum_place": gettext_lazy("a founding referendum"),
+}
+
+# the held polls whose body's electoral commission opens and closes them on the poll's own
+# pages: a member's polling place in a founding referendum is run by that member
+RUN_ON_THEIR_PAGES = frozenset({"referendum_place"})
+
+
+def holding(poll: Poll) -> tuple[Any, bool]:
+    """What holds ``poll`` as a person reads it (an assembly's secret ballot, an election's
+    race, a budget district's vote, a member's poll in a founding referendum; None for a poll
+    of its own), and whether the poll's own pages open and close it. A held poll is changed
+    only through its holder: edited or deleted on its own, it would leave its holder unable to
+    count it. One look at the poll's one-to-one holders serves both answers."""
     accessor = _holder(poll)
     if accessor is None:
-        return None
-    return holders.get(accessor, gettext_lazy("another record"))
+        return None, True
+    return _HOLDERS.get(accessor, gettext_lazy("another record")), accessor in RUN_ON_THEIR_PAGES
+
+
+def held_by(poll: Poll):
+    """What holds ``poll`` as a person reads it, None for a poll of its own."""
+    return holding(poll)[0]
 
 
 def _holder(poll: Poll) -> str | None:
@@ -314,17 +326,11 @@ def _holder(poll: Poll) -> str | None:
     return None
 
 
-# the held polls whose body's electoral commission opens and closes them on the poll's own
-# pages: a member's polling place in a founding referendum is run by that member
-RUN_ON_THEIR_PAGES = frozenset({"referendum_place"})
-
-
 def run_elsewhere(poll: Poll):
     """What opens and closes ``poll`` instead of its own pages (an assembly's decision, an
     election, a participatory budget), as a person reads it; None when its pages do."""
-    if _holder(poll) in RUN_ON_THEIR_PAGES:
-        return None
-    return held_by(poll)
+    holder, run_here = holding(poll)
+    return None if run_here else holder
 
 
 def _refuse_if_held(poll: Poll) -> None:

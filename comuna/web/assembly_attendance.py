@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna import rows
 from comuna.assemblies import attendance
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import Assembly, Attendance, Call, Status
@@ -176,11 +177,10 @@ def assembly_door(request, body, assembly):
 
 def _registered(assembly: Assembly, value) -> Resident | None:
     """The resident named by a submitted id, if they are on this assembly's register."""
-    if not (str(value or "").isascii() and str(value or "").isdigit()):
+    pk = rows.parse_id(value)
+    if pk is None:
         return None
-    return Resident.objects.filter(
-        pk=int(value), pk__in=assembly.registered.values("resident_id")
-    ).first()
+    return Resident.objects.filter(pk=pk, pk__in=assembly.registered.values("resident_id")).first()
 
 
 class RemoveForm(forms.Form):

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna import rows
 from comuna.assemblies import attendance, decisions
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import Assembly, Majority, Method, Motion, Outcome, Status
@@ -119,7 +120,7 @@ def motion_new(request, body, assembly):
     amends_id = request.POST.get("amends") or request.GET.get("amends") or None
     amends = None
     if amends_id is not None:
-        if not (str(amends_id).isascii() and str(amends_id).isdigit()):
+        if rows.parse_id(amends_id) is None:
             raise Http404
         amends = _motion(assembly, amends_id)
     form = MotionForm(request.POST or None, assembly=assembly, amends=amends)

@@ -123,9 +123,10 @@ def _cycle_of(request, body: Body) -> Cycle | None:
     wanted = request.GET.get("cycle", "")
     if not wanted:
         return None
-    if not (wanted.isascii() and wanted.isdigit()) or int(wanted) > rows.MAX_ID:
+    pk = rows.parse_id(wanted)
+    if pk is None:
         raise Http404
-    return get_object_or_404(Cycle, pk=int(wanted), body=body)
+    return get_object_or_404(Cycle, pk=pk, body=body)
 
 
 def _file_name(body: Body, cycle: Cycle | None, what: str) -> str:

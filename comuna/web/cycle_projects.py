@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comuna import rows
 from comuna.cycles import projects as service
 from comuna.cycles import visibility
 from comuna.cycles.errors import CycleError
@@ -511,12 +512,8 @@ def plan_include(request, body, cycle):
     project it may still bring)."""
     error = None
     if request.method == "POST":
-        wanted = str(request.POST.get("project", "")).strip()
-        found = (
-            Project.objects.filter(pk=int(wanted)).first()
-            if wanted.isascii() and wanted.isdigit() and len(wanted) < 12
-            else None
-        )
+        wanted = rows.parse_id(request.POST.get("project"))
+        found = None if wanted is None else Project.objects.filter(pk=wanted).first()
         if found is None:
             error = _("Choose a project of a member's plan.")
         else:

@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,7 @@ from comuna.assemblies import convening
 from comuna.assemblies.errors import AssemblyError
 from comuna.assemblies.models import AgendaItem, Assembly, Majority, Method, Motion, Outcome
 from comuna.assemblies.rules import AssemblyAction
-from comuna.federation import delegations, initiatives, parliament, ratifications
+from comuna.federation import delegations, designations, initiatives, parliament, ratifications
 from comuna.federation.errors import FederationError
 from comuna.federation.models import (
     Decision,
@@ -58,14 +58,12 @@ MEMBER_ACTIONS = {
 
 
 def _above(member: Body) -> tuple[Body, Any]:
-    """The body ``member`` federates into and its parliament; 404 when there is none."""
-    if member.parent_id is None:
+    """The body ``member`` holds a seat in the parliament of, and that parliament; 404 when
+    there is none."""
+    above = parliament.above_of(member)
+    if above is None:
         raise Http404
-    above = member.parent
-    organ = parliament.parliament_of(above)
-    if organ is None:
-        raise Http404
-    return above, organ
+    return above, parliament.parliament_of(above)
 
 
 def _initiatives(body: Body) -> list[dict[str, Any]]:
@@ -80,12 +78,15 @@ def _initiatives(body: Body) -> list[dict[str, Any]]:
 
 @public
 def parliament_page(request, slug):
-    """A commune's (city's) parliament, or, for a member, its seat in the parliament above."""
+    """A commune's (city's) parliament, or, for a council, its seat in the parliament above."""
     body = get_object_or_404(Body, slug=slug)
     organ = parliament.parliament_of(body)
     if organ is not None:
         context = _overview(body, organ)
+        context["seat_above"] = parliament.above_of(body)
         context["can_convene"] = can(request.user, AssemblyAction.CONVENE, body)
+        context["can_declare"] = can(request.user, MandateAction.DECLARE_SEATS, body)
+        context["can_designate"] = can(request.user, ParliamentAction.DESIGNATE, body)
         context["deciding"] = {
             a.pk for a in context["sessions"] if can(request.user, AssemblyAction.DECIDE, a)
         }
@@ -98,7 +99,15 @@ def parliament_page(request, slug):
             if reached and can(request.user, AssemblyAction.AMEND_AGENDA, a)
         }
         return render(request, "web/federation/parliament.html", context)
-    above, above_organ = _above(body)
+    return member_page(request, slug)
+
+
+@public
+def member_page(request, slug):
+    """A member's seat in the parliament it federates into (a council's in its commune's, a
+    commune's in its city's), with the forms of its own organs."""
+    body = get_object_or_404(Body, slug=slug)
+    above, _organ = _above(body)
     return render(
         request, "web/federation/parliament_member.html", _member_view(request, body, above)
     )
@@ -255,7 +264,7 @@ def _member_form(request, member: Body, form, call, *, done: str, title: str, le
             put_refusal(form, exc)
         else:
             messages.success(request, done)
-            return redirect("parliament", slug=member.slug)
+            return redirect("parliament-seat", slug=member.slug)
     above, _organ = _above(member)
     return render(
         request,
@@ -405,6 +414,25 @@ def instruct(request, body, item: int):
 
 # --- the parliament body's own forms: convening a session, deciding by name -----------------
 
+
+def _own_form(request, body: Body, form, *, title: str, submit: str, lead: str = ""):
+    """A form of the parliament body's own organs, back to its parliament's page."""
+    return render(
+        request,
+        "web/federation/parliament_form.html",
+        {
+            "body": body,
+            "above": body,
+            "own": True,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "lead": lead,
+        },
+        status=form_status(request),
+    )
+
+
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -452,18 +480,165 @@ def session_new(request, body):
         else:
             messages.success(request, _("The session is convened."))
             return redirect("assembly", slug=body.slug, pk=made.pk)
-    return render(
+    return _own_form(
         request,
-        "web/federation/parliament_form.html",
-        {
-            "body": body,
-            "above": body,
-            "form": form,
-            "title": _("Convene a session of the parliament"),
-            "submit": _("Convene it"),
-            "lead": _("Its register is the members seated today; its quorum, the statute's."),
-        },
-        status=form_status(request),
+        body,
+        form,
+        title=_("Convene a session of the parliament"),
+        submit=_("Convene it"),
+        lead=_("Its register is the members seated today; its quorum, the statute's."),
+    )
+
+
+# --- the parliament's seats: declared by the administrator; an organisation's and the bank's
+# filled by the electoral commission from the organisation's own designation -----------------
+
+
+class SeatsForm(forms.Form):
+    organisations = forms.CharField(
+        label=gettext_lazy("Socio-productive organisations with a seat, one per line"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        help_text=gettext_lazy("As the statute gives them; leave empty for none."),
+    )
+    bank = forms.BooleanField(label=gettext_lazy("A seat for the commune bank"), required=False)
+
+
+def _own_organ(body: Body):
+    organ = parliament.parliament_of(body)
+    if organ is None:
+        raise Http404
+    return organ
+
+
+@body_view(MandateAction.DECLARE_SEATS)
+def seats_declare(request, body):
+    """The administrator declares the parliament's seats: one per member body (by name), the
+    organisations' the statute gives, and the bank's. Seats whose holders are in office keep
+    them; a new member (a commune founded in the city) gets its seat."""
+    organ = _own_organ(body)
+    current = list(organ.seat_rows.filter(number__lte=organ.seats).order_by("number"))
+    initial = {
+        "organisations": "\n".join(s.label for s in current if s.sector == "organisation"),
+        "bank": any(s.sector == "bank" for s in current) or not current,
+    }
+    form = SeatsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            parliament.declare_member_seats(
+                body,
+                organisations=data["organisations"].splitlines(),
+                bank=data["bank"],
+                by=request.user,
+            )
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, _("The seats are declared."))
+            return redirect(reverse("parliament", kwargs={"slug": body.slug}) + "#composition")
+    return _own_form(
+        request,
+        body,
+        form,
+        title=_("Declare the seats of the %(organ)s") % {"organ": organ.name},
+        submit=_("Declare the seats"),
+        lead=_("One seat for each member: %(members)s.")
+        % {"members": ", ".join(m.name for m in parliament.members_of(body).order_by("name"))},
+    )
+
+
+class DesignateForm(forms.Form):
+    principal_document = forms.CharField(
+        label=gettext_lazy("Spokesperson's identity document"),
+        max_length=designations.DOCUMENT_MAX,
+    )
+    principal_family_name = forms.CharField(
+        label=gettext_lazy("Spokesperson's family names"), max_length=designations.NAME_MAX
+    )
+    substitute_document = forms.CharField(
+        label=gettext_lazy("Substitute's identity document"),
+        max_length=designations.DOCUMENT_MAX,
+        required=False,
+    )
+    substitute_family_name = forms.CharField(
+        label=gettext_lazy("Substitute's family names"),
+        max_length=designations.NAME_MAX,
+        required=False,
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Act of the organisation that designated them"),
+        max_length=designations.REFERENCE_MAX,
+        help_text=gettext_lazy("Its assembly and date, as its minutes say."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        document, name = data.get("substitute_document"), data.get("substitute_family_name")
+        if bool(document) != bool(name):
+            self.add_error(
+                "substitute_document" if not document else "substitute_family_name",
+                _("Write both the substitute's document and family names, or neither."),
+            )
+        return data
+
+
+@body_view(ParliamentAction.DESIGNATE)
+def designate(request, body, number: int):
+    """The parliament body's electoral commission records whom an organisation (the bank)
+    designated to its seat, by identity document and family names."""
+    organ = _own_organ(body)
+    if not 0 <= number <= rows.MAX_ID:
+        raise Http404
+    seat = get_object_or_404(
+        organ.seat_rows, number=number, number__lte=organ.seats, sector__in=designations.DESIGNATED
+    )
+    form = DesignateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            principal = designations.find_person(
+                seat, data["principal_document"], data["principal_family_name"], field="principal"
+            )
+            substitute = (
+                designations.find_person(
+                    seat,
+                    data["substitute_document"],
+                    data["substitute_family_name"],
+                    field="substitute",
+                )
+                if data["substitute_document"]
+                else None
+            )
+            designations.designate(
+                seat,
+                principal=principal,
+                substitute=substitute,
+                reference=data["reference"],
+                by=request.user,
+            )
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s holds the seat from today.") % {"name": principal}
+            )
+            return redirect(
+                reverse("parliament", kwargs={"slug": body.slug}) + f"#seat-{seat.number}"
+            )
+    return _own_form(
+        request,
+        body,
+        form,
+        title=_("Seat %(number)s: %(whom)s")
+        % {"number": seat.number, "whom": seat.label or seat.get_sector_display()},
+        submit=_("Record the designation"),
+        lead=_(
+            "The organisation designates its spokesperson and substitute in its own "
+            "assembly; record them here as the census of their council writes them. Whoever "
+            "holds the seat now leaves it today."
+        ),
     )
 
 
@@ -496,23 +671,18 @@ def session_matters(request, body, assembly):
         else:
             messages.success(request, _("The matter is on the session's agenda."))
             return redirect("assembly", slug=body.slug, pk=assembly.pk)
-    return render(
+    return _own_form(
         request,
-        "web/federation/parliament_form.html",
-        {
-            "body": body,
-            "above": body,
-            "form": form,
-            "title": _("Put a matter raised by the members on “%(session)s”")
-            % {"session": assembly.title},
-            "submit": _("Put the matter on the agenda"),
-            "lead": _(
-                "Once the statute's share of the members has raised a matter, each by a "
-                "decision of its own assembly, the parliament must take it up before its "
-                "deadline."
-            ),
-        },
-        status=form_status(request),
+        body,
+        form,
+        title=_("Put a matter raised by the members on “%(session)s”")
+        % {"session": assembly.title},
+        submit=_("Put the matter on the agenda"),
+        lead=_(
+            "Once the statute's share of the members has raised a matter, each by a "
+            "decision of its own assembly, the parliament must take it up before its "
+            "deadline."
+        ),
     )
 
 
@@ -581,6 +751,7 @@ def vote_by_name(request, body, assembly):
 
 urlpatterns: list[URLPattern] = [
     path("b/<slug:slug>/parliament/", parliament_page, name="parliament"),
+    path("b/<slug:slug>/parliament/seat/", member_page, name="parliament-seat"),
     path("b/<slug:slug>/parliament/delegations/new/", elect, name="parliament-elect"),
     path("b/<slug:slug>/parliament/delegations/recall/", recall, name="parliament-recall"),
     path("b/<slug:slug>/parliament/matters/new/", raise_matter, name="parliament-raise"),
@@ -598,6 +769,12 @@ urlpatterns: list[URLPattern] = [
         "b/<slug:slug>/parliament/items/<int:item>/instruct/",
         instruct,
         name="parliament-instruct",
+    ),
+    path("b/<slug:slug>/parliament/seats/", seats_declare, name="parliament-seats"),
+    path(
+        "b/<slug:slug>/parliament/seats/<int:number>/designate/",
+        designate,
+        name="parliament-designate",
     ),
     path("b/<slug:slug>/parliament/sessions/new/", session_new, name="parliament-session-new"),
     path(

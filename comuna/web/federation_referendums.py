@@ -126,6 +126,14 @@ def _places(request, referendum: Referendum) -> list[dict[str, Any]]:
     return rows
 
 
+def _stuck(referendum: Referendum) -> bool:
+    """Voting is over everywhere and the count cannot found what it carried."""
+    if referendum.status != ReferendumStatus.VOTING:
+        return False
+    places = service.places_of(referendum)
+    return not service.still_voting(places) and service.obstacle(referendum, places) is not None
+
+
 @public
 def referendum_detail(request, slug, pk):
     body, referendum = _referendum(slug, pk)
@@ -143,6 +151,7 @@ def referendum_detail(request, slug, pk):
             "can_open": can(user, ReferendumAction.OPEN_VOTING, referendum),
             "can_withdraw": can(user, ReferendumAction.WITHDRAW, referendum),
             "can_count": can(user, ReferendumAction.COUNT, referendum),
+            "can_close": can(user, ReferendumAction.CLOSE, referendum) and _stuck(referendum),
         },
     )
 
@@ -377,6 +386,42 @@ def referendum_count(request, body, referendum):
     )
 
 
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is closed without founding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=service.REASON_MAX,
+    )
+
+
+@body_view(ReferendumAction.CLOSE, Referendum)
+def referendum_close(request, body, referendum):
+    def act(data):
+        service.close_unfounded(referendum, reason=data["reason"], by=request.user)
+        return _("The referendum is closed without founding.")
+
+    problem = (
+        service.obstacle(referendum, service.places_of(referendum))
+        if referendum.status == ReferendumStatus.VOTING
+        and not service.still_voting(service.places_of(referendum))
+        else None
+    )
+    return _step(
+        request,
+        body,
+        referendum,
+        CloseForm(request.POST or None),
+        act,
+        title=_("Close the referendum without founding"),
+        submit=_("Close it"),
+        intro=(problem + " " if problem else "")
+        + _(
+            "Only when the count cannot found what it carried: the merged count is kept and "
+            "published, nothing is founded, and the members are free to start another."
+        ),
+    )
+
+
 @body_view(ReferendumAction.WITHDRAW, Referendum)
 def referendum_withdraw(request, body, referendum):
     def act(data):
@@ -404,6 +449,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("b/<slug:slug>/referendums/<int:pk>/open/", referendum_open, name="referendum-open"),
     path("b/<slug:slug>/referendums/<int:pk>/count/", referendum_count, name="referendum-count"),
+    path(
+        "b/<slug:slug>/referendums/<int:pk>/close/",
+        referendum_close,
+        name="referendum-close",
+    ),
     path(
         "b/<slug:slug>/referendums/<int:pk>/withdraw/",
         referendum_withdraw,

@@ -15,7 +15,7 @@ from comuna.mandates import seats as service
 from comuna.mandates.errors import MandateError
 from comuna.mandates.rules import MandateAction
 from comuna.territory import statutes
-from comuna.territory.models import Body, Counting, Organ
+from comuna.territory.models import Body, Counting, Organ, OrganKind
 from comuna.territory.permissions import can
 from comuna.web.access import body_view, public
 from comuna.web.refusals import form_status
@@ -62,6 +62,9 @@ class SeatsForm(forms.Form):
 @body_view(MandateAction.DECLARE_SEATS)
 def seats_declare(request, body, pk):
     organ = get_object_or_404(Organ, pk=pk, body=body)
+    if organ.kind == OrganKind.PARLIAMENT and body.children.exists():
+        # a parliament's seats speak for its members: declared from them on its own page
+        return redirect("parliament-seats", slug=body.slug)
     form = SeatsForm(
         request.POST or None, initial={"seats": organ.seats, "counting": organ.counting}
     )

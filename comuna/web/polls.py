@@ -132,6 +132,7 @@ def poll_detail(request, body, poll):
 
 def _vote_context(request, body, poll, voter, submitted=None, **extra):
     options = list(poll.options.all())
+    holder, run_here = services.holding(poll)
     return {
         "body": body,
         "poll": poll,
@@ -140,8 +141,8 @@ def _vote_context(request, body, poll, voter, submitted=None, **extra):
         "rows": ballot_rows(poll, options, submitted),
         "spent": spent(poll, options, submitted) if poll.method == Method.BUDGET else None,
         "can_manage": _is_manager(request, poll),
-        "run_here": services.run_elsewhere(poll) is None,
-        "can_edit": can(request.user, PollAction.EDIT, poll) and services.held_by(poll) is None,
+        "run_here": run_here,
+        "can_edit": can(request.user, PollAction.EDIT, poll) and holder is None,
         "Method": Method,
         **extra,
         "eligible": poll.voters.count() if poll.status != Status.DRAFT else None,

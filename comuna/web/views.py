@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from comuna import opendata
 from comuna.assemblies import notices as assembly_notices
+from comuna.federation import parliament
 from comuna.ledger import head as ledger_head
 from comuna.mandates import deadlines
 from comuna.territory import census as census_service
@@ -92,6 +93,9 @@ def body_detail(request, slug):
         "member": can(request.user, Action.VIEW_BODY, body),
         # recalls' reports and votes, questions' answers past their deadline (public, in red)
         "overdue": deadlines.overdue_lines(body),
+        # the parliament it holds a seat in (a council's commune, a commune's city)
+        "seat_above": parliament.above_of(body),
+        "has_parliament": parliament.parliament_of(body) is not None,
     }
     if context["member"]:
         context["members"] = Resident.objects.filter(body_id__in=body.descendant_ids()).count()

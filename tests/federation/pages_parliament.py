@@ -69,6 +69,25 @@ def _a_parliament_in_council_a(cast, obj, persona):
     return organ, member
 
 
+def _a_parliament_of_members(cast, obj, persona, *, declared=False):
+    """Council A given a parliament and a member body of its own (so its seats can be declared
+    from its members); ``declared``: with them declared, an organisation's seat among them, and
+    a resident of that member whose document the designation form names."""
+    from comuna.territory import services
+    from comuna.territory.models import BodyKind
+    from tests.conftest import make_resident
+
+    _a_parliament_in_council_a(cast, obj, persona)
+    child = services.create_body(
+        name="Sector Norte", slug="sector-norte", kind=BodyKind.OTHER, parent=cast.council, by=SETUP
+    )
+    make_resident(child, "Designada", document_id="V-11.222.333")
+    if declared:
+        parliament.declare_member_seats(
+            cast.council, organisations=["Cooperativa El Maizal"], bank=False, by=SETUP
+        )
+
+
 def _a_session(cast, obj, persona):
     """The matrix's assembly in session made a session of council A's parliament, its one
     member present, with a motion waiting."""
@@ -141,6 +160,21 @@ def _item(cast, obj):
 
 
 PROBES: dict = {
+    "parliament-seats": Probe(
+        post=lambda cast, obj: {"organisations": "Cooperativa El Maizal", "bank": "on"},
+        prepare=_a_parliament_of_members,
+    ),
+    "parliament-designate": Probe(
+        kwargs=lambda cast, obj: {"number": 2},
+        post=lambda cast, obj: {
+            "principal_document": "V11222333",
+            "principal_family_name": "prueba",
+            "reference": "Asamblea de la cooperativa del 20 de noviembre",
+        },
+        prepare=lambda cast, obj, persona: _a_parliament_of_members(
+            cast, obj, persona, declared=True
+        ),
+    ),
     "parliament-session-new": Probe(post=_session_form, prepare=_a_parliament_in_council_a),
     "parliament-vote-by-name": Probe(
         kwargs=lambda cast, obj: {"pk": obj.pk}, post=_by_name_form, prepare=_a_session
@@ -200,6 +234,15 @@ def urls(cast) -> dict[str, list[str]]:
         "parliament": [
             reverse("parliament", kwargs={"slug": s})
             for s in (cast.commune.slug, council, cast.other.slug, cast.city.slug)
+        ],
+        "parliament-seat": [
+            reverse("parliament-seat", kwargs={"slug": s})
+            for s in (council, cast.commune.slug, cast.other.slug, cast.city.slug)
+        ],
+        "parliament-seats": [reverse("parliament-seats", kwargs={"slug": "comuna"})],
+        "parliament-designate": [
+            reverse("parliament-designate", kwargs={"slug": "comuna", "number": n})
+            for n in (1, 3, 99)
         ],
         "parliament-elect": on("parliament-elect"),
         "parliament-recall": [on("parliament-recall")[0] + "?reason=Vot%C3%B3+en+contra"],

@@ -58,6 +58,21 @@ def _times(cast, obj):
     return {"opens_at": when(timedelta(hours=1)), "closes_at": when(timedelta(days=2))}
 
 
+def _unfoundable(cast, obj, persona):
+    """A referendum in voting whose polls carried it, and whose short name another body took
+    meanwhile: its count cannot found it, its electoral commission may close it."""
+    from comuna.territory import services
+    from comuna.voting.models import Poll
+    from tests.conftest import SETUP
+
+    if obj.status != ReferendumStatus.VOTING:
+        return
+    carried = {"tally": {"yes": 3, "no": 0}, "turnout": {"register": 3, "ballots": 3}}
+    Poll.objects.filter(referendum_place__referendum=obj).update(result=carried)
+    if not Body.objects.filter(slug=obj.slug).exists():
+        services.create_body(name="Otra", slug=obj.slug, kind="commune", by=SETUP)
+
+
 PROBES: dict = {
     "referendum-new": Probe(post=_proposal, prepare=_free_to_propose),
     "referendum-join": Probe(kwargs=_pk, post=lambda cast, obj: {}),
@@ -65,6 +80,11 @@ PROBES: dict = {
     "referendum-open": Probe(kwargs=_pk, post=_times),
     "referendum-count": Probe(kwargs=_pk, post=lambda cast, obj: {}),
     "referendum-withdraw": Probe(kwargs=_pk, post=lambda cast, obj: {}),
+    "referendum-close": Probe(
+        kwargs=_pk,
+        post=lambda cast, obj: {"reason": "El nombre corto ya lo tomó otra comuna."},
+        prepare=_unfoundable,
+    ),
 }
 
 
@@ -97,4 +117,5 @@ def urls(cast) -> dict[str, list[str]]:
         "referendum-open": on("referendum-open"),
         "referendum-count": on("referendum-count"),
         "referendum-withdraw": on("referendum-withdraw"),
+        "referendum-close": on("referendum-close"),
     }

@@ -220,6 +220,30 @@ def test_a_city_rolls_up_its_communes_and_their_councils_suppressing_down_the_tr
     assert not recoverable(board)
 
 
+def test_a_commune_dashboard_hides_what_its_city_dashboard_hides(cast):
+    """The city of the test above hides the first commune's 14 (or its 16 − 14 would give
+    away the second commune's 2). Read alone, the commune's dashboard used to show that 14 as
+    its total: both are now one table, and the commune's hides the same figures."""
+    add_voters(cast.other, 5, "bv")
+    second = services.create_body(
+        name="Comuna Dos", slug="comuna-dos", kind=BodyKind.COMMUNE, parent=cast.city, by=SETUP
+    )
+    d = services.create_body(
+        name="Consejo D", slug="consejo-d", kind=BodyKind.COUNCIL, parent=second, by=SETUP
+    )
+    add_voters(d, 2, "dv")
+    statutes.amend(second, {"dashboard_min_count": 3}, by=SETUP)  # the largest one holds
+    city, commune = dashboard.dashboard(cast.city), dashboard.dashboard(cast.commune)
+    assert city.min_count == commune.min_count == 5
+    assert commune.total.register == SUPPRESSED
+    in_city = {(r.body.pk, r.own): r for r in city.total.walk()}
+    for row in commune.total.walk():
+        twin = in_city[(row.body.pk, row.own)]
+        for name in ("register", "reporters", "ballots", "eligible", "turnout"):
+            assert getattr(row, name) == getattr(twin, name), (row.body.slug, name)
+    assert not recoverable(city) and not recoverable(commune)
+
+
 def test_a_commune_shows_its_own_figures_beside_its_councils(cast):
     """A commune-wide poll (its register: every voter of its councils) is the commune's own:
     an own row, first, counted in the commune's sum."""

@@ -90,7 +90,7 @@ def test_a_motion_is_decided_by_name_beside_each_members_instruction(cast, feder
     parliament.vote_by_name(
         motion,
         {federation.a_principal.pk: "against", federation.b_principal.pk: "for"},
-        by=cast.electoral.user,
+        by=SETUP,
     )
     motion.refresh_from_db()
     assert (motion.votes_for, motion.votes_against, motion.abstentions) == (1, 1, 0)

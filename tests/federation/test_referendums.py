@@ -489,3 +489,71 @@ def test_two_communes_found_a_communal_city(cast):
     assert referendum.result["totals"]["register"] == 16
     parliament = city.organs.get(kind=OrganKind.PARLIAMENT)
     assert {s.member for s in parliament.seat_rows.all()} == {first.body, second.body}
+
+
+def _carried_but_taken(founders):
+    """Voting over, carried, and the short name taken by another body meanwhile."""
+    from comuna.territory import services as territory
+
+    referendum = propose(founders)
+    join_all(founders, referendum)
+    referendum = open_voting(founders, referendum)
+    run_polls(founders, referendum, [(4, 1), (3, 1), (2, 2)])
+    territory.create_body(
+        name="Otra El Valle", slug="comuna-el-valle", kind=BodyKind.COMMUNE, by=SETUP
+    )
+    return referendum
+
+
+def test_a_carried_referendum_that_cannot_be_founded_is_closed_saying_why(founders):
+    from comuna.ledger import verify
+    from tests.federation.parliament_fixtures import problems
+
+    referendum = _carried_but_taken(founders)
+    with pytest.raises(FederationError, match="comuna-el-valle"):
+        service.count(referendum, by=founders.host.electoral)
+    referendum.refresh_from_db()
+    assert referendum.status == ReferendumStatus.VOTING  # stuck, until it is closed
+    # only the host's electoral commission closes it, and only saying why
+    with pytest.raises(FederationError):
+        service.close_unfounded(referendum, reason="Tomado.", by=founders.host.coordinator)
+    with pytest.raises(FederationError) as refused:
+        service.close_unfounded(referendum, reason="  ", by=founders.host.electoral)
+    assert refused.value.field == "reason"
+    closed = service.close_unfounded(
+        referendum, reason="Otra comuna tomó el nombre corto.", by=founders.host.electoral
+    )
+    assert closed.status == ReferendumStatus.VOID and closed.founded is None
+    assert closed.result["carried"] and closed.result["totals"]["yes"] == 9
+    assert all(Body.objects.get(pk=f.body.pk).parent == founders.city for f in founders.councils)
+    entry = entries(founders.host.body.ledger_chain).get(kind="referendum.closed").data
+    assert entry["reason"] == "Otra comuna tomó el nombre corto."
+    assert verify().ok, problems()
+    # the members are free to start another
+    again = propose(founders, slug="comuna-el-valle-2")
+    assert again.status == ReferendumStatus.DRAFT
+
+
+def test_a_referendum_the_count_can_found_is_not_closed(founders):
+    referendum = propose(founders)
+    join_all(founders, referendum)
+    referendum = open_voting(founders, referendum)
+    run_polls(founders, referendum, [(4, 1), (3, 1), (2, 2)])
+    with pytest.raises(FederationError, match="escrut|count"):
+        service.close_unfounded(referendum, reason="Porque sí.", by=founders.host.electoral)
+    assert Referendum.objects.get(pk=referendum.pk).status == ReferendumStatus.VOTING
+
+
+def test_closing_a_referendum_with_sql_is_caught(founders):
+    from django.db import connection
+
+    from comuna.ledger import verify
+
+    referendum = _carried_but_taken(founders)
+    service.close_unfounded(referendum, reason="Tomado.", by=founders.host.electoral)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE federation_referendum SET closed_reason = %s WHERE id = %s",
+            ["Nadie votó.", referendum.pk],
+        )
+    assert not verify().ok
