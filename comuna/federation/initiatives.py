@@ -133,6 +133,57 @@ def support(initiative: Initiative, member: Body, assembly, *, by: Any) -> Suppo
     return _put(initiative, member, assembly, by)
 
 
+REASON_MAX = 300
+
+
+@transaction.atomic
+def withdraw(initiative: Initiative, member: Body, *, reason: str, by: Any) -> Initiative:
+    """The member that raised a matter withdraws it (its coordination or electoral commission,
+    saying why) while it collects decisions and before another member's assembly raised it too
+    (then it is theirs as well). The members' assemblies that have yet to decide it find
+    nothing to support (``parliament.initiative_withdrawn``)."""
+    actor = actor_label(by)
+    initiative = _locked(initiative)
+    parliament.require(by, ParliamentAction.RAISE, member, member)
+    if initiative.started_by_id != member.pk:
+        raise FederationError(
+            _("Only %(member)s, which raised it, withdraws this matter.")
+            % {"member": initiative.started_by.name}
+        )
+    if initiative.status != InitiativeStatus.COLLECTING:
+        raise FederationError(
+            _("This matter no longer collects the members' decisions: it is %(status)s.")
+            % {"status": initiative.get_status_display().lower()}
+        )
+    if initiative.supports.filter(status=Decision.CARRIED).exclude(member=member).exists():
+        raise FederationError(
+            _("Another member's assembly raised it too: it is no longer yours alone to withdraw.")
+        )
+    reason = str(reason or "").strip()
+    if not reason:
+        raise FederationError(_("Say why the matter is withdrawn."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise FederationError(_("At most %(n)s characters.") % {"n": REASON_MAX}, field="reason")
+    initiative.status = InitiativeStatus.WITHDRAWN
+    initiative.save(update_fields=["status"])
+    record(
+        initiative.body.ledger_chain,
+        "parliament.initiative_withdrawn",
+        {"initiative": initiative.pk, "member": member.slug, "reason": reason},
+        actor=actor,
+    )
+    return initiative
+
+
+def check_withdrawn(entry) -> str | None:
+    initiative, problem = _initiative_of(entry)
+    if initiative is None:
+        return problem
+    if initiative.status != InitiativeStatus.WITHDRAWN:
+        return _("matter %(pk)s was withdrawn, but it says otherwise") % {"pk": initiative.pk}
+    return None
+
+
 def _locked(initiative: Initiative) -> Initiative:
     return (
         Initiative.objects.select_for_update(of=("self",))
@@ -156,6 +207,8 @@ def on_decided(sender, motion: Motion, actor: str, **kwargs: Any) -> None:
     )
     if supported.status != Decision.PROPOSED:
         return
+    if supported.initiative.status == InitiativeStatus.WITHDRAWN:
+        return  # withdrawn by the member that raised it: nothing left to decide
     supported.status = Decision.CARRIED if motion.outcome == Outcome.CARRIED else Decision.REJECTED
     supported.decided_at = motion.decided_at or timezone.now()
     supported.save(update_fields=["status", "decided_at"])
@@ -403,6 +456,10 @@ def check_support_decided(entry) -> str | None:
 
 
 LEDGER_CHECKS: dict = {
+    "parliament.initiative_withdrawn": (
+        check_withdrawn,
+        gettext_lazy("Parliament: a matter withdrawn by the member that raised it"),
+    ),
     "parliament.initiative_raised": (
         check_raised,
         gettext_lazy("Parliament: a matter raised by a member"),

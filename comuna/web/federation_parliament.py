@@ -364,6 +364,44 @@ def support(request, body, initiative: int):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the matter is withdrawn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=initiatives.REASON_MAX,
+    )
+
+
+@body_view(ParliamentAction.RAISE)
+def withdraw_matter(request, body, initiative: int):
+    """The member that raised a matter withdraws it while no other member has raised it too."""
+    above, _organ = _above(body)
+    if not 0 <= initiative <= rows.MAX_ID:
+        raise Http404
+    found = get_object_or_404(Initiative, pk=initiative, body=above, started_by=body)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiatives.withdraw(found, body, reason=form.cleaned_data["reason"], by=request.user)
+        except FederationError as exc:
+            put_refusal(form, exc)
+        else:
+            messages.success(request, _("The matter is withdrawn."))
+            return redirect("parliament-seat", slug=body.slug)
+    return render(
+        request,
+        "web/federation/parliament_form.html",
+        {
+            "body": body,
+            "above": above,
+            "form": form,
+            "title": _("Withdraw “%(title)s”") % {"title": found.title},
+            "submit": _("Withdraw the matter"),
+        },
+        status=form_status(request),
+    )
+
+
 @body_view(ParliamentAction.RATIFY)
 def ratify(request, body, motion: int):
     above, organ = _above(body)
@@ -759,6 +797,11 @@ urlpatterns: list[URLPattern] = [
         "b/<slug:slug>/parliament/matters/<int:initiative>/support/",
         support,
         name="parliament-support",
+    ),
+    path(
+        "b/<slug:slug>/parliament/matters/<int:initiative>/withdraw/",
+        withdraw_matter,
+        name="parliament-withdraw-matter",
     ),
     path(
         "b/<slug:slug>/parliament/decisions/<int:motion>/ratify/",

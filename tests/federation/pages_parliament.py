@@ -42,6 +42,19 @@ def _matter(cast, obj):
     return {"initiative": found.pk}
 
 
+def _own_matter(cast, obj):
+    """A matter council A raised, no other member's assembly has raised it too."""
+    _ready(cast)
+    found = Initiative.objects.filter(started_by=cast.council).first() or initiatives.raise_matter(
+        cast.commune,
+        title="Alumbrado",
+        member=cast.council,
+        assembly=in_session(cast.council),
+        by=SETUP,
+    )
+    return {"initiative": found.pk}
+
+
 def _decision(cast, obj):
     """A carried decision of a session of the commune's parliament."""
     _ready(cast)
@@ -207,6 +220,9 @@ PROBES: dict = {
     "parliament-support": Probe(
         kwargs=_matter, post=lambda cast, obj: {"assembly": _assembly(cast)}
     ),
+    "parliament-withdraw-matter": Probe(
+        kwargs=_own_matter, post=lambda cast, obj: {"reason": "Lo planteamos por error."}
+    ),
     "parliament-ratify": Probe(
         kwargs=_decision, post=lambda cast, obj: {"assembly": _assembly(cast)}
     ),
@@ -248,6 +264,10 @@ def urls(cast) -> dict[str, list[str]]:
         "parliament-recall": [on("parliament-recall")[0] + "?reason=Vot%C3%B3+en+contra"],
         "parliament-raise": on("parliament-raise"),
         "parliament-support": on("parliament-support", initiative=matter),
+        "parliament-withdraw-matter": on(
+            "parliament-withdraw-matter", initiative=_own_matter(cast, None)["initiative"]
+        )
+        + on("parliament-withdraw-matter", initiative=matter),
         "parliament-ratify": on("parliament-ratify", motion=motion)
         + on("parliament-ratify", motion=999999),
         "parliament-instruct": on("parliament-instruct", item=item),

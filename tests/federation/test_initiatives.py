@@ -181,3 +181,33 @@ def test_verify_finds_a_deadline_moved_with_sql(cast, five):
             [(initiative.due_on + timedelta(days=60)).isoformat(), initiative.pk],
         )
     assert not verify().ok
+
+
+def test_the_member_that_raised_a_matter_withdraws_it_while_it_is_its_own(cast, five):
+    initiative = _raise(cast, cast.council)
+    asked = initiatives.support(initiative, cast.other, in_session(cast.other), by=SETUP)
+    # only the member that raised it, only saying why
+    with pytest.raises(FederationError):
+        initiatives.withdraw(initiative, cast.other, reason="No es nuestra.", by=SETUP)
+    with pytest.raises(FederationError) as refused:
+        initiatives.withdraw(initiative, cast.council, reason=" ", by=SETUP)
+    assert refused.value.field == "reason"
+    # its electoral commission may; a resident with no role may not
+    with pytest.raises(FederationError):
+        initiatives.withdraw(initiative, cast.council, reason="Error.", by=cast.resident.user)
+    done = initiatives.withdraw(
+        initiative, cast.council, reason="La planteamos por error.", by=cast.electoral.user
+    )
+    assert done.status == InitiativeStatus.WITHDRAWN
+    # B's assembly deciding it afterwards changes nothing: there is nothing left to raise
+    decide(asked.motion)
+    assert Support.objects.get(pk=asked.pk).status == Decision.PROPOSED
+    assert Initiative.objects.get(pk=initiative.pk).status == InitiativeStatus.WITHDRAWN
+    assert verify().ok, problems()
+
+
+def test_a_matter_another_member_raised_too_is_not_withdrawn(cast, five):
+    initiative = _supported(cast, five[:2], 2)
+    with pytest.raises(FederationError, match="otro miembro|Another member"):
+        initiatives.withdraw(initiative, cast.council, reason="Ya no.", by=SETUP)
+    assert Initiative.objects.get(pk=initiative.pk).status == InitiativeStatus.COLLECTING
