@@ -19,8 +19,9 @@ clock the services read is set to each moment, as in comuna/assemblies/demo.py).
 
 Logins (added to ``territory.demo.LOGINS``): ``electoral-carabali`` (El Carabalí's electoral
 commission), ``coordinacion-cardonal`` (El Cardonal's coordination: convenes the parliament's
-sessions) and ``electoral-cardonal`` (El Cardonal's electoral commission: keeps the sessions'
-door and records their votes by name).
+sessions), ``electoral-cardonal`` (El Cardonal's electoral commission: keeps the sessions'
+door, records their votes by name and whom an organisation designated to its seat) and
+``admin-cardonal`` (El Cardonal's administrator: declares its parliament's seats).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ NEW_LOGINS = [
     demo.Login("electoral-carabali", _("electoral commission"), CARABALI),
     demo.Login("coordinacion-cardonal", _("coordination of the commune"), CARDONAL),
     demo.Login("electoral-cardonal", _("electoral commission of the commune"), CARDONAL),
+    demo.Login("admin-cardonal", _("administrator of the commune"), CARDONAL),
 ]
 demo.LOGINS += [login for login in NEW_LOGINS if login not in demo.LOGINS]
 
@@ -282,6 +284,30 @@ def _logins(bodies: dict[str, Body]) -> dict[str, object]:
         )
         services.link_login(resident, user, by=DEMO)
         found[username] = user
+    # the commune's administrator (declares its parliament's seats): a resident of one of its
+    # councils holding no mandate
+    taken = set(Mandate.objects.values_list("resident_id", flat=True))
+    resident = (
+        Resident.objects.filter(
+            body_id__in=bodies[CARDONAL].descendant_ids(),
+            user__isnull=True,
+            birth_date__lte=date(2000, 1, 1),
+        )
+        .exclude(pk__in=taken)
+        .order_by("pk")
+        .first()
+    )
+    services.confer_mandate(
+        bodies[CARDONAL], resident, kind=MandateKind.ADMINISTRATOR, starts_on=TERM[0], by=DEMO
+    )
+    user = user_model.objects.create_user(
+        username="admin-cardonal",
+        password=demo.PASSWORD,
+        first_name=resident.given_name,
+        last_name=resident.family_name,
+    )
+    services.link_login(resident, user, by=DEMO)
+    found["admin-cardonal"] = user
     return found
 
 
