@@ -1,5 +1,10 @@
 """Browser tests: the demo served by `comuna demo` in a subprocess, driven by Playwright in
-Debian's chromium (no browser download is possible here)."""
+Debian's chromium (no browser download is possible here).
+
+The demo is loaded once per test session (``comuna demo --no-serve`` into a template folder,
+shared by the xdist workers under a file lock); each server gets its own copy of that folder,
+so every walk starts from the demo as a new user gets it, without loading it again.
+``tests/test_cli.py`` runs ``comuna demo`` on an empty folder itself."""
 
 import os
 import shutil
@@ -11,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -46,16 +52,47 @@ def _stop(proc, sig) -> None:
         pass
 
 
+def _demo_env(data_dir, **more) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(COMUNA_DATA_DIR=str(data_dir), **more)
+    return env
+
+
+def _demo_template(tmp_path_factory) -> Path:
+    """A data folder with the demo loaded, made once per test session: the xdist workers'
+    temporary folders share their parent, a single run's is its own."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    template = shared / "demo-template"
+    with FileLock(str(shared / "demo-template.lock")):
+        if not (template / ".loaded").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            template.mkdir()
+            done = subprocess.run(
+                [sys.executable, "-m", "comuna", "demo", "--no-serve"],
+                cwd=ROOT,
+                env=_demo_env(template),
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                pytest.fail(f"comuna demo --no-serve failed:\n{done.stdout}\n{done.stderr}")
+            (template / ".loaded").write_text("")
+    return template
+
+
 def serve_demo(tmp_path_factory, *, data_dir: str | None = None, prefix: tuple = ()):
     """Run `comuna demo` until the generator is closed: yields its address and the environment
     it runs in (a test may run a script on the same data with it). ``data_dir``: serve that
     data folder (a demo already loaded) instead of a fresh one; ``prefix``: a command the
     server runs under (``("faketime", "+16 days")`` serves it sixteen days later)."""
     port = _free_port()
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(COMUNA_DATA_DIR=data_dir or str(tmp_path_factory.mktemp("demo")), PORT=str(port))
+    if data_dir is None:  # a fresh copy of the loaded demo
+        data_dir = str(tmp_path_factory.mktemp("demo") / "data")
+        shutil.copytree(_demo_template(tmp_path_factory), data_dir)
+    env = _demo_env(data_dir, PORT=str(port))
     # every test logs in from one address, as a handful of demo users, within a few minutes
     env.update(RATE_LIMIT_LOGIN_IP="1000/m", RATE_LIMIT_LOGIN_USERNAME="1000/m")
     log = open(tmp_path_factory.mktemp("log") / "demo.log", "w+")

@@ -55,7 +55,7 @@ def test_a_council_recalls_its_spokesperson_and_the_substitute_votes_next(
         page.locator("#id_assembly").select_option(index=1)
         with page.expect_navigation():
             page.click("main button[type=submit]")
-        assert page.url.endswith("/b/cc-el-carabali/parliament/")
+        assert page.url.endswith("/b/cc-el-carabali/parliament/seat/")
 
         # the council's assembly decides it by show of hands
         page.locator('main a[href*="/b/cc-el-carabali/assemblies/"]').first.click()
