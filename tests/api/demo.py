@@ -19,8 +19,7 @@ def demo_dirs(tmp_path_factory):
     return tmp_path_factory.mktemp("demo")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, demo_dirs):
+def _loaded(django_db_blocker, demo_dirs):
     with (
         override_settings(
             MEDIA_ROOT=demo_dirs / "media",
@@ -33,6 +32,17 @@ def demo(django_db_setup, django_db_blocker, demo_dirs):
         call_command("load_demo", verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_dirs):
+    yield from _loaded(django_db_blocker, demo_dirs)
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker, demo_dirs):
+    """The same, for a module whose own ``demo`` fixture builds on it."""
+    yield from _loaded(django_db_blocker, demo_dirs)
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils.translation.trans_real import DjangoTranslation
 
-from comuna.territory.demo import PASSWORD
+from tests.api.demo import _media_in_tmp, demo, demo_dirs  # noqa: F401 (fixtures)
 
 LOGINS = [None, "vecina", "vocero", "electoral", "contralora", "admin", "parlamentaria", "foraneo"]
 PER_VIEW = 2  # pages visited per view and login: enough to meet every template branch
@@ -103,16 +103,16 @@ def crawl(client: Client, misses: Misses, login: str | None) -> int:
     return visited
 
 
+@pytest.mark.usefixtures("demo")
 @pytest.mark.parametrize("language", ["es", "pt"])
 def test_no_demo_page_has_a_string_missing_from_the_catalogue(db, monkeypatch, language):
-    call_command("load_demo", verbosity=0)
     misses = Misses(monkeypatch, language)
     visited = 0
     for login in LOGINS:
         client = Client()
         client.cookies["django_language"] = language
-        if login:
-            assert client.login(username=login, password=PASSWORD)
+        if login:  # the demo's users, loaded once for the module (with the site's hasher)
+            client.force_login(get_user_model().objects.get(username=login))
         visited += crawl(client, misses, login)
     assert visited > 40, "the crawl must reach the demo's pages"
     report = "\n".join(
