@@ -29,8 +29,10 @@ voters on those polls' registers) with the `turnout` (ballots over eligible): fo
 `total`, and in `total.members` for its own figures (`own: true`) and for each member, whose
 own `members` are theirs (a city's communes list their councils).
 
-**Suppressed counts.** A count of people below `min_count` (the body's statute,
-`dashboard_min_count`, default 5) is `{"value": null, "suppressed": true}`; so is a second count
+**Suppressed counts.** A count of people below `min_count` (the largest
+`dashboard_min_count` among the statutes of the federation's communes and cities, default 5:
+the whole federation is suppressed as one table, so a commune's dashboard and its city's hide
+the same figures) is `{"value": null, "suppressed": true}`; so is a second count
 of a sum (a row is the sum of its `members`) wherever one suppressed count could otherwise be
 worked out as the total less the others (complementary suppression); and so is a turnout whose
 ballots or register is suppressed. `{"value": null, "suppressed": false}` means there is

@@ -115,6 +115,20 @@ def above_of(member: Body) -> Body | None:
     return above
 
 
+def parliaments_around(body: Body) -> tuple[bool, Body | None]:
+    """For a body's page, in one query: whether it has a parliament, and the body whose
+    parliament it holds a seat in (as :func:`above_of`), its parent read from the ancestors
+    the page has already loaded."""
+    parent = body.ancestors()[0] if body.parent_id else None
+    with_one = set(
+        Organ.objects.filter(
+            kind=OrganKind.PARLIAMENT, body_id__in=[body.pk, *([parent.pk] if parent else [])]
+        ).values_list("body_id", flat=True)
+    )
+    above = parent if parent and parent.pk in with_one and is_member(parent, body) else None
+    return body.pk in with_one, above
+
+
 def _error(exc: Exception, field: str | None = None) -> FederationError:
     messages = getattr(exc, "messages", None) or [str(exc)]
     return FederationError(" ".join(str(m) for m in messages), field=field)

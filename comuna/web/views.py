@@ -93,10 +93,9 @@ def body_detail(request, slug):
         "member": can(request.user, Action.VIEW_BODY, body),
         # recalls' reports and votes, questions' answers past their deadline (public, in red)
         "overdue": deadlines.overdue_lines(body),
-        # the parliament it holds a seat in (a council's commune, a commune's city)
-        "seat_above": parliament.above_of(body),
-        "has_parliament": parliament.parliament_of(body) is not None,
     }
+    # its own parliament, and the one it holds a seat in (a council's commune, a commune's city)
+    context["has_parliament"], context["seat_above"] = parliament.parliaments_around(body)
     if context["member"]:
         context["members"] = Resident.objects.filter(body_id__in=body.descendant_ids()).count()
         context["voters"] = census_service.register(body).count()
