@@ -415,6 +415,8 @@ def vote_by_name(motion: Motion, votes: dict[int, str], *, by: Any) -> Motion:
     (``{mandate pk: "for" | "against" | "abstain"}``) their vote; one NamedVote each, with the
     instruction their member's assembly gave on the item, and the motion decided from those
     counts (quorum, majority and the ``assembly.decision`` entry as for any decision)."""
+    from comuna.assemblies.rules import AssemblyAction
+
     actor = actor_label(by)
     motion = (
         Motion.objects.select_for_update(of=("self",))
@@ -422,8 +424,6 @@ def vote_by_name(motion: Motion, votes: dict[int, str], *, by: Any) -> Motion:
         .get(pk=motion.pk)
     )
     assembly = motion.item.assembly.locked()
-    from comuna.assemblies.rules import AssemblyAction
-
     require(by, AssemblyAction.DECIDE, assembly, assembly.body)
     if assembly.organ_id is None:
         raise FederationError(_("Only the motions of a parliament session are decided by name."))

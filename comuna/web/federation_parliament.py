@@ -254,8 +254,10 @@ class InstructForm(forms.Form):
         )
 
 
-def _member_form(request, member: Body, form, call, *, done: str, title: str, lead: str = ""):
-    """A member's form that puts a motion to its assembly: on a valid POST, ``call(data)``
+def _member_form(
+    request, member: Body, form, call, *, done: str, title: str, lead: str = "", submit: str = ""
+):
+    """A member's form (most put a motion to its assembly): on a valid POST, ``call(data)``
     (a refusal goes on the form) and back to the member's seat page saying ``done``."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +276,7 @@ def _member_form(request, member: Body, form, call, *, done: str, title: str, le
             "above": above,
             "form": form,
             "title": title,
-            "submit": _("Put it to the assembly"),
+            "submit": submit or _("Put it to the assembly"),
             "lead": lead,
         },
         status=form_status(request),
@@ -379,26 +381,14 @@ def withdraw_matter(request, body, initiative: int):
     if not 0 <= initiative <= rows.MAX_ID:
         raise Http404
     found = get_object_or_404(Initiative, pk=initiative, body=above, started_by=body)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiatives.withdraw(found, body, reason=form.cleaned_data["reason"], by=request.user)
-        except FederationError as exc:
-            put_refusal(form, exc)
-        else:
-            messages.success(request, _("The matter is withdrawn."))
-            return redirect("parliament-seat", slug=body.slug)
-    return render(
+    return _member_form(
         request,
-        "web/federation/parliament_form.html",
-        {
-            "body": body,
-            "above": above,
-            "form": form,
-            "title": _("Withdraw “%(title)s”") % {"title": found.title},
-            "submit": _("Withdraw the matter"),
-        },
-        status=form_status(request),
+        body,
+        WithdrawForm(request.POST or None),
+        lambda data: initiatives.withdraw(found, body, reason=data["reason"], by=request.user),
+        done=_("The matter is withdrawn."),
+        title=_("Withdraw “%(title)s”") % {"title": found.title},
+        submit=_("Withdraw the matter"),
     )
 
 

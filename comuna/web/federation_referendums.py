@@ -126,12 +126,12 @@ def _places(request, referendum: Referendum) -> list[dict[str, Any]]:
     return rows
 
 
-def _stuck(referendum: Referendum) -> bool:
-    """Voting is over everywhere and the count cannot found what it carried."""
+def _stuck(referendum: Referendum) -> str | None:
+    """What stops the count, once voting is over everywhere (None: nothing, or still voting)."""
     if referendum.status != ReferendumStatus.VOTING:
-        return False
+        return None
     places = service.places_of(referendum)
-    return not service.still_voting(places) and service.obstacle(referendum, places) is not None
+    return None if service.still_voting(places) else service.obstacle(referendum, places)
 
 
 @public
@@ -151,7 +151,8 @@ def referendum_detail(request, slug, pk):
             "can_open": can(user, ReferendumAction.OPEN_VOTING, referendum),
             "can_withdraw": can(user, ReferendumAction.WITHDRAW, referendum),
             "can_count": can(user, ReferendumAction.COUNT, referendum),
-            "can_close": can(user, ReferendumAction.CLOSE, referendum) and _stuck(referendum),
+            "can_close": can(user, ReferendumAction.CLOSE, referendum)
+            and _stuck(referendum) is not None,
         },
     )
 
@@ -400,12 +401,7 @@ def referendum_close(request, body, referendum):
         service.close_unfounded(referendum, reason=data["reason"], by=request.user)
         return _("The referendum is closed without founding.")
 
-    problem = (
-        service.obstacle(referendum, service.places_of(referendum))
-        if referendum.status == ReferendumStatus.VOTING
-        and not service.still_voting(service.places_of(referendum))
-        else None
-    )
+    problem = _stuck(referendum)
     return _step(
         request,
         body,
